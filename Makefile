@@ -1,0 +1,48 @@
+# planparse — two commands on a fresh machine: `make extract`, then `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: all setup extract test lint golden bench schema check clean
+
+all: extract
+
+# Create the virtualenv and install planparse with its dev tools (re-run when pyproject.toml changes).
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+## Extract every file in data/raw/ into data/out/ (Parquet per table + planparse.duckdb).
+extract: $(STAMP)
+	$(BIN)/planparse extract data/raw --out data/out
+
+## Lint, then run the test suite (unit tests + golden fixtures).
+test: $(STAMP) lint
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+## Regenerate the golden fixtures in tests/fixtures/ (review `git diff tests/fixtures` before committing).
+golden: $(STAMP)
+	$(BIN)/planparse golden data/raw --fixtures tests/fixtures
+
+## Regenerate the published JSON Schema of the tables.
+schema: $(STAMP)
+	$(BIN)/planparse schema --output schemas/planparse.schema.json
+
+## Self-checks of the last extraction (figures the documents state about themselves).
+check: $(STAMP)
+	$(BIN)/planparse check --out data/out
+
+## Speed and memory of a whole extraction (not part of `make test`).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_extract.py
+
+clean:
+	rm -rf data/out benchmarks/out .pytest_cache .ruff_cache
