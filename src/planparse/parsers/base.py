@@ -1,0 +1,77 @@
+"""The parser plugin interface: one subclass of ``Parser`` per format, listed in ``PARSERS``.
+
+A parser sees only a ``SourceDocument`` (never a file), says how sure it is that the document
+is its format (``detect``), and turns it into its format record plus issues (``parse``).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+import regex
+
+from planparse.ingest import SourceDocument
+from planparse.normalize import match_key
+from planparse.schemas.base import ParseResult
+
+__all__ = ["Marker", "Parser", "marker_score"]
+
+
+class Marker:
+    """A content marker for detection: a pattern searched in the document's match-key text
+    (NFKC, whitespace removed) and its weight. ``min_count`` occurrences are needed."""
+
+    def __init__(self, pattern: str, weight: float, min_count: int = 1) -> None:
+        self.pattern = regex.compile(pattern, regex.MULTILINE)
+        self.weight = weight
+        self.min_count = min_count
+
+    def hit(self, text: str) -> bool:
+        """True when the pattern occurs at least ``min_count`` times in ``text``."""
+        if self.min_count <= 1:
+            return self.pattern.search(text) is not None
+        count = 0
+        for _ in self.pattern.finditer(text):
+            count += 1
+            if count >= self.min_count:
+                return True
+        return False
+
+
+def marker_score(doc: SourceDocument, markers: list[Marker], *, negative: list[Marker] = ()) -> float:
+    """Score 0..1: the summed weights of the ``markers`` found in ``doc`` (capped at 1), minus
+    the weights of ``negative`` markers found. Matching is done per line on ``match_key`` text
+    (NFKC, no whitespace), so full-width/half-width and PDF spacing differences do not matter.
+    """
+    text = "\n".join(match_key(line) for line in doc.lines)
+    score = sum(m.weight for m in markers if m.hit(text))
+    score -= sum(m.weight for m in negative if m.hit(text))
+    return max(0.0, min(1.0, score))
+
+
+class Parser(ABC):
+    """Base class of a format plugin.
+
+    Class attributes: ``format`` (SCHEMA.md format value), ``description``, the municipality the
+    format belongs to (``municipality_code`` with check digit, ``municipality_name``), and
+    ``views`` (DuckDB views the format contributes: ``{name: SELECT …}``).
+    """
+
+    format: ClassVar[str]
+    description: ClassVar[str]
+    municipality_code: ClassVar[str | None] = None
+    municipality_name: ClassVar[str | None] = None
+    views: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    @abstractmethod
+    def detect(cls, doc: SourceDocument) -> float:
+        """Confidence 0..1 that ``doc`` is this format, from its content only (never its name)."""
+
+    @abstractmethod
+    def parse(self, doc: SourceDocument) -> ParseResult:
+        """Parse ``doc`` into this format's record and issues.
+
+        Raises only on a bug; irregular input becomes ``Issue`` rows.
+        """
