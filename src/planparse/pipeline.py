@@ -1,0 +1,354 @@
+"""The library entry point: raw files → common rows → outputs. No printing here.
+
+``extract(paths, out)`` ingests every file, detects its format, runs the format's parser, maps
+the record to the common tables, checks keys and the document's own figures, and writes all
+tables atomically (``store.write_outputs``). One bad file never stops the others: whatever goes
+wrong becomes an ``extraction_issues`` row of that file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from planparse import __version__
+from planparse.check import compare_figures
+from planparse.detect import Detection, detect
+from planparse.ingest import IngestError, SourceDocument, document_id_for, load_bytes
+from planparse.parsers import PARSERS
+from planparse.schemas.base import Issue, ParseResult, RowContext
+from planparse.schemas.common import TABLES, CommonRows, Document, ExtractionIssue, Row
+
+__all__ = ["FileResult", "RunResult", "collect_inputs", "extract", "extract_file", "parse_document"]
+
+
+@dataclass
+class FileResult:
+    """What one input file gave: its ``documents`` row, its rows in the other tables, its issues.
+
+    ``duplicate_of`` is set (and nothing else extracted) when the file has the same bytes as an
+    earlier input of the run. ``error_detail`` holds a traceback for parser bugs (for --verbose).
+    """
+
+    path: str
+    document: Document
+    rows: CommonRows
+    issues: list[ExtractionIssue]
+    detection: Detection | None = None
+    duplicate_of: str | None = None
+    error_detail: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        """True when the file has an error row (it could not be extracted, or lost data)."""
+        return any(i.severity == "error" for i in self.issues)
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "error")
+
+    @property
+    def warning_count(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "warning")
+
+
+@dataclass
+class RunResult:
+    """All files of a run, and the output paths written (empty when ``out`` was None)."""
+
+    files: list[FileResult]
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every file was extracted without an error row."""
+        return not any(f.failed for f in self.files)
+
+
+def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand ``paths`` (files or folders) into the list of input files.
+
+    Folders are walked recursively in name order; hidden files and folders (``.name``) are
+    skipped. A path that does not exist is kept (it will be reported as unreadable).
+    """
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                rel = child.relative_to(p)
+                if child.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    out.append(child)
+        else:
+            out.append(p)
+    return out
+
+
+def parse_document(doc: SourceDocument, format_name: str) -> ParseResult:
+    """Run the registered parser of ``format_name`` on ``doc``.
+
+    Raises KeyError for an unregistered format and whatever the parser raises (a bug).
+    """
+    return PARSERS[format_name]().parse(doc)
+
+
+def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: datetime | None = None) -> FileResult:
+    """Extract one file into rows, without writing anything.
+
+    Input: the file's path (and its bytes, if already read). Output: ``FileResult``; every
+    failure (unreadable, empty, encrypted, unknown format, parser bug) is an error row in
+    ``issues``, never an exception.
+    """
+    extracted_at = extracted_at or datetime.now(UTC).replace(tzinfo=None)
+    spath = str(path)
+    issues: list[Issue] = []
+    detection: Detection | None = None
+    doc: SourceDocument | None = None
+    rows = CommonRows()
+    info = None
+    format_name = None
+    error_detail = None
+    if data is None:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            data = b""
+            issues.append(Issue(severity="error", code="unreadable_file",
+                                message=f"cannot read the file: {exc.strerror or exc}"))
+    sha = hashlib.sha256(data).hexdigest()
+    if not issues:
+        try:
+            doc = load_bytes(data, path=spath)
+        except IngestError as exc:
+            issues.append(Issue(severity="error", code=exc.code, message=exc.message))
+    if doc is not None:
+        issues.extend(Issue(severity="warning", code=code, message=msg) for code, msg in doc.notes)
+        detection = detect(doc)
+        format_name = detection.format
+        if format_name is None:
+            best = detection.scores[0] if detection.scores else ("-", 0.0)
+            issues.append(Issue(
+                severity="error", code="unknown_format",
+                message=f"unknown format: no parser recognises this document (best guess {best[0]} "
+                        f"at confidence {best[1]:.2f}, below the threshold)",
+            ))
+        else:
+            try:
+                result = parse_document(doc, format_name)
+                issues.extend(result.issues)
+                ctx = RowContext(document_id=doc.document_id, page_of=doc.page_of)
+                rows = result.record.to_common(ctx)
+                info = result.record.document_info()
+            except NotImplementedError as exc:
+                issues.append(Issue(severity="error", code="parser_not_implemented",
+                                    message=f"{format_name}: {exc}"))
+            except ValidationError as exc:
+                error_detail = traceback.format_exc()
+                issues.append(Issue(severity="error", code="invalid_record",
+                                    message=f"the {format_name} parser produced rows that break the schema "
+                                            f"({exc.error_count()} errors, first: {_first_error(exc)}); "
+                                            "nothing was extracted from this file"))
+                rows = CommonRows()
+            except Exception as exc:  # a parser bug must not stop the other files
+                error_detail = traceback.format_exc()
+                issues.append(Issue(severity="error", code="parser_error",
+                                    message=f"the {format_name} parser failed ({type(exc).__name__}: {exc}); "
+                                            "nothing was extracted from this file"))
+                rows = CommonRows()
+    document_id = doc.document_id if doc is not None else document_id_for(sha)
+    issues.extend(_enforce_keys(rows, document_id))
+    issues.extend(_self_check(rows, document_id))
+    parser = PARSERS.get(format_name) if format_name else None
+    failed = any(i.severity == "error" for i in issues)
+    document = Document(
+        document_id=document_id,
+        format=format_name,
+        municipality_code=(info.municipality_code if info and info.municipality_code else
+                           parser.municipality_code if parser else None),
+        municipality_name=(info.municipality_name if info and info.municipality_name else
+                           parser.municipality_name if parser else None),
+        title=info.title if info else None,
+        plan_start_fy=info.plan_start_fy if info else None,
+        plan_end_fy=info.plan_end_fy if info else None,
+        source_path=spath,
+        source_sha256=sha,
+        source_kind=doc.kind if doc else None,
+        page_count=doc.page_count if doc else None,
+        parser_version=__version__,
+        extracted_at=extracted_at,
+        file_name=Path(spath).name,
+        file_size=len(data),
+        encoding=doc.encoding if doc else None,
+        line_count=len(doc.lines) if doc else None,
+        extraction_status="failed" if failed else "ok",
+    )
+    page_of = doc.page_of if doc is not None else (lambda _n: None)
+    issue_rows = [
+        ExtractionIssue(
+            document_id=document_id, severity=i.severity, code=i.code, message=i.message,
+            source_line=i.source_line, seq=n, source_path=spath,
+            source_page=page_of(i.source_line) if i.source_line else None,
+        )
+        for n, i in enumerate(issues, start=1)
+    ]
+    return FileResult(path=spath, document=document, rows=rows, issues=issue_rows,
+                      detection=detection, error_detail=error_detail)
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err.get("loc", ()))
+    return f"{loc}: {err.get('msg')}"
+
+
+def _enforce_keys(rows: CommonRows, document_id: str) -> list[Issue]:
+    """Drop rows that would break a PRIMARY KEY or REFERENCES constraint, reporting each one.
+
+    Rows are checked within one document: duplicate keys keep the first row; a reference to a
+    row that does not exist (or to another document) drops the referring row.
+    """
+    issues: list[Issue] = []
+    present: dict[str, set] = {"documents": {(document_id,)}}
+    for model in TABLES:
+        name = model.__table__
+        if name in ("documents", "extraction_issues"):
+            continue
+        table_rows: list[Row] = getattr(rows, name)
+        kept: list[Row] = []
+        seen: set = set()
+        for row in table_rows:
+            key = tuple(getattr(row, c) for c in model.__primary_key__)
+            if key in seen:
+                issues.append(Issue(severity="error", code="duplicate_key",
+                                    message=f"{name}: a second row with key {key} was dropped "
+                                            "(parser produced the same key twice)",
+                                    source_line=_row_line(row)))
+                continue
+            missing = None
+            for column, target in model.__foreign_keys__.items():
+                value = getattr(row, column)
+                target_table = target.split("(", 1)[0]
+                if value is not None and (value,) not in present.get(target_table, set()):
+                    missing = (column, value, target_table)
+                    break
+            if missing:
+                issues.append(Issue(severity="error", code="dangling_reference",
+                                    message=f"{name}: row {key} refers to {missing[0]}={missing[1]!r}, "
+                                            f"which is not in {missing[2]}; the row was dropped",
+                                    source_line=_row_line(row)))
+                continue
+            seen.add(key)
+            kept.append(row)
+        setattr(rows, name, kept)
+        if len(model.__primary_key__) == 1:
+            present[name] = seen
+    return issues
+
+
+def _row_line(row: Row) -> int | None:
+    for attr in ("source_line_start", "source_line"):
+        value = getattr(row, attr, None)
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def _self_check(rows: CommonRows, document_id: str) -> list[Issue]:
+    """Compare the document's stated figures with the extracted rows; mismatches → warnings."""
+    if not rows.document_figures:
+        return []
+    dump = lambda items: [r.model_dump() for r in items]  # noqa: E731
+    comparisons = compare_figures(
+        dump(rows.document_figures), initiatives=dump(rows.initiatives),
+        annual_entries=dump(rows.annual_entries), measures=dump(rows.measures),
+    )
+    issues = []
+    for c in comparisons:
+        if c.matches is False:
+            year = f" FY{c.fiscal_year}" if c.fiscal_year is not None else ""
+            issues.append(Issue(
+                severity="warning", code="figure_mismatch",
+                message=f"the document states {c.metric}{year} [{c.scope}] = {c.stated:g}, "
+                        f"the extracted data gives {c.computed:g}",
+                source_line=c.source_line,
+            ))
+    return issues
+
+
+def extract(
+    paths: Sequence[str | Path],
+    out: str | Path | None,
+    *,
+    on_file: Callable[[Path, int, int], None] | None = None,
+    on_done: Callable[[FileResult], None] | None = None,
+) -> RunResult:
+    """Extract every input file and write all tables to ``out`` (unless ``out`` is None).
+
+    Input: files or folders (see ``collect_inputs``). ``on_file(path, index, total)`` is called
+    before each file and ``on_done(result)`` after it (for progress display). Output:
+    ``RunResult``. Files with identical bytes are extracted once; the later ones are listed in
+    the first one's ``documents.duplicate_paths`` and get a ``duplicate_of``.
+
+    Raises only on output errors (``OSError``, ``duckdb.Error``), leaving previous outputs intact.
+    """
+    files = collect_inputs(paths)
+    results: list[FileResult] = []
+    by_sha: dict[str, FileResult] = {}
+    extracted_at = datetime.now(UTC).replace(tzinfo=None)
+    for index, path in enumerate(files):
+        if on_file:
+            on_file(path, index, len(files))
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = None
+        if data is not None:
+            sha = hashlib.sha256(data).hexdigest()
+            first = by_sha.get(sha)
+            if first is not None:
+                first.document.duplicate_paths.append(str(path))
+                result = FileResult(path=str(path), document=first.document, rows=CommonRows(), issues=[],
+                                    detection=first.detection, duplicate_of=first.path)
+                results.append(result)
+                if on_done:
+                    on_done(result)
+                continue
+        result = extract_file(path, data=data, extracted_at=extracted_at)
+        if data is not None:
+            by_sha[result.document.source_sha256] = result
+        results.append(result)
+        if on_done:
+            on_done(result)
+    run = RunResult(files=results)
+    if out is not None:
+        from planparse.store import write_outputs
+
+        run.outputs = write_outputs(out, tables_of(results), views=_views())
+    return run
+
+
+def tables_of(results: Iterable[FileResult]) -> dict[str, list[dict[str, Any]]]:
+    """Row dicts per table for the given results (duplicates contribute nothing)."""
+    tables: dict[str, list[dict[str, Any]]] = {m.__table__: [] for m in TABLES}
+    for r in results:
+        if r.duplicate_of is not None:
+            continue
+        tables["documents"].append(r.document.model_dump())
+        for name in CommonRows.model_fields:
+            tables[name].extend(row.model_dump() for row in getattr(r.rows, name))
+        tables["extraction_issues"].extend(i.model_dump() for i in r.issues)
+    return tables
+
+
+def _views() -> dict[str, str]:
+    views: dict[str, str] = {}
+    for parser in PARSERS.values():
+        views.update(parser.views)
+    return views
