@@ -1,0 +1,33 @@
+"""Shared test fixtures: paths of the raw corpus and a cache of extraction results."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from planparse.pipeline import FileResult, extract_file
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "data" / "raw"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@cache
+def extracted(name: str) -> FileResult:
+    """Extraction result of ``data/raw/<name>`` (computed once per test session)."""
+    return extract_file(RAW / name)
+
+
+def raw_by_format(format_name: str) -> Path:
+    """The raw file of the corpus whose format is ``format_name``."""
+    for path in sorted(RAW.iterdir()):
+        if extracted(path.name).document.format == format_name:
+            return path
+    raise LookupError(format_name)
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    return RAW
