@@ -194,7 +194,31 @@ def check(out: OutOpt = _DEFAULT_OUT) -> None:
             console.print(f"  [yellow]{issue['code']}[/]{where}: {escape(issue['message'])}")
     if not figures and not check_issues:
         console.print("No document in the outputs states figures about itself.")
+    _run_check_queries(out)
     raise typer.Exit(1 if mismatches else 0)
+
+
+def _run_check_queries(out: Path) -> None:
+    """Run the formats' cross-document check queries on planparse.duckdb and list their findings."""
+    import duckdb
+
+    from planparse.parsers import PARSERS
+    from planparse.store import DUCKDB_NAME
+
+    queries = {title: sql for p in PARSERS.values() for title, sql in p.check_queries.items()}
+    if not queries or not (out / DUCKDB_NAME).exists():
+        return
+    con = duckdb.connect(str(out / DUCKDB_NAME), read_only=True)
+    try:
+        for title, sql in queries.items():
+            cursor = con.execute(sql)
+            names = [d[0] for d in cursor.description]
+            found = cursor.fetchall()
+            console.print(f"\n[bold]{escape(title)}[/]: {len(found)}")
+            for row in found:
+                console.print("  " + "  ".join(f"{n}={escape(str(v))}" for n, v in zip(names, row, strict=True)))
+    finally:
+        con.close()
 
 
 @app.command()

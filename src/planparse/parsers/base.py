@@ -55,7 +55,9 @@ class Parser(ABC):
 
     Class attributes: ``format`` (SCHEMA.md format value), ``description``, the municipality the
     format belongs to (``municipality_code`` with check digit, ``municipality_name``), and
-    ``views`` (DuckDB views the format contributes: ``{name: SELECT …}``).
+    ``views`` (DuckDB views the format contributes: ``{name: SELECT …}``) and ``check_queries``
+    (``{title: SELECT …}`` run by ``planparse check`` against planparse.duckdb; every row returned
+    is a finding listed under the title, e.g. measures without a counterpart in another document).
     """
 
     format: ClassVar[str]
@@ -63,6 +65,7 @@ class Parser(ABC):
     municipality_code: ClassVar[str | None] = None
     municipality_name: ClassVar[str | None] = None
     views: ClassVar[dict[str, str]] = {}
+    check_queries: ClassVar[dict[str, str]] = {}
 
     @classmethod
     @abstractmethod
