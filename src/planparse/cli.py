@@ -20,7 +20,7 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Turn municipal DX / IT plan documents (PDF, text, Markdown) into one dataset (Parquet + DuckDB).",
 )
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False)
 
 _DEFAULT_RAW = Path("data/raw")
