@@ -127,17 +127,17 @@ def detect(
         try:
             doc = load(path)
         except IngestError as exc:
-            console.print(f"{escape(str(path))}\t[red]error[/] {exc.code}: {escape(exc.message)}")
+            console.print(f"{escape(str(path))}  [red]error[/] {exc.code}: {escape(exc.message)}")
             bad += 1
             continue
         d = run_detect(doc)
         runner_up = next(((n, s) for n, s in d.scores if n != d.format), None) if d.format else None
         if d.format:
             extra = f"  (next: {runner_up[0]} {runner_up[1]:.2f})" if runner_up else ""
-            console.print(f"{escape(str(path))}\t{d.format}\tconfidence {d.confidence:.2f}{extra}")
+            console.print(f"{escape(str(path))}  {d.format}  confidence {d.confidence:.2f}{extra}")
         else:
             bad += 1
-            console.print(f"{escape(str(path))}\t[red]unknown_format[/]\tbest {d.scores[0][0]} {d.confidence:.2f}")
+            console.print(f"{escape(str(path))}  [red]unknown_format[/]  best {d.scores[0][0]} {d.confidence:.2f}")
     raise typer.Exit(1 if bad else 0)
 
 

@@ -182,12 +182,12 @@ def decode_text(data: bytes) -> tuple[str, str, tuple[tuple[str, str], ...]]:
                 ("non_utf8_encoding", "decoded as UTF-16; the file is extracted, but UTF-8 is expected"),)
         except UnicodeDecodeError as exc:
             raise IngestError("encoding_error", f"invalid UTF-16 text: {exc.reason}") from exc
+    if b"\x00" in data:  # NUL is valid UTF-8 but never occurs in a text document
+        raise IngestError("not_text", "binary data: this is neither a PDF nor a text file")
     try:
         return data.decode("utf-8"), "utf-8", ()
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data:
-        raise IngestError("not_text", "binary data: this is neither a PDF nor a text file")
     # CP932 is a superset of Shift_JIS and what Japanese Windows writes: try it first.
     for enc in ("cp932", "euc_jp"):
         try:
@@ -273,12 +273,9 @@ def _load_pdf(data: bytes, common: dict) -> SourceDocument:
                 lines.extend(page_lines)
                 pages.extend([page_no] * len(page_lines))
                 for raw_table in page.extract_tables() or []:
-                    rows = tuple(
-                        TableRow(line=None, cells=tuple("" if c is None else str(c) for c in row))
-                        for row in raw_table
-                    )
+                    rows = _pdf_table_rows(raw_table, lines, first_line)
                     if rows:
-                        tables.append(Table(page=page_no, first_line=first_line, rows=rows))
+                        tables.append(Table(page=page_no, first_line=rows[0].line or first_line, rows=rows))
     except IngestError:
         raise
     except Exception as exc:  # pdfminer raises many types; classify by cause
@@ -298,6 +295,25 @@ def _load_pdf(data: bytes, common: dict) -> SourceDocument:
         **common, kind="pdf", encoding=None, lines=tuple(lines), line_pages=tuple(pages),
         page_count=page_count, tables=tuple(tables), notes=notes,
     )
+
+
+def _pdf_table_rows(raw_table: list[list[str | None]], lines: list[str], first_line: int) -> tuple[TableRow, ...]:
+    """pdfplumber table rows as ``TableRow``; each row's ``line`` is the first text line of the page
+    (at or after the previous row's) that contains the first line of the row's first non-empty
+    cell, so rows keep a provenance line; None when it cannot be found."""
+    out: list[TableRow] = []
+    cursor = first_line
+    for row in raw_table:
+        cells = tuple("" if c is None else str(c) for c in row)
+        probe = next((c.strip().split("\n", 1)[0].strip() for c in cells if c.strip()), "")
+        line = None
+        if probe:
+            for number in range(cursor, len(lines) + 1):
+                if probe in lines[number - 1]:
+                    line = cursor = number
+                    break
+        out.append(TableRow(line=line, cells=cells))
+    return tuple(out)
 
 
 def _is_password_error(exc: BaseException, password_type: type) -> bool:

@@ -642,11 +642,15 @@ def clean_cell(text: str | None) -> str | None:
     """Trim a table cell: strip markup and surrounding whitespace; empty → None.
 
     Inner spaces are kept (they often stand for line breaks); runs of 2+ ASCII spaces or tabs
-    become one space. Never raises.
+    become one space. Line breaks inside a cell (PDF tables wrap long cells) are joined with
+    ``join_wrapped``. Never raises.
     """
     if text is None:
         return None
-    s = _INNER_SPACES.sub(" ", strip_markup(text)).strip(" \t\u3000")
+    s = strip_markup(text)
+    if "\n" in s:
+        s = join_wrapped(s.split("\n"))
+    s = _INNER_SPACES.sub(" ", s).strip(" \t\u3000")
     return s or None
 
 

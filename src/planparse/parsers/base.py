@@ -42,9 +42,13 @@ class Marker:
 def marker_score(doc: SourceDocument, markers: list[Marker], *, negative: list[Marker] = ()) -> float:
     """Score 0..1: the summed weights of the ``markers`` found in ``doc`` (capped at 1), minus
     the weights of ``negative`` markers found. Matching is done per line on ``match_key`` text
-    (NFKC, no whitespace), so full-width/half-width and PDF spacing differences do not matter.
+    (NFKC, no whitespace), so full-width/half-width and PDF spacing differences do not matter. For
+    PDFs, each table row (its cells joined) is searched as one more line.
     """
-    text = "\n".join(match_key(line) for line in doc.lines)
+    keys = [match_key(line) for line in doc.lines]
+    if doc.kind == "pdf":  # a PDF table's header may be split over several text lines: use its cells too
+        keys += ["".join(match_key(cell) for cell in row.cells) for table in doc.tables for row in table.rows]
+    text = "\n".join(keys)
     score = sum(m.weight for m in markers if m.hit(text))
     score -= sum(m.weight for m in negative if m.hit(text))
     return max(0.0, min(1.0, score))

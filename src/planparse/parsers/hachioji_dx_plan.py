@@ -6,10 +6,10 @@ from planparse.ingest import SourceDocument
 from planparse.parsers.base import Marker, Parser, marker_score
 from planparse.schemas.base import ParseResult
 
-# Markers on match-key text: "施策①" page headings, the glossary header "項番用語説明",
+# Markers on match-key text (NFKC: "施策①" → "施策1"): 施策 page headings, the glossary header "項番用語説明",
 # "基本方針1生活の質の向上"-style headings. Action-plan cards ("管理番号1-1-1") count against.
 _MARKERS = [
-    Marker(r"^施策[①-⑳➀-➉]", 0.3, min_count=6),
+    Marker(r"^施策\d", 0.3, min_count=6),
     Marker(r"^基本方針[1-9]", 0.2, min_count=2),
     Marker(r"項番用語説明", 0.3),
     Marker(r"^用語集$", 0.1),

@@ -1,0 +1,106 @@
+"""ingest: encodings, line numbering, tables, and every kind of bad PDF."""
+
+from __future__ import annotations
+
+import pytest
+
+from planparse.ingest import IngestError, load, load_bytes
+from tests.conftest import RAW
+from tests.pdfs import encrypted_pdf, image_only_pdf, table_pdf, text_pdf
+
+MUSASHINO = RAW / "musashino_info_plan7_progress.md"
+
+
+def test_text_lines_are_numbered_like_an_editor() -> None:
+    doc = load(MUSASHINO)
+    assert doc.kind == "text" and doc.encoding == "utf-8" and doc.page_count is None
+    assert len(doc.lines) == 243  # 242 newlines, last line without one
+    assert doc.line(3) == "第七次総合情報化基本計画の施策進捗管理シート"
+    assert doc.document_id == "19a4f9746102" and doc.sha256.startswith("19a4f9746102a0fa")
+    assert doc.page_of(3) is None
+
+
+def test_tab_separated_runs_become_tables() -> None:
+    doc = load(MUSASHINO)
+    assert len(doc.tables) == 13
+    first = doc.tables[0]
+    assert first.first_line == 5 and first.rows[0].cells[0] == "基本施策" and first.rows[1].line == 6
+    assert [t.first_line for t in doc.tables][:3] == [5, 22, 40]
+
+
+def test_utf8_bom_and_crlf() -> None:
+    data = MUSASHINO.read_bytes()
+    doc = load_bytes(b"\xef\xbb\xbf" + data.replace(b"\n", b"\r\n"), path="bom.md")
+    assert doc.encoding == "utf-8-sig"
+    assert doc.lines == load(MUSASHINO).lines
+
+
+def test_shift_jis_is_detected_and_reported() -> None:
+    text = MUSASHINO.read_text(encoding="utf-8")
+    doc = load_bytes(text.encode("cp932"), path="sjis.md")
+    assert doc.encoding == "cp932"
+    assert "\n".join(doc.lines) == text
+    assert doc.notes and doc.notes[0][0] == "non_utf8_encoding" and "Shift_JIS" in doc.notes[0][1]
+
+
+def test_euc_jp_is_detected() -> None:
+    doc = load_bytes("施策進捗管理シート\n令和5年度 達成\n".encode("euc_jp") * 20, path="euc.txt")
+    assert doc.encoding == "euc_jp" and doc.lines[0] == "施策進捗管理シート"
+
+
+@pytest.mark.parametrize(("data", "code"), [
+    (b"", "empty_file"),
+    (b" \n\n\t ", "empty_file"),
+    (b"\x00\x01\x02\x03binary\x00" * 50, "not_text"),
+    (b"not a pdf at all", "pdf_corrupt"),  # .pdf name without the %PDF- header
+])
+def test_bad_inputs_raise_ingest_errors(data: bytes, code: str) -> None:
+    with pytest.raises(IngestError) as err:
+        load_bytes(data, path="bad.pdf" if code == "pdf_corrupt" else "bad.txt")
+    assert err.value.code == code and err.value.message
+
+
+def test_pdf_text_keeps_pages_per_line() -> None:
+    doc = load_bytes(text_pdf([["第一頁 令和５年度", "二行目"], ["第二頁 1,003件"]]), path="a.pdf")
+    assert doc.kind == "pdf" and doc.page_count == 2 and doc.encoding is None
+    assert doc.lines == ("第一頁 令和５年度", "二行目", "第二頁 1,003件")
+    assert [doc.page_of(n) for n in (1, 2, 3)] == [1, 1, 2]
+
+
+def test_pdf_is_recognised_by_content_not_name() -> None:
+    doc = load_bytes(text_pdf([["本文"]]), path="looks_like_text.txt")
+    assert doc.kind == "pdf"
+
+
+def test_pdf_blank_page_is_noted() -> None:
+    doc = load_bytes(text_pdf([["本文"], []]), path="a.pdf")
+    assert doc.page_count == 2
+    assert [code for code, _ in doc.notes] == ["pdf_page_without_text"]
+
+
+def test_pdf_tables_have_cells_and_provenance_lines() -> None:
+    rows = [["基本施策", "施策番号", "取組事項番号"], ["I 窓口サービスの利便性向上", "1", "1"]]
+    doc = load_bytes(table_pdf(rows, title="施策進捗管理シート"), path="t.pdf")
+    (table,) = doc.tables
+    assert table.page == 1
+    assert [r.cells for r in table.rows] == [tuple(r) for r in rows]
+    assert all(r.line is not None and "施策番号" in doc.line(table.rows[0].line) for r in table.rows[:1])
+
+
+@pytest.mark.parametrize(("make", "code", "words"), [
+    (image_only_pdf, "pdf_no_text", "scanned"),
+    (encrypted_pdf, "pdf_encrypted", "password"),
+    (lambda: text_pdf([["途中で切れた文書"]])[:400], "pdf_corrupt", "truncated"),
+    (lambda: b"%PDF-1.7\n" + bytes(range(256)) * 10, "pdf_corrupt", "corrupt"),
+])
+def test_bad_pdfs_get_clear_errors(make, code: str, words: str) -> None:
+    with pytest.raises(IngestError) as err:
+        load_bytes(make(), path="bad.pdf")
+    assert err.value.code == code
+    assert words in err.value.message
+
+
+def test_unreadable_path() -> None:
+    with pytest.raises(IngestError) as err:
+        load(RAW / "does-not-exist.txt")
+    assert err.value.code == "unreadable_file"

@@ -1,0 +1,174 @@
+"""pipeline + CLI on a folder of good and bad files: nothing lost, every bad file reported, outputs atomic."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from planparse import pipeline
+from planparse.cli import app
+from planparse.schemas.common import TABLES
+from tests.conftest import RAW
+from tests.pdfs import encrypted_pdf, image_only_pdf, text_pdf
+
+MUSASHINO = RAW / "musashino_info_plan7_progress.md"
+
+BAD_FILES = {
+    "empty.txt": (b"", "empty_file"),
+    "garbage.bin": (bytes(range(256)) * 40, "not_text"),
+    "truncated.pdf": (text_pdf([["途中で切れた文書"]])[:400], "pdf_corrupt"),
+    "encrypted.pdf": (encrypted_pdf(), "pdf_encrypted"),
+    "scanned.pdf": (image_only_pdf(), "pdf_no_text"),
+    "minutes.txt": ("議事録\n令和6年度 第1回 会議\n出席者: 10名\n".encode(), "unknown_format"),
+}
+
+
+@pytest.fixture()
+def mixed_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    shutil.copy(MUSASHINO, folder / "musashino.md")
+    (folder / "musashino_sjis.md").write_bytes(MUSASHINO.read_text(encoding="utf-8").encode("cp932"))
+    for name, (data, _code) in BAD_FILES.items():
+        (folder / name).write_bytes(data)
+    (folder / ".hidden").write_bytes(b"ignored")
+    return folder
+
+
+def test_mixed_folder_extracts_good_files_and_reports_each_bad_one(mixed_folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = pipeline.extract([mixed_folder], out)
+    by_name = {Path(f.path).name: f for f in run.files}
+    assert sorted(by_name) == sorted([*BAD_FILES, "musashino.md", "musashino_sjis.md"])  # .hidden skipped
+    assert not run.ok
+    for name, (_data, code) in BAD_FILES.items():
+        result = by_name[name]
+        assert result.failed and result.document.extraction_status == "failed"
+        assert [i.code for i in result.issues if i.severity == "error"] == [code], name
+    good, sjis = by_name["musashino.md"], by_name["musashino_sjis.md"]
+    assert not good.failed and len(good.rows.initiatives) == 42
+    # the Shift_JIS copy is extracted (same records, other bytes → other document) with a warning row
+    assert not sjis.failed and len(sjis.rows.initiatives) == 42 and sjis.document.encoding == "cp932"
+    assert "non_utf8_encoding" in [i.code for i in sjis.issues]
+    assert sjis.document.document_id != good.document.document_id
+    # outputs: one documents row per input file, issues of every file
+    docs = pl.read_parquet(out / "documents.parquet")
+    assert docs.height == len(BAD_FILES) + 2
+    assert set(docs.filter(pl.col("extraction_status") == "failed")["file_name"]) == set(BAD_FILES)
+    issues = pl.read_parquet(out / "extraction_issues.parquet")
+    assert set(issues.filter(pl.col("severity") == "error")["source_path"].map_elements(
+        lambda p: Path(p).name, return_dtype=pl.Utf8)) == set(BAD_FILES)
+    con = duckdb.connect(str(out / "planparse.duckdb"), read_only=True)
+    assert con.execute("select count(*) from initiatives").fetchone() == (84,)
+    con.close()
+
+
+def test_cli_reports_every_bad_file_by_name_without_traceback(mixed_folder: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["extract", str(mixed_folder), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    text = result.output
+    assert "Traceback" not in text
+    for name, (_data, code) in BAD_FILES.items():
+        line = next(line for line in text.splitlines() if name in line)
+        assert "✗" in line, line
+        assert code in text
+    assert "musashino.md  musashino_progress_sheet" in text
+    assert "no text layer: this looks like a scanned PDF; OCR is not supported" in text
+    assert "8 files: 2 extracted, 6 failed" in text
+
+
+def test_cli_exit_zero_when_all_files_extract(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["extract", str(MUSASHINO), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "1 files: 1 extracted, 0 failed" in result.output
+
+
+def test_missing_input_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["extract", str(tmp_path / "nope"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "no such file or folder" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_identical_files_are_extracted_once(tmp_path: Path) -> None:
+    for name in ("a.md", "b.md"):
+        shutil.copy(MUSASHINO, tmp_path / name)
+    run = pipeline.extract([tmp_path / "a.md", tmp_path / "b.md"], tmp_path / "out")
+    assert run.ok
+    assert run.files[1].duplicate_of == str(tmp_path / "a.md")
+    docs = pl.read_parquet(tmp_path / "out" / "documents.parquet")
+    assert docs.height == 1 and docs["duplicate_paths"].to_list() == [[str(tmp_path / "b.md")]]
+
+
+def test_a_parser_bug_fails_only_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from planparse.parsers.musashino_progress_sheet import MusashinoProgressSheetParser
+
+    def boom(self, doc):
+        raise RuntimeError("simulated parser bug")
+
+    (tmp_path / "other.txt").write_text("議事録\n", encoding="utf-8")
+    shutil.copy(MUSASHINO, tmp_path / "m.md")
+    monkeypatch.setattr(MusashinoProgressSheetParser, "parse", boom)
+    run = pipeline.extract([tmp_path], tmp_path / "out")
+    m = next(f for f in run.files if f.path.endswith("m.md"))
+    assert [i.code for i in m.issues] == ["parser_error"] and "simulated parser bug" in m.issues[0].message
+    assert m.error_detail and "RuntimeError" in m.error_detail
+    assert len(run.files) == 2
+
+
+def test_failed_write_leaves_previous_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    pipeline.extract([MUSASHINO], out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    import polars
+
+    calls = {"n": 0}
+    real = polars.DataFrame.write_parquet
+
+    def flaky(self, *a, **kw):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError("disk full (simulated)")
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(polars.DataFrame, "write_parquet", flaky)
+    with pytest.raises(OSError):
+        pipeline.extract([MUSASHINO, RAW / "koganei_dx_action_plan_2026.md"], out)
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert after == before  # nothing replaced, no staging folder left
+
+
+def _outputs_readable(out: Path) -> None:
+    con = duckdb.connect(str(out / "planparse.duckdb"), read_only=True)
+    try:
+        assert con.execute("select count(*) from documents").fetchone()[0] >= 1
+    finally:
+        con.close()
+    for model in TABLES:
+        pl.read_parquet(out / f"{model.__table__}.parquet")
+
+
+def test_killed_runs_leave_readable_outputs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    pipeline.extract([MUSASHINO], out)
+    cmd = [sys.executable, "-m", "planparse.cli", "extract", str(RAW), "--out", str(out)]
+    for delay in (0.3, 0.6, 0.9, 1.2):
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        _outputs_readable(out)
+    # a later run cleans the staging folders the killed runs left behind
+    pipeline.extract([MUSASHINO], out)
+    assert not [p for p in os.listdir(out) if p.startswith(".planparse-staging-")]
+    _outputs_readable(out)

@@ -1,0 +1,106 @@
+"""store: every table written (also empty), the contract declared in DuckDB, JSON Schema current."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from planparse.pipeline import extract
+from planparse.schemas.common import TABLES, json_schema
+from planparse.store import column_types, write_outputs
+from tests.conftest import RAW
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def musashino_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    extract([RAW / "musashino_info_plan7_progress.md"], out)
+    return out
+
+
+def test_empty_run_writes_every_table_with_its_columns(tmp_path: Path) -> None:
+    write_outputs(tmp_path, {})
+    con = duckdb.connect(str(tmp_path / "planparse.duckdb"), read_only=True)
+    for model in TABLES:
+        frame = pl.read_parquet(tmp_path / f"{model.__table__}.parquet")
+        assert frame.height == 0 and frame.columns == list(model.model_fields), model.__table__
+        cols = [r[0] for r in con.execute(f"describe {model.__table__}").fetchall()]
+        assert cols == list(model.model_fields)
+    con.close()
+
+
+def test_contract_columns_exist() -> None:
+    # SCHEMA.md column names (a rename would break analysts' queries)
+    contract = {
+        "documents": "document_id format municipality_code municipality_name title plan_start_fy plan_end_fy "
+                     "source_path source_sha256 source_kind page_count parser_version extracted_at",
+        "measures": "measure_id document_id policy_code policy_name code name objective description seq",
+        "initiatives": "initiative_id document_id measure_id code name summary objective lead_department departments "
+                       "indicator target_text is_new is_revised is_priority status_raw status assessment start_fy "
+                       "end_fy source_page source_line_start source_line_end seq group_code group_name",
+        "annual_entries": "initiative_id fiscal_year plan target result status_raw status note",
+        "kpi_values": "initiative_id fiscal_year kind metric value unit delta raw",
+        "initiative_departments": "initiative_id department role",
+        "glossary_terms": "document_id seq term definition",
+        "document_figures": "document_id scope fiscal_year metric value source_line",
+        "extraction_issues": "document_id severity code message source_line",
+    }
+    tables = {m.__table__: m for m in TABLES}
+    for table, columns in contract.items():
+        assert set(columns.split()) <= set(tables[table].model_fields), table
+
+
+def test_duckdb_declares_keys_checks_and_comments(musashino_out: Path) -> None:
+    con = duckdb.connect(str(musashino_out / "planparse.duckdb"), read_only=True)
+    constraints = con.execute(
+        "select table_name, constraint_type, constraint_column_names from duckdb_constraints()").fetchall()
+    kinds = {(t, k) for t, k, _ in constraints}
+    assert ("initiatives", "PRIMARY KEY") in kinds and ("initiatives", "FOREIGN KEY") in kinds
+    assert ("annual_entries", "PRIMARY KEY") in kinds and ("annual_entries", "CHECK") in kinds
+    pk = next(c for t, k, c in constraints if t == "annual_entries" and k == "PRIMARY KEY")
+    assert list(pk) == ["initiative_id", "fiscal_year"]
+    tables = [m.__table__ for m in TABLES]
+    missing = con.execute("select table_name, column_name from duckdb_columns() where table_name in "
+                          "(select unnest(?)) and (comment is null or comment = '')", [tables]).fetchall()
+    assert missing == []
+    assert con.execute("select count(*) from duckdb_tables() where comment is not null").fetchone()[0] == len(TABLES)
+    with pytest.raises(duckdb.Error):
+        con.execute("insert into annual_entries (initiative_id, fiscal_year, status) values ('x', 2024, 'great')")
+    con.close()
+
+
+def test_status_check_rejects_unknown_values(musashino_out: Path, tmp_path: Path) -> None:
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes((musashino_out / "planparse.duckdb").read_bytes())
+    con = duckdb.connect(str(db))
+    iid = con.execute("select initiative_id from initiatives limit 1").fetchone()[0]
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute("insert into annual_entries (initiative_id, fiscal_year, status) values (?, 2030, 'great')", [iid])
+    with pytest.raises(duckdb.ConstraintException):  # foreign key
+        con.execute("insert into annual_entries (initiative_id, fiscal_year) values ('nope:1', 2030)")
+    con.close()
+
+
+def test_annual_status_view(musashino_out: Path) -> None:
+    con = duckdb.connect(str(musashino_out / "planparse.duckdb"), read_only=True)
+    rows = con.execute("select municipality_name, measure_code, initiative_code, fiscal_year, status "
+                       "from annual_status where initiative_code = '29' order by fiscal_year").fetchall()
+    assert rows == [("武蔵野市", "6", "29", 2023, "not_achieved"), ("武蔵野市", "6", "29", 2024, "partially_achieved"),
+                    ("武蔵野市", "6", "29", 2025, "not_evaluated")]
+    con.close()
+
+
+def test_column_types_cover_every_model() -> None:
+    for model in TABLES:
+        assert len(column_types(model)) == len(model.model_fields)
+
+
+def test_published_json_schema_is_current() -> None:
+    committed = json.loads((ROOT / "schemas" / "planparse.schema.json").read_text(encoding="utf-8"))
+    assert committed == json.loads(json.dumps(json_schema())), "run `make schema` and commit schemas/"
