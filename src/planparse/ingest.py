@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -110,6 +111,14 @@ class SourceDocument(BaseModel):
     def text(self) -> str:
         """The whole text, lines joined with ``\\n``."""
         return "\n".join(self.lines)
+
+    @cached_property
+    def match_text(self) -> str:
+        """The text as match keys, one line per source line (NFKC, no whitespace; see
+        ``normalize.match_key_lines``); computed once, for detection."""
+        from planparse.normalize import match_key_lines
+
+        return match_key_lines(self.text)
 
 
 def document_id_for(sha256_hex: str) -> str:

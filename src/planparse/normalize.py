@@ -42,6 +42,7 @@ __all__ = [
     "find_target_deltas",
     "join_wrapped",
     "match_key",
+    "match_key_lines",
     "nfkc",
     "parse_delta",
     "parse_fiscal_year",
@@ -64,6 +65,20 @@ __all__ = [
 # (マイナンバ―カード with U+2015 HORIZONTAL BAR, Hachioji action plan line 2477).
 _LONG_VOWEL_LOOKALIKE = regex.compile(r"(?<=[\p{Katakana}ｰ])[―‐‑–—─━－-]")
 _WHITESPACE = regex.compile(r"[\s\u3000]+")
+
+
+def match_key_lines(text: str) -> str:
+    """``match_key`` applied to each line of ``text`` at once, keeping the line breaks.
+
+    Input: a multi-line text. Output: the same number of lines, each NFKC-normalised with its
+    whitespace removed and long-vowel look-alikes folded. Used to search a whole document for
+    labels quickly (format detection). Never raises.
+    """
+    folded = _LONG_VOWEL_LOOKALIKE.sub("ー", nfkc(text))
+    return _WHITESPACE_NO_NEWLINE.sub("", folded)
+
+
+_WHITESPACE_NO_NEWLINE = regex.compile(r"[^\S\n]+")
 
 
 def nfkc(text: str) -> str:

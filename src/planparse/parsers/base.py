@@ -45,13 +45,13 @@ def marker_score(doc: SourceDocument, markers: list[Marker], *, negative: list[M
     (NFKC, no whitespace), so full-width/half-width and PDF spacing differences do not matter. For
     PDFs, each table row (its cells joined) is searched as one more line.
     """
-    keys = [match_key(line) for line in doc.lines]
+    text = doc.match_text
     if doc.kind == "pdf":  # a PDF table's header may be split over several text lines: use its cells too
-        keys += ["".join(match_key(cell) for cell in row.cells) for table in doc.tables for row in table.rows]
-    text = "\n".join(keys)
+        text += "\n" + "\n".join("".join(match_key(cell) for cell in row.cells)
+                                 for table in doc.tables for row in table.rows)
     score = sum(m.weight for m in markers if m.hit(text))
     score -= sum(m.weight for m in negative if m.hit(text))
-    return max(0.0, min(1.0, score))
+    return round(max(0.0, min(1.0, score)), 3)
 
 
 class Parser(ABC):
