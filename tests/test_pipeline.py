@@ -172,3 +172,23 @@ def test_killed_runs_leave_readable_outputs(tmp_path: Path) -> None:
     pipeline.extract([MUSASHINO], out)
     assert not [p for p in os.listdir(out) if p.startswith(".planparse-staging-")]
     _outputs_readable(out)
+
+
+def test_key_violations_are_reported_not_written() -> None:
+    from planparse.schemas.common import AnnualEntry, CommonRows, Initiative
+
+    rows = CommonRows(
+        initiatives=[Initiative(initiative_id="d:1", document_id="d", code="1", name="a", seq=1,
+                                source_line_start=5),
+                     Initiative(initiative_id="d:2", document_id="d", measure_id="d:m:9", code="2", name="b", seq=2)],
+        annual_entries=[AnnualEntry(initiative_id="d:1", fiscal_year=2024),
+                        AnnualEntry(initiative_id="d:1", fiscal_year=2024, source_line_start=7),
+                        AnnualEntry(initiative_id="d:3", fiscal_year=2024)],
+    )
+    issues = pipeline._enforce_keys(rows, "d")
+    assert [(i.code, i.severity) for i in issues] == [
+        ("dangling_reference", "error"), ("duplicate_key", "error"), ("dangling_reference", "error")]
+    assert issues[1].source_line == 7
+    assert [i.initiative_id for i in rows.initiatives] == ["d:1"]
+    # entries of a dropped initiative are dropped with their own error, never written dangling
+    assert [(a.initiative_id, a.fiscal_year) for a in rows.annual_entries] == [("d:1", 2024)]
