@@ -412,3 +412,28 @@ def test_target_kpis_rules() -> None:
     assert target_period("毎年度3回", None) == "per_year"
     assert target_period("令和10年度に2件以上", None) is None
     assert target_period("80%以上", "利用率") is None
+
+
+def test_missing_year_header_is_an_error_and_no_data_row_is_read_as_header() -> None:
+    header2 = "\t\t\t令和8(2026)年度\t令和9(2027)年度\t令和10(2028)年度\t\n"
+    res = edited((f"主担当\n{header2}テレワーク制度の確立", "主担当\nテレワーク制度の確立"))
+    assert [i.source_line for i in issues(res, "roadmap_years_missing")] == [244]
+    assert res.failed  # roadmap cells of 取組⑦ could not be placed: data lost
+    i = initiative(res, "7-1")
+    assert (i.name, i.target_text, i.source_line_start) == ("テレワーク制度の確立", "令和9年度", 245)
+    assert plans(res, "7-1") == [] and len(res.rows.initiatives) == 63
+    assert plans(res, "8-1")[0] == (2026, "生成AIガイドラインの策定・庁内周知", False)
+
+
+def test_note_mark_without_note_line_is_reported() -> None:
+    res = edited(("確立されている。\n\n※新庁舎も見据えつつ、可能なものから導入\n", "確立されている。\n\n"))
+    assert [i.source_line for i in issues(res, "unresolved_note_mark")] == [291]  # 9-2 (L292), one line up
+    assert {a.note for a in res.rows.annual_entries if ":9-" in a.initiative_id} == {None}
+    assert "※" not in measure(res, "9").description
+
+
+def test_target_baselines_and_periods_in_other_wordings() -> None:
+    (k,) = target_kpis("d:1-1", _item("令和7年度比20%削減"), [2026, 2027, 2028], 2028)
+    assert (k.fiscal_year, k.value, k.baseline_text) == (2028, 20.0, "令和7年度比")
+    assert target_period("5年間で10件", None) is None
+    assert target_period("令和10年3月までに5件", None) is None

@@ -49,6 +49,7 @@ from planparse.normalize import (
 from planparse.parsers.base import Marker, Parser, marker_score
 from planparse.schemas.base import IssueLog, ParseResult
 from planparse.schemas.koganei_roadmap import (
+    NOTE_MARK,
     KoganeiDepartment,
     KoganeiItem,
     KoganeiLink,
@@ -137,6 +138,7 @@ class _Block:
     vision_code: str | None
     texts: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    other_texts: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     rows: list[tuple[int, int, list[str | None]]] = field(default_factory=list)  # (line, last line, cells)
     columns: dict[str, int] = field(default_factory=dict)
@@ -488,8 +490,8 @@ class _Reader:
             self._noise(text, line, f"取組{block.glyph} text")
             if current is None:
                 self.log.warning("unlabelled_text", f"取組{block.glyph}: text before any 取組概要/取組背景/"
-                                 f"アウトカムの視点 label is kept as a note of the 取組: {text[:80]!r}", line)
-                block.notes.append(text)
+                                 f"アウトカムの視点 label is kept in the 取組's description: {text[:80]!r}", line)
+                block.other_texts.append(text)
                 continue
             parts[current].append(text)
         for label, key in DESCRIPTION_FIELDS.items():
@@ -505,19 +507,15 @@ class _Reader:
         block.columns = columns
         block.table_line = i + 1
         j = i + 1
-        if j < len(self.lines) and "\t" in self.lines[j]:
-            years: list[tuple[int, int]] = []
-            for k, c in enumerate(self.lines[j].split("\t")):
-                found = find_fiscal_years(c)
-                if found:
-                    if found[0].conflict:
-                        self.log.warning("fiscal_year_conflict", f"roadmap header {c.strip()!r}: the era year "
-                                         f"and the Gregorian year disagree; the era year is used", j + 1)
-                    years.append((k, found[0].fiscal_year))
-            if years:
-                block.year_columns = [k for k, _ in years]
-                block.years = [y for _, y in years]
-                j += 1
+        # the years are in the first header row, or in a second header row (its 個別取組 cell empty)
+        years = self._year_columns(i)
+        if not years and j < len(self.lines) and "\t" in self.lines[j]:
+            second = self.lines[j].split("\t")
+            if columns["name"] >= len(second) or not second[columns["name"]].strip():
+                years = self._year_columns(j)
+                j += 1 if years else 0
+        block.year_columns = [k for k, _ in years]
+        block.years = [y for _, y in years]
         if not block.years:
             self.log.error("roadmap_years_missing", f"取組{block.glyph}: the 個別取組 table has no fiscal-year header "
                            "row; its roadmap cells cannot be placed and are not extracted", i + 1)
@@ -548,6 +546,18 @@ class _Reader:
             block.rows.append((line, line, cells))
         block.end_line = j
         return j
+
+    def _year_columns(self, i: int) -> list[tuple[int, int]]:
+        """``(column, fiscal year)`` of the header row at index ``i`` (``令和8(2026)年度`` → 2026)."""
+        years: list[tuple[int, int]] = []
+        for k, c in enumerate(self.lines[i].split("\t")):
+            found = find_fiscal_years(c)
+            if found:
+                if found[0].conflict:
+                    self.log.warning("fiscal_year_conflict", f"roadmap header {c.strip()!r}: the era year "
+                                     "and the Gregorian year disagree; the era year is used", i + 1)
+                years.append((k, found[0].fiscal_year))
+        return years
 
     def _skip_table(self, i: int) -> int:
         j = i + 1
@@ -676,6 +686,7 @@ class _Reader:
             name=name, name_variants=variants, is_priority=priority, departments=departments,
             links=row.links if row else [], overview=block.texts.get("overview"),
             background=block.texts.get("background"), outcome=block.texts.get("outcome"), notes=block.notes,
+            other_texts=block.other_texts,
             seq=seq, heading_line=block.line, overview_line=row.line if row else None,
             source_line_end=max(block.end_line, block.line),
         )
@@ -712,6 +723,9 @@ class _Reader:
                 inferred.append(code)
             for text in (raw_name, indicator, target, departments_raw, *written):
                 self._noise(text, line, f"個別取組 {code}")
+            if not block.notes and any(NOTE_MARK in (t or "") for t in (raw_name, indicator, target, *written)):
+                self.log.warning("unresolved_note_mark", f"個別取組 {code} has a ※ mark but its 取組 page has no "
+                                 "※ note line; nothing is attached to it", line)
             out.append(KoganeiItem(
                 code=code, measure_number=number, row=row_no, name=name, tags=tags, indicator=indicator,
                 target=target, departments_raw=departments_raw,

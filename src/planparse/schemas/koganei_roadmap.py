@@ -44,12 +44,15 @@ __all__ = [
 
 Role = Literal["lead", "support", "member"]
 
-# 70%(平成29年7月比): the baseline a target is relative to, in brackets, ending in 比
-BASELINE = regex.compile(r"[(（]\s*(?P<text>[^()（）]*?比)\s*[)）]")
+# 70%(平成29年7月比) / 令和7年度比20%削減: the baseline a target is relative to (bracketed …比, or a year + 比)
+BASELINE = regex.compile(
+    r"[(（]\s*(?P<text>[^()（）]*?比)\s*[)）]"
+    r"|(?P<year>(?:令和|平成|昭和)\s*(?:元|[0-9０-９]{1,2})\s*年度?(?:\s*[0-9０-９]{1,2}\s*月)?\s*比)")
 # 累計5件以上 / 研修受講者数(累計) / 0件(累計): a total over the plan period
 CUMULATIVE = regex.compile(r"累計")
 # 各年度10件以上 / 年2回以上 / 毎年度 / 開催回数(年度): a target that holds for every fiscal year
-PER_YEAR = regex.compile(r"各年度|毎年度?|年間|(?<![0-9０-９元])年\s*[0-9０-９]|[(（]\s*年度\s*[)）]")
+PER_YEAR = regex.compile(
+    r"各年度|毎年度?|(?<![0-9０-９])年間|(?<![0-9０-９元])年\s*[0-9０-９]|[(（]\s*年度\s*[)）]")
 # ※ (U+203B) refers to the 取組's free-standing ※ note (※新庁舎も見据えつつ、可能なものから導入)
 NOTE_MARK = "※"
 
@@ -94,7 +97,8 @@ class KoganeiMeasure(BaseModel):
     alone), what the heading wrote (``glyph_written``), its texts and its overview-table cells.
 
     ``overview`` = 取組概要, ``background`` = 取組背景, ``outcome`` = アウトカムの視点(=あるべき姿),
-    ``notes`` = free-standing ``※…`` lines of the 取組 page; markup (``<b>``, ``<p>``, ``**``) removed.
+    ``notes`` = free-standing ``※…`` lines of the 取組 page, ``other_texts`` = text found before any
+    label (none in the 2026 edition); markup (``<b>``, ``<p>``, ``**``) removed.
     """
 
     number: int
@@ -109,6 +113,7 @@ class KoganeiMeasure(BaseModel):
     background: str | None = None
     outcome: str | None = None
     notes: list[str] = Field(default_factory=list)
+    other_texts: list[str] = Field(default_factory=list)
     seq: int
     heading_line: int
     overview_line: int | None = None
@@ -251,8 +256,9 @@ class KoganeiRoadmap(FormatRecord):
 
 
 def _description(m: KoganeiMeasure) -> str | None:
-    """取組概要 and 取組背景, each on its own line after its label, then the ※ notes."""
+    """取組概要 and 取組背景, each on its own line after its label, then unlabelled text and ※ notes."""
     lines = [f"{label} {text}" for label, text in (("取組概要", m.overview), ("取組背景", m.background)) if text]
+    lines.extend(m.other_texts)
     lines.extend(m.notes)
     return "\n".join(lines) or None
 
@@ -302,7 +308,8 @@ def target_kpis(iid: str, item: KoganeiItem, fiscal_years: list[int], plan_end_f
                 kpi_value_id=f"{iid}:{fy if fy is not None else '-'}:target:{n}", initiative_id=iid,
                 fiscal_year=fy, kind="target", metric=item.indicator, value=float(q.value), unit=q.unit,
                 raw=target, seq=n, comparator=q.comparator, approximate=q.approximate,
-                baseline_text=baseline.group("text") if baseline else None, source_line=item.line,
+                baseline_text=(baseline.group("text") or baseline.group("year")) if baseline else None,
+                source_line=item.line,
                 period=period,
             ))
     return out
