@@ -437,3 +437,20 @@ def test_target_baselines_and_periods_in_other_wordings() -> None:
     assert (k.fiscal_year, k.value, k.baseline_text) == (2028, 20.0, "令和7年度比")
     assert target_period("5年間で10件", None) is None
     assert target_period("令和10年3月までに5件", None) is None
+
+
+def test_koganei_roadmap_view(tmp_path) -> None:
+    import duckdb
+
+    from planparse.pipeline import extract
+
+    extract([RAW / NAME], tmp_path)
+    con = duckdb.connect(str(tmp_path / "planparse.duckdb"), read_only=True)
+    try:
+        assert con.execute("SELECT count(*), count(plan), sum(plan_inferred::INT) FROM koganei_roadmap").fetchone() == (
+            189, 176, 69)
+        assert con.execute("SELECT measure_name, is_priority, plan FROM koganei_roadmap "
+                           "WHERE initiative_code = '16-2' AND fiscal_year = 2028").fetchone() == (
+            "先進技術の調査・研究", False, "方向性の判断 (令和10年度時点)")
+    finally:
+        con.close()

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import regex
 
@@ -245,6 +246,22 @@ class KoganeiRoadmapParser(Parser):
     description = "小金井市DX推進方針 アクションプラン (取組 tables with roadmaps)"
     municipality_code = "132101"
     municipality_name = "小金井市"
+    views: ClassVar[dict[str, str]] = {
+        # One row per 個別取組 and roadmap year, with its 取組 (重点取組 flag) and Vision, whether the year's
+        # plan was written or inferred from a merged cell, and the ※ note it refers to.
+        "koganei_roadmap": """
+            SELECT i.document_id, m.policy_code AS vision_code, m.policy_name AS vision_name,
+                   m.code AS measure_code, m.name AS measure_name, m.is_priority,
+                   i.code AS initiative_code, i.name AS initiative_name, i.tags, i.indicator, i.target_text,
+                   i.lead_department, i.departments, a.fiscal_year, a.plan, a.plan_inferred, a.note,
+                   i.source_line_start AS source_line
+            FROM annual_entries a
+            JOIN initiatives i USING (initiative_id)
+            JOIN documents d ON d.document_id = i.document_id
+            LEFT JOIN measures m ON m.measure_id = i.measure_id
+            WHERE d.format = 'koganei_roadmap'
+        """,
+    }
 
     @classmethod
     def detect(cls, doc: SourceDocument) -> float:
