@@ -248,6 +248,9 @@ class KpiValue(Row):
     baseline_text: str | None = _f("extra: the baseline the number is relative to, as written (平成29年7月比).",
                                    default=None)
     source_line: int | None = _f("extra: 1-based line the number was read from.", default=None)
+    period: Literal["per_year", "cumulative"] | None = _f(
+        "extra: `per_year` when the number holds for each fiscal year (各年度, 年2回), `cumulative` when it "
+        "is a running total (累計); null for a level to reach.", default=None)
 
 
 class InitiativeDepartment(Row):
@@ -287,6 +290,9 @@ class MeasureLink(Row):
     linked_measure_id: str | None = _f("measure_id of the linked measure when it exists in the document.")
     seq: int = _f("Order within the link type (1-based; the step order for `step`).")
     raw: str = _f("The cell text the link was read from.")
+    step_position: int | None = _f(
+        "Place of the linked measure in a `step` chain (1 = first; the measure itself is part of the "
+        "chain; several measures can share a place: ⑭→①・⑧・⑨); null for `related`.", default=None)
 
 
 class GlossaryTerm(Row):
