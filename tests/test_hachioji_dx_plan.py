@@ -499,3 +499,21 @@ def test_views_work_with_one_document_or_none(tmp_path: Path, result: FileResult
     con = _write(tmp_path / "empty", {})
     assert con.execute("SELECT count(*) FROM hachioji_plan_action_measures").fetchone() == (0,)
     assert con.execute("SELECT count(*) FROM hachioji_plan_action_results").fetchone() == (0,)
+
+
+def test_synthetic_body_sentence_and_headerless_glossary_page() -> None:
+    lines = SYNTHETIC.split("\n")
+    # a wrapped body line that starts with 施策① is not a header
+    at = lines.index("いる。 ")
+    lines[at] = "施策①のため受け付けている。 "
+    # a glossary page without its 項番 header: entry 3 follows a page-start line
+    at = lines.index("3  Facebook ")
+    lines[at - 1:at] = ["インターネット申請の略称もある。 ", " 次のページの補足です。 ", ""]
+    parsed = _synthetic("\n".join(lines))
+    rec = parsed.record
+    assert [m.code for m in rec.measures] == ["1-1", "1-2"]
+    assert rec.measures[0].current_state == ["窓口で申請を受け付けて施策①のため受け付けている。"]
+    assert [g.number for g in rec.glossary] == [1, 2, 3]
+    assert rec.glossary[1].definition == \
+        "インターネットで申請することです。\nインターネット申請の略称もある。\n次のページの補足です。"
+    assert rec.glossary[2].term == "Facebook"

@@ -69,22 +69,23 @@ __all__ = ["HachiojiDxPlanParser", "clean_text", "split_paragraphs"]
 # " ５章 各基本方針における主な施策 " (chapter heading)
 CHAPTER_HEADING = regex.compile(r"^\s?(?P<num>[0-9０-９]{1,2})章\s+(?P<title>\S.*?)\s*$")
 # "基本方針１ 生活の質の向上 " / " 基本方針２ 地域課題の解消 " (chapter-5 title page)
-POLICY_HEADER = regex.compile(r"^\s?基本方針\s*(?P<num>[0-9０-９]{1,2})\s+(?P<title>\S.*?)\s*$")
+POLICY_HEADER = regex.compile(r"^\s?基本方針\s*(?P<num>[0-9０-９]{1,2})\s+(?P<title>\S.{0,39}?)\s*$")
 # "～市民視点の人にやさしいDX～ " (the subtitle line after a POLICY_HEADER)
 SUBTITLE = regex.compile(r"^\s?(?P<subtitle>[～〜].*[～〜])\s*$")
 # "(1)  生活の質の向上 ～市民視点の人にやさしいDX～ " (chapter 4)
 CHAPTER4_POLICY = regex.compile(
     r"^\s?[(（](?P<num>[0-9０-９]{1,2})[)）]\s*(?P<title>[^～〜\s][^～〜]*?)\s*(?P<subtitle>[～〜].*[～〜])\s*$")
 # " 施策① 行政手続のオンライン化 " / " 施策③ マイナンバーカード*の利活用推進 "
-MEASURE_HEADER = regex.compile(r"^\s?施策\s*(?P<num>[\u2460-\u2473\u2780-\u2793])\s*(?P<name>\S.*?)\s*$")
+# (a space after the number and a short name: a body sentence "施策①の…" is not a header)
+MEASURE_HEADER = regex.compile(r"^\s?施策\s*(?P<num>[\u2460-\u2473\u2780-\u2793])\s+(?P<name>\S.{0,39}?)\s*$")
 # Symbol/Wingdings bullets the PDF extractor leaves as private-use glyphs: "\uf09f  本市では、…"
 BULLET = regex.compile(r"^\s?[\uf06c\uf09e\uf09f\uf0a7\uf0b7\uf0d8\uf0fc][ \u3000]*")
 # the same glyphs anywhere in a line: "現状 \uf09f  本市では、…" (label, then the first bullet)
 BULLET_GLYPH = regex.compile(r"[\uf06c\uf09e\uf09f\uf0a7\uf0b7\uf0d8\uf0fc]")
 # "1  ＡＩ Artificial Intelligenceの略で、…" / "38  サイバーシルクロード" (glossary entry line)
 GLOSSARY_ENTRY = regex.compile(r"^(?P<num>\d{1,3})(?P<sep>[ \u3000]+)(?P<rest>\S.*)$")
-# "【フェイスブック】 " (a term's reading)
-READING = regex.compile(r"^\s?【(?P<reading>[^【】]+)】[ \u3000]*")
+# "【フェイスブック】 " (a term's reading: kana only)
+READING = regex.compile(r"^\s?【(?P<reading>[\p{Katakana}\p{Hiragana}ー・ 　]+)】[ \u3000]*")
 # "5.0" in "Society 5.0": a version number that belongs to the term before it
 VERSION_TOKEN = regex.compile(r"^[0-9０-９]+(?:[.．][0-9０-９]+)*$")
 # the space that ends a term (ASCII or U+3000)
@@ -450,7 +451,7 @@ def _read_glossary(lines: tuple[str, ...], log: IssueLog) -> tuple[list[Glossary
         elif raw.strip().isdigit() and block_closed:
             skipped.add(n)  # a printed page number ("86 ")
             continue
-        elif _is_page_start(lines, n) and block_closed:
+        elif _is_page_start(lines, n) and block_closed and not _entry_follows(lines, n, expected):
             break  # the next section (" 参考資料")
         elif CHAPTER_HEADING.match(raw):
             break
@@ -464,6 +465,18 @@ def _read_glossary(lines: tuple[str, ...], log: IssueLog) -> tuple[list[Glossary
     entries = [_glossary_entry(lines, block, log) for block in blocks]
     _check_glossary_numbers(entries, log)
     return entries, skipped, last
+
+
+def _entry_follows(lines: tuple[str, ...], n: int, expected: int) -> bool:
+    """True when entry ``expected`` starts on this page (before the next page start after line
+    ``n``): the page-start line ``n`` then continues the glossary instead of ending it."""
+    for k in range(n + 1, min(n + 80, len(lines)) + 1):
+        if _is_page_start(lines, k):
+            return False
+        m = GLOSSARY_ENTRY.match(lines[k - 1])
+        if m and int(m.group("num")) == expected:
+            return True
+    return False
 
 
 def _glossary_entry(lines: tuple[str, ...], block: list[int], log: IssueLog) -> GlossaryEntry:
@@ -491,7 +504,7 @@ def _glossary_entry(lines: tuple[str, ...], block: list[int], log: IssueLog) -> 
     r = READING.match(rest) if rest.strip() else None
     if r:
         reading, rest = r.group("reading"), rest[r.end():]
-    elif remaining and READING.match(lines[remaining[0] - 1]) and not READING.sub(
+    elif not rest.strip() and remaining and READING.match(lines[remaining[0] - 1]) and not READING.sub(
             "", lines[remaining[0] - 1]).strip():
         reading = READING.match(lines[remaining[0] - 1]).group("reading")
         remaining.pop(0)
