@@ -517,3 +517,11 @@ def test_synthetic_body_sentence_and_headerless_glossary_page() -> None:
     assert rec.glossary[1].definition == \
         "インターネットで申請することです。\nインターネット申請の略称もある。\n次のページの補足です。"
     assert rec.glossary[2].term == "Facebook"
+
+
+def test_synthetic_subtitle_on_the_header_line() -> None:
+    lines = SYNTHETIC.split("\n")
+    at = lines.index("基本方針１ 暮らしの向上 ")
+    lines[at:at + 3] = ["基本方針１ 暮らしの向上 ～誰にでもやさしく～ "]
+    policy = _synthetic("\n".join(lines)).record.policies[0]
+    assert (policy.title, policy.subtitle) == ("暮らしの向上", "～誰にでもやさしく～")

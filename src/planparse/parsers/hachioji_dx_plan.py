@@ -72,6 +72,8 @@ CHAPTER_HEADING = regex.compile(r"^\s?(?P<num>[0-9０-９]{1,2})章\s+(?P<title>
 POLICY_HEADER = regex.compile(r"^\s?基本方針\s*(?P<num>[0-9０-９]{1,2})\s+(?P<title>\S.{0,39}?)\s*$")
 # "～市民視点の人にやさしいDX～ " (the subtitle line after a POLICY_HEADER)
 SUBTITLE = regex.compile(r"^\s?(?P<subtitle>[～〜].*[～〜])\s*$")
+# "生活の質の向上 ～市民視点の人にやさしいDX～": a header title that carries its subtitle on the same line
+TITLE_WITH_SUBTITLE = regex.compile(r"^(?P<title>[^～〜]+?)\s*(?P<subtitle>[～〜].*[～〜])$")
 # "(1)  生活の質の向上 ～市民視点の人にやさしいDX～ " (chapter 4)
 CHAPTER4_POLICY = regex.compile(
     r"^\s?[(（](?P<num>[0-9０-９]{1,2})[)）]\s*(?P<title>[^～〜\s][^～〜]*?)\s*(?P<subtitle>[～〜].*[～〜])\s*$")
@@ -103,7 +105,6 @@ MUNICIPALITY_PREFIX = regex.compile(r"^(?P<name>\S+?[市区町村])")
 
 # Match keys of labels
 GLOSSARY_HEADER_KEY = "項番用語説明"      # "項番 用 語 説 明 "
-GLOSSARY_TITLE_KEY = "用語集"             # " 用語集 "
 OBJECTIVE_KEY = "目的・あるべき姿"         # " 目的・あるべき姿 "
 ICON_KEY = "自治体DX"                     # text of the 自治体DX推進計画 icon, were it extracted
 LEGEND_KEY = "アイコン"                   # "…には、表の右上に以下のアイコンを配置しています。"
@@ -421,20 +422,19 @@ def _glossary_start(lines: tuple[str, ...]) -> int | None:
     return None
 
 
-def _read_glossary(lines: tuple[str, ...], log: IssueLog) -> tuple[list[GlossaryEntry], set[int], int | None]:
-    """Read the 用語集 table: entries, the header/page-number lines skipped, and its last line.
+def _read_glossary(lines: tuple[str, ...], log: IssueLog) -> tuple[list[GlossaryEntry], set[int]]:
+    """Read the 用語集 table: its entries and the header / page-number lines it skipped.
 
-    Warnings: ``glossary_term_with_space``, ``glossary_term_wrapped``, ``glossary_numbering``
-    (check_), ``glossary_empty_definition``. Returns ``([], set(), None)`` when there is no glossary.
+    Warnings: ``glossary_term_with_space``, ``glossary_term_wrapped``, ``check_glossary_numbering``,
+    ``glossary_empty_definition``, ``glossary_text_before_entries``. Returns ``([], set())`` when there is no glossary.
     """
     start = _glossary_start(lines)
     if start is None:
         log.warning("no_glossary", "no 用語集 table (項番 用 語 説 明 header) found")
-        return [], set(), None
+        return [], set()
     skipped: set[int] = set()
     blocks: list[list[int]] = []
     expected = 1
-    last = start
     for n in range(start, len(lines) + 1):
         raw = lines[n - 1]
         if not raw.strip():
@@ -461,10 +461,9 @@ def _read_glossary(lines: tuple[str, ...], log: IssueLog) -> tuple[list[Glossary
             log.warning("glossary_text_before_entries", f"text before the first 用語集 entry skipped: "
                         f"{raw.strip()[:60]!r}", n)
             continue
-        last = n
     entries = [_glossary_entry(lines, block, log) for block in blocks]
     _check_glossary_numbers(entries, log)
-    return entries, skipped, last
+    return entries, skipped
 
 
 def _entry_follows(lines: tuple[str, ...], n: int, expected: int) -> bool:
@@ -776,7 +775,7 @@ class HachiojiDxPlanParser(Parser):
         headings = _find_headings(lines)
         policies = self._policies(lines, headings, log)
         measures, ranges = self._measures(lines, headings, policies, log)
-        glossary, skip, _ = _read_glossary(lines, log)
+        glossary, skip = _read_glossary(lines, log)
         marks = _read_marks(lines, glossary, skip, ranges, log)
         joined = "".join(raw.strip(" \u3000") for raw in lines)
         title = self._title(joined, log)
@@ -797,14 +796,14 @@ class HachiojiDxPlanParser(Parser):
         policies: list[HachiojiPolicy] = []
         for seq, (n, m) in enumerate(headings.policies, start=1):
             code = str(to_int(m.group("num")))
-            subtitle, sub_line = None, _next_content_line(lines, n)
-            if sub_line and (s := SUBTITLE.match(lines[sub_line - 1])):
+            title, subtitle, sub_line = m.group("title"), None, _next_content_line(lines, n)
+            if inline := TITLE_WITH_SUBTITLE.match(title):
+                title, subtitle = inline.group("title"), clean_text(inline.group("subtitle"))
+            elif sub_line and (s := SUBTITLE.match(lines[sub_line - 1])):
                 subtitle = clean_text(s.group("subtitle"))
             else:
-                log.warning("policy_without_subtitle", f"基本方針 {code} has no ～subtitle～ line after its "
-                            "header", n)
-            policy = HachiojiPolicy(code=code, title=clean_text(m.group("title")), subtitle=subtitle,
-                                    seq=seq, source_line=n)
+                log.warning("policy_without_subtitle", f"基本方針 {code} has no ～subtitle～ after its header", n)
+            policy = HachiojiPolicy(code=code, title=clean_text(title), subtitle=subtitle, seq=seq, source_line=n)
             if any(p.code == code for p in policies):
                 log.warning("duplicate_policy", f"a second 基本方針 {code} header; its 施策 are read under it "
                             "but the policy row keeps the first header", n)
@@ -913,8 +912,9 @@ class HachiojiDxPlanParser(Parser):
         for n, _m in headings.policies:
             i = bisect_right(measure_lines, n)
             stop = measure_lines[i] if i < len(measure_lines) else n + 1
-            sub = _next_content_line(lines, n) or n
-            text = [k for k in range(sub + 1, stop) if lines[k - 1].strip()]
+            sub = _next_content_line(lines, n)
+            first = sub + 1 if sub and SUBTITLE.match(lines[sub - 1]) else n + 1
+            text = [k for k in range(first, stop) if lines[k - 1].strip()]
             if not text:
                 continue
             joined = "".join(lines[k - 1].strip() for k in text)
