@@ -157,6 +157,21 @@ class Measure(Row):
     source_page: int | None = _f("extra: PDF page of source_line_start; null for text.", default=None)
     name_variants: list[str] = _f(
         "extra: other wordings of the name found in the same document.", default_factory=list)
+    current_state: str | None = _f(
+        "extra: 現状 (Hachioji DX plan 施策): its bullet items as written, one per line; null where absent.",
+        default=None)
+    background: str | None = _f(
+        "extra: 背景 (Hachioji DX plan 施策): its bullet items as written, one per line; null where absent.",
+        default=None)
+    direction: str | None = _f(
+        "extra: 事業の方向性 (Hachioji DX plan 施策): its bullet items as written, one per line, including "
+        "the part printed after the 目的・あるべき姿 box; null where absent.", default=None)
+    in_jichitai_dx_plan: bool | None = _f(
+        "extra: the measure carries the 自治体DX推進計画 (総務省) icon; null where the extracted text does "
+        "not say (Hachioji DX plan: the icon is an image).", default=None)
+    name_without_glossary_marks: str | None = _f(
+        "extra: `name` with the glossary marks (`*`) removed (Hachioji DX plan); null for other formats.",
+        default=None)
 
 
 class Initiative(Row):
