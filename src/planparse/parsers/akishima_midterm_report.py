@@ -21,7 +21,6 @@ document are ``check_*`` warnings.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -131,7 +130,6 @@ _REPORT_LABELS = {
 _YEAR_LABEL = regex.compile(r"^(?P<year>.+年度)の事業達成状況目標$")   # on match_key text
 _SCHEDULE_LABEL = regex.compile(r"^スケジュール(?P<years>.*年度.*)$")   # on match_key text
 _PLAN_LABEL = "予定"
-_VERTICAL_LABELS = {"基本データ": "basic_data", "事業概要": "overview"}
 
 # labels of an added 施策 (match keys); prefix labels carry their value on the same line
 _ADDITION_LABELS = {
@@ -148,10 +146,14 @@ _PREFIX_LABELS = ("departments", "goal")
 _SECTION_KEYS = {"施策の達成状況": "status", "施策の見直し": "revision", "施策の追加": "additions"}
 
 
+# characters printed at full width: East Asian wide, full-width and ambiguous (漢字, かな, ・, ○, △, ×)
+_WIDE_CHAR = regex.compile(r"[\p{East_Asian_Width=Wide}\p{East_Asian_Width=Fullwidth}\p{East_Asian_Width=Ambiguous}]")
+
+
 def display_width(text: str) -> int:
     """Width of ``text`` in half-width units: East Asian wide, full-width and ambiguous characters
     (漢字, かな, ・, ○, △, ×) count 2, others 1. Used to tell wide cells from narrow ones."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+    return len(text) + len(_WIDE_CHAR.findall(text))
 
 
 @dataclass(frozen=True)
@@ -382,10 +384,12 @@ def _split_wide_schedule_line(text: str) -> list[str]:
 def _schedule_items(lines: Sequence[_Line], full: int) -> tuple[list[_Item], list[int]]:
     """Group schedule lines into items. A new item starts at a bullet, after a line shorter than
     ``full`` (an item ends at its first short line), after a cell boundary found on a too-wide
-    line, and at a line equal to the first line of an earlier item (a repeated cell). Returns the
-    items and the numbers of lines too wide to be split."""
-    items: list[_Item] = []
-    first_lines: set[str] = set()
+    line, and at a line equal to the first line of an earlier item (a repeated cell). An item
+    also ends when its text equals an item that is certainly complete elsewhere in the schedule
+    (bounded by such boundaries on both sides): ``既存データの確認`` is a whole item when the same
+    text stands alone as the last item. Returns the items and the numbers of lines too wide to be
+    split."""
+    frags: list[tuple[int, str, bool]] = []   # (line, text, a cell boundary comes before it)
     unsplittable: list[int] = []
     for ln in lines:
         if ln.filler or not ln.text:
@@ -393,16 +397,28 @@ def _schedule_items(lines: Sequence[_Line], full: int) -> tuple[list[_Item], lis
         parts = _split_wide_schedule_line(ln.text) if ln.width > NARROW_MAX else [ln.text]
         if len(parts) == 1 and ln.width > NARROW_MAX:
             unsplittable.append(ln.no)
-        for i, part in enumerate(parts):
-            key = match_key(part)
-            new = (not items or i > 0 or items[-1].closed or part.startswith(BULLET) or key in first_lines)
-            if new:
-                items.append(_Item([(ln.no, part)], cut_before=i > 0))
-                first_lines.add(key)
-            else:
-                items[-1].parts.append((ln.no, part))
-            last = i == len(parts) - 1
-            items[-1].closed = (not last) or display_width(part) < full - 2
+        frags.extend((ln.no, part, i > 0) for i, part in enumerate(parts))
+
+    def short(i: int) -> bool:
+        return display_width(frags[i][1]) < full - 2
+
+    def certain_start(i: int) -> bool:
+        return i == 0 or frags[i][2] or frags[i][1].startswith(BULLET) or short(i - 1)
+
+    def certain_end(i: int) -> bool:
+        return i == len(frags) - 1 or short(i) or certain_start(i + 1)
+
+    complete = {match_key(t) for i, (_, t, _) in enumerate(frags) if certain_start(i) and certain_end(i)}
+    items: list[_Item] = []
+    first_lines: set[str] = set()
+    for i, (no, part, hard) in enumerate(frags):
+        key = match_key(part)
+        if not items or items[-1].closed or hard or part.startswith(BULLET) or key in first_lines:
+            items.append(_Item([(no, part)], cut_before=hard))
+            first_lines.add(key)
+        else:
+            items[-1].parts.append((no, part))
+        items[-1].closed = certain_end(i) or match_key(items[-1].text) in complete
     return items, unsplittable
 
 
@@ -593,7 +609,8 @@ class _Run:
         reports_start, reports_end = self._reports_region(chapters, anchors)
         sections = self._sections(1, reports_start - 1, chapters)
         title = self._title(chapters)
-        plan_start, plan_end = self._plan_period(reports_start)
+        first_section = min((sec.start for sec in sections.values()), default=reports_start)
+        plan_start, plan_end = self._plan_period(first_section)
 
         policies: _PolicySeen = {}
         legend, legend_lines, list_line, status_rows = self._status_list(sections.get("status"))
@@ -669,8 +686,9 @@ class _Run:
             return None
         return m.group("title").strip()
 
-    def _plan_period(self, reports_start: int) -> tuple[int | None, int | None]:
-        text = join_wrapped(ln.text for ln in self.content(1, reports_start - 1))
+    def _plan_period(self, before: int) -> tuple[int | None, int | None]:
+        """``…年度を初年度とする…年度まで`` in the text before the first 第１章 section."""
+        text = join_wrapped(ln.text for ln in self.content(1, before - 1))
         m = PLAN_PERIOD.search(text)
         if not m:
             return None, None
@@ -909,7 +927,7 @@ class _Run:
     def _addition_years(self, number: str, lines: list[_Line]) -> tuple[list[int], list[_Line]]:
         """Split the 実施年度 part into its year columns (令和６ / （2024） …) and the bar labels."""
         i = 0
-        while i < len(lines) and YEAR_CELL.match(match_key(lines[i].text).replace("(", "（").replace(")", "）")):
+        while i < len(lines) and YEAR_CELL.match(match_key(lines[i].text)):
             i += 1
         years = sorted({y.fiscal_year for y in find_fiscal_years("".join(ln.text for ln in lines[:i]))})
         if lines and not years:
