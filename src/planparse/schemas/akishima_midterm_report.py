@@ -284,17 +284,15 @@ class AkishimaMidtermReport(FormatRecord):
         return None
 
     def _measures(self, ctx: RowContext, rows: CommonRows) -> None:
+        """One pass-through measure per 基本方針; its lines are the policy's 第２章 block (header to
+        the end of its last report)."""
         doc = ctx.document_id
         for seq, p in enumerate(self.policies, start=1):
-            lines = [r.source_line_start for r in self.reports if r.policy_code == p.code]
-            lines += [r.source_line_end for r in self.reports if r.policy_code == p.code]
-            lines += [a.source_line_start for a in self.additions if a.policy_code == p.code]
-            lines += [a.source_line_end for a in self.additions if a.policy_code == p.code]
-            start = min([p.source_line, *lines])
+            ends = [r.source_line_end for r in self.reports if r.policy_code == p.code]
             rows.measures.append(Measure(
                 measure_id=measure_id(doc, p.code), document_id=doc, policy_code=p.code, policy_name=p.name,
-                code=p.code, name=p.name, seq=seq, source_line_start=start,
-                source_line_end=max([p.source_line, *lines]), source_page=ctx.page_of(start),
+                code=p.code, name=p.name, seq=seq, source_line_start=p.source_line,
+                source_line_end=max([p.source_line, *ends]), source_page=ctx.page_of(p.source_line),
                 name_variants=p.name_variants,
             ))
 
