@@ -107,6 +107,7 @@ MUNICIPALITY = regex.compile(r"^(?P<name>\S{1,6}?[都道府県市区町村])")
 PAGE_NUMBER = regex.compile(r"^\s*\d{1,3}\s*$")
 # two bullets on one line: "・機能要件書を作成  ・RFPの実施"
 _INNER_BULLET = regex.compile(r"\s+(?=・)")
+# runs of spaces: "係  電話 2319", "（国補助事業）   "
 _SPACES = regex.compile(r"[ \t\u3000]{2,}")
 
 BULLET = "・"
@@ -127,8 +128,11 @@ _REPORT_LABELS = {
     "目的・実施内容目標": "overview",
     "達成状況・今後の課題": "progress",
 }
-_YEAR_LABEL = regex.compile(r"^(?P<year>.+年度)の事業達成状況目標$")   # on match_key text
-_SCHEDULE_LABEL = regex.compile(r"^スケジュール(?P<years>.*年度.*)$")   # on match_key text
+# "令和４（2022）年度の事業達成状況 目標 " (on match-key text: 令和4(2022)年度の事業達成状況目標)
+_YEAR_LABEL = regex.compile(r"^(?P<year>.+年度)の事業達成状況目標$")
+# " スケジュール 令和６(2024)年度 令和７(2025)年度 令和８(2026)年度 " (on match-key text)
+_SCHEDULE_LABEL = regex.compile(r"^スケジュール(?P<years>.*年度.*)$")
+# "予定 " (the schedule row label; not "予定しています。")
 _PLAN_LABEL = "予定"
 
 # labels of an added 施策 (match keys); prefix labels carry their value on the same line
