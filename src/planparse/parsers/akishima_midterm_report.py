@@ -103,7 +103,7 @@ TITLE_FALLBACK = regex.compile(r"「(?P<title>[^」]*中間報告書)」")
 PLAN_PERIOD = regex.compile(r"(?P<start>(?:令和|平成)[^、。を]{1,14}?年度)を初年度とする(?P<end>(?:令和|平成)[^、。]{1,14}?年度)まで")
 # "昭島市デジタル化推進計画…" → 昭島市
 MUNICIPALITY = regex.compile(r"^(?P<name>\S{1,6}?[都道府県市区町村])")
-# "16 " alone after empty lines: a printed page number
+# "16 " alone after empty lines, before a page-start " " line: a printed page number
 PAGE_NUMBER = regex.compile(r"^\s*\d{1,3}\s*$")
 # two bullets on one line: "・機能要件書を作成  ・RFPの実施"
 _INNER_BULLET = regex.compile(r"\s+(?=・)")
@@ -169,6 +169,14 @@ class _Line:
     text: str
     width: int
     filler: bool = False
+
+
+def _page_number_context(raw: Sequence[str], no: int) -> bool:
+    """Whether the digits-only line ``no`` (1-based) stands where a printed page number does: after
+    two blank lines, or right before a whitespace-only page-start line (``16`` / ``" "``)."""
+    after_blanks = no >= 3 and not raw[no - 2].strip() and not raw[no - 3].strip()
+    nxt = raw[no] if no < len(raw) else ""
+    return after_blanks or (nxt != "" and not nxt.strip())
 
 
 def _ascii_no(text: str) -> str:
@@ -589,7 +597,7 @@ class _Run:
                 if text:
                     self.lines[no] = _Line(no, "", 0, filler=True)
                 continue
-            if PAGE_NUMBER.match(text) and no >= 3 and not raw[no - 2].strip() and not raw[no - 3].strip():
+            if PAGE_NUMBER.match(text) and _page_number_context(raw, no):
                 continue   # a printed page number
             clean = _clean(text)
             self.lines[no] = _Line(no, clean, display_width(clean))
