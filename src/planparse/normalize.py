@@ -402,12 +402,14 @@ class Quantity:
     approximate: bool = False
 
 
-def find_quantities(text: str, *, skip_years: bool = True) -> list[Quantity]:
+def find_quantities(text: str, *, skip_years: bool = True, letter_prefix: bool = False) -> list[Quantity]:
     """Find the numbers with units in ``text`` (in order).
 
     Input: any text; it is NFKC-normalised for matching, but ``raw``/``start``/``end`` of each
     ``Quantity`` refer to ``text`` as given. Year and date expressions (令和6年度, 2024年度, 7月,
-    第7次) are skipped when ``skip_years`` is True. Never raises.
+    第7次) are skipped when ``skip_years`` is True. A number right after a Latin letter is part of
+    an identifier (Windows10, AI-OCR2) and skipped, unless ``letter_prefix`` is True and a unit
+    follows it (``ノート PC120台`` → 120 台). Never raises.
     """
     s, index = _nfkc_map(text)
     year_spans = [(y.start, y.end) for y in find_fiscal_years(s)] if skip_years else []
@@ -421,7 +423,8 @@ def find_quantities(text: str, *, skip_years: bool = True) -> list[Quantity]:
         if _NOT_A_QUANTITY_BEFORE.search(s[max(0, num_start - 6):num_start]):
             continue
         # part of an identifier: 5G, JIS-1x8341, Windows10, AI-OCR2
-        if (num_start and s[num_start - 1].isascii() and s[num_start - 1].isalpha()) or (
+        if (num_start and s[num_start - 1].isascii() and s[num_start - 1].isalpha()
+                and not (letter_prefix and m.group("unit"))) or (
                 not m.group("unit") and num_end < len(s) and s[num_end].isascii() and s[num_end].isalpha()):
             continue
         start = m.start("approx") if m.group("approx") else num_start
@@ -704,7 +707,7 @@ def _unclosed_open_bracket(label: str) -> int:
     return -1
 
 
-def find_metric_values(text: str, *, require_unit: bool = True) -> list[MetricValue]:
+def find_metric_values(text: str, *, require_unit: bool = True, letter_prefix: bool = False) -> list[MetricValue]:
     """Find the KPI-like numbers in a target or result text, each with its metric label.
 
     Input: text as stored. A number counts when it has a unit (件, %, 名 …) or directly follows
@@ -713,13 +716,13 @@ def find_metric_values(text: str, *, require_unit: bool = True) -> list[MetricVa
     line start) and this one: the part before a ``：`` when there is one, cut after the last
     、/。 and after an unclosed bracket, bullets and trailing particles removed. Examples:
     ``オンライン手続き：687件 受付件数：約4万件`` → (オンライン手続き, 687件), (受付件数, 約4万件);
-    ``年間で135件`` → (年間, 135件). Output: ``MetricValue`` list in text order, metric text as
-    written. Never raises.
+    ``年間で135件`` → (年間, 135件). ``letter_prefix`` is passed to ``find_quantities`` (admit
+    ``PC120台``). Output: ``MetricValue`` list in text order, metric text as written. Never raises.
     """
     out: list[MetricValue] = []
     prev_end = 0
     delta_spans = [(d.start, d.end) for d in find_target_deltas(text)]
-    for q in find_quantities(text):
+    for q in find_quantities(text, letter_prefix=letter_prefix):
         segment_start = prev_end
         prev_end = q.end
         if any(a <= q.start < b for a, b in delta_spans) or text[max(0, q.start - 1):q.start] in _SIGNS:

@@ -214,6 +214,20 @@ class Initiative(Row):
     schedule: list[str] = _f(
         "extra: schedule cells as written, in order, where they cannot be tied to one fiscal year "
         "(Musashino スケジュール).", default_factory=list)
+    # extra (Akishima 中間報告書)
+    report_name: str | None = _f(
+        "extra: the report's own name of the initiative (Akishima 第２章 事業名) where it differs from `name`.",
+        default=None)
+    division: str | None = _f("extra: the 部 above the lead department (Akishima 担当部署 部).", default=None)
+    section: str | None = _f("extra: the 係 under the lead department (Akishima 担当部署 係).", default=None)
+    phone_extension: str | None = _f(
+        "extra: 電話 of the lead department as written (an extension such as 2319, or a full number).",
+        default=None)
+    related_laws: str | None = _f("extra: 関連法令・条例・計画等 as written.", default=None)
+    revision_note: str | None = _f(
+        "extra: the plan revision text for this initiative (Akishima 施策の見直し), one bullet per line.",
+        default=None)
+    expected_effect: str | None = _f("extra: 期待される効果 as written.", default=None)
 
 
 class AnnualEntry(Row):
