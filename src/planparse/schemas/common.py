@@ -199,6 +199,9 @@ class Initiative(Row):
     schedule: list[str] = _f(
         "extra: schedule cells as written, in order, where they cannot be tied to one fiscal year "
         "(Musashino スケジュール).", default_factory=list)
+    remarks: str | None = _f(
+        "extra: 備考 (remarks) text of the initiative as written, where the source gives it per initiative "
+        "rather than per year (Hachioji card 備考 column).", default=None)
 
 
 class AnnualEntry(Row):
