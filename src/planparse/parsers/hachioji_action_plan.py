@@ -135,8 +135,10 @@ _YEAR_LED = regex.compile(r"^(?:令和|平成)\s*[0-9０-９元]+\s*年度")
 _OPEN_END = regex.compile(r"(?:[のにをがはとでへや、・た]|及び|並びに|ない|における|による|に係る|に関する|に対する|について)$")
 # a box that continues the previous one: "・…" (list item), "→…", "※…", "（…"
 _CONTINUATION_START = regex.compile(r"^[・･→※（(]")
+# a box starting with a particle continues the previous one: "による業務合理化も推進", "を図る"
+_PARTICLE_START = regex.compile(r"^[のにをがはとでへや]")
 # "12" at the start of a grid box (a bare number continuing a label box)
-_DIGIT_START = regex.compile(r"^[0-9０-９]")
+_DIGIT_START = regex.compile(r"^(?:[0-9０-９]|前年|約)")
 # boxes continuing an overview 参考 note: "※A4用紙換算", "うち年1,000件以上", "（2021年度）"
 _NOTE_CONTINUATION = regex.compile(r"^[※うち(（]")
 # year words removed before looking for a 参考 note's figure: "令和３年度", "2021年度"
@@ -287,6 +289,7 @@ class _DocumentParser:
         self.parser = parser
         self.log = IssueLog()
         self._yh_cache: dict[tuple[int, int, int], _Piece | None] = {}
+        self.fiscal_years: list[int] = []
 
     # ---- driver ------------------------------------------------------------------------------
 
@@ -305,11 +308,12 @@ class _DocumentParser:
             front_end = measure_regions[0][0]
         figures = self._progress_table(1, front_end)
         policies: dict[str, HachiojiPolicy] = {}
-        measures = [self._measure(start, end, seq, policies)
+        fiscal_years = self._fiscal_years()
+        self.fiscal_years = fiscal_years
+        measures = [self._measure(start, end, seq, policies, fiscal_years)
                     for seq, (start, end) in enumerate(measure_regions, start=1)]
         measures = [m for m in measures if m is not None]
         self._policy_names_from_figures(policies, figures)
-        fiscal_years = self._fiscal_years()
         cards: list[HachiojiCard] = []
         boundaries = sorted(set(overview_starts) | {h.line for h in headers})
         for page in pages:
@@ -505,7 +509,8 @@ class _DocumentParser:
 
     # ---- overview pages → measures -----------------------------------------------------------
 
-    def _measure(self, start: int, end: int, seq: int, policies: dict[str, HachiojiPolicy]) -> HachiojiMeasure | None:
+    def _measure(self, start: int, end: int, seq: int, policies: dict[str, HachiojiPolicy],
+                 years: Sequence[int]) -> HachiojiMeasure | None:
         """A 施策 overview page: 基本方針 line, 施策 heading, （１）（２）（３） texts and the 全体目標 grid."""
         heading = policy = None
         labels: dict[str, int] = {}
@@ -546,7 +551,7 @@ class _DocumentParser:
         skip = {heading[0], policy[0], *labels.values()}
         objective, direction, implementation = self._measure_texts(labels, start, end, skip)
         grid_end = min([heading[0], policy[0], *[v for k, v in labels.items() if k != "schedule"]])
-        rows, cells = self._grid(start + 1, grid_end)
+        rows, cells = self._grid(start + 1, grid_end, years)
         return HachiojiMeasure(
             code=f"{pcode}-{number}", number=number or 0, name=heading[1].group("name").strip(), policy_code=pcode,
             objective=objective, direction=direction, implementation=implementation, grid_rows=rows,
@@ -598,33 +603,26 @@ class _DocumentParser:
         objective = join(objective_lines) or None
         return objective, [join(g) for g in direction], [join(g) for g in implementation]
 
-    def _grid(self, start: int, end: int) -> tuple[list[str], list[HachiojiGridCell]]:
+    def _grid(self, start: int, end: int, years: Sequence[int]) -> tuple[list[str], list[HachiojiGridCell]]:
         """The 全体目標 grid of an overview page (lines ``start``..``end``-1, after its 年度 line).
 
-        Row labels are the boxes without a number before/among the ``目標``/``ＫＰＩ`` labels; every
-        other box is a cell. A box ending mid-phrase (``…手続の30％を``) or followed by a box that
-        starts with ``（``/``※`` or by a bare number is joined with it. 参考 boxes (and the boxes of
-        that note up to its first number) are baselines. Year headers and ``備考`` are skipped.
+        The grid's text comes as boxes (lines not separated by a blank line) mixed with its labels
+        (``目標`` ``ＫＰＩ`` ``備考``, the year header). A box without a number before the first ``目標``
+        label, or right before a ``目標`` label, is a row label (``オンライン申請``); every other box is
+        a cell. A box ending mid-phrase (``…手続の30％を``) is joined with the next one, and so is a
+        box followed by one that starts with a particle, ``（`` or ``※`` or by a bare number. 参考
+        boxes (and the boxes of that note up to its first figure, plus ``※…``/``うち…`` after it) are
+        baselines. Year-header lines of the document's years are skipped (other years, such as the
+        ``令和３年度`` of a 参考 note, are text).
         """
-        boxes: list[list[int]] = []
-        labels_seen = 0
-        kpi_open = True
-        rows: list[str] = []
-        raw_cells: list[list[int]] = []
-        n = start
-        skip_keys = {"目標", "KPI", "備考"}
+        items: list[tuple[str, list[int]]] = []  # ("box", lines) or ("label", [line]) with the label key
         cur: list[int] = []
+        n = start
 
         def flush() -> None:
             nonlocal cur
             if cur:
-                boxes.append(cur)
-                text = join_wrapped(self.lines[k - 1] for k in cur)
-                has_number = parse_number(text) is not None
-                if kpi_open and not has_number:
-                    rows.append(text)
-                else:
-                    raw_cells.append(cur)
+                items.append(("box", cur))
                 cur = []
 
         while n < end:
@@ -633,40 +631,49 @@ class _DocumentParser:
                 flush()
                 n += 1
                 continue
-            if self._is_year_line(n) and (piece := self._year_header(n, end)) is not None:
+            era = ERA_YEAR_LINE.match(key) if self._is_year_line(n) else None
+            if era is not None:
+                g = self._next_nonempty(n + 1, end)
+                greg = GREGORIAN_YEAR_LINE.match(self.keys[g - 1]) if g is not None else None
+                if greg is not None and int(greg.group("y")) in years:
+                    flush()
+                    n = g + 1
+                    continue
+            if key in ("目標", "KPI", "備考") or (key == "年度" and not cur):
                 flush()
-                kpi_open = False
-                n = piece.last + 1
-                continue
-            if GREGORIAN_YEAR_LINE.match(key):
-                flush()
-                n += 1
-                continue
-            if key in skip_keys:
-                flush()
-                if key == "目標":
-                    labels_seen += 1
-                    kpi_open = True
-                elif key == "KPI":
-                    kpi_open = labels_seen == 0
-                else:
-                    kpi_open = False
+                items.append((key, [n]))
                 n += 1
                 continue
             cur.append(n)
             n += 1
         flush()
-        cells: list[HachiojiGridCell] = []
+        rows: list[str] = []
+        raw_cells: list[list[int]] = []
+        seen_target_label = False
+        for i, (kind, lines) in enumerate(items):
+            if kind != "box":
+                seen_target_label = seen_target_label or kind == "目標"
+                continue
+            text = join_wrapped(self.lines[k - 1] for k in lines)
+            before_label = i + 1 < len(items) and items[i + 1][0] == "目標"
+            if (not seen_target_label or before_label) and parse_number(text) is None:
+                if rows and len(match_key(text)) <= 2:
+                    rows[-1] += text  # a label cut at its last character ("デジタルコンテンツ提" / "供")
+                else:
+                    rows.append(text)
+            else:
+                raw_cells.append(lines)
         merged: list[list[int]] = []
         for box in raw_cells:
-            text = join_wrapped(self.lines[k - 1] for k in box)
+            text = join_wrapped(self.lines[k - 1] for k in box).strip(" \u3000")
             if merged:
                 prev = join_wrapped(self.lines[k - 1] for k in merged[-1])
-                if (_OPEN_END.search(prev) or _CONTINUATION_START.match(text)
+                if (_OPEN_END.search(prev) or _CONTINUATION_START.match(text) or _PARTICLE_START.match(text)
                         or (parse_number(prev) is None and _DIGIT_START.match(text))):
                     merged[-1] = merged[-1] + box
                     continue
             merged.append(box)
+        cells: list[HachiojiGridCell] = []
         in_reference = False
         reference_has_number = False
         for group in merged:
@@ -751,7 +758,12 @@ class _DocumentParser:
                     piece = self._year_header(n, end, min_columns=1)  # header cut by the next card (3-6-5)
                 if piece is not None:
                     piece.gap = gap
-                    pieces.append(piece)
+                    if pieces and pieces[-1].kind == "Y":  # columns written twice (2-1-2)
+                        prev = pieces[-1]
+                        prev.lines += piece.lines
+                        prev.conflicts += (f"columns {list(piece.years)} written again at line {piece.first}",)
+                    else:
+                        pieces.append(piece)
                     gap = False
                     n = piece.last + 1
                     continue
@@ -929,7 +941,8 @@ class _DocumentParser:
                     orphans.append(index[id(p)])
                     owner.pop(index[id(p)], None)
                 u.tags, u.kpi, u.year_headers = [], [], []
-                u.notes.append("KPI cells found before a card without ＫＰＩ label were moved")
+                u.notes.append(f"tags/KPI cells/year header next to this card (line {moved[0].first}) belong to the "
+                               "page's card with ＫＰＩ label and were moved there")
         orphans.sort()
 
     def _orphan_groups(self, orphans: list[int], pieces: list[_Piece]) -> list[list[_Piece]]:
@@ -952,7 +965,10 @@ class _DocumentParser:
             parts = self._split_group(group)
             where = group[0].first
             if parts["Y"]:
-                target = next((u for u in units if u.is_kpi and not u.year_headers), None)
+                def incomplete(u: _Unit) -> bool:
+                    return sorted({fy for y in u.year_headers for fy in y.years}) != self.fiscal_years
+                target = next((u for u in units if u.is_kpi and u.year_headers and incomplete(u)), None) or \
+                    next((u for u in units if u.is_kpi and not u.year_headers), None)
                 if target is not None:
                     target.year_headers.extend(parts["Y"])
                     target.notes.append(f"year header at line {where} placed with this card")
@@ -1086,6 +1102,9 @@ class _DocumentParser:
                 u.tags, other.tags = other.tags, u.tags
                 u.kpi, other.kpi = other.kpi, u.kpi
                 u.displaced_tags, other.displaced_tags = other.displaced_tags, u.displaced_tags
+                u.notes, other.notes = other.notes, u.notes
+                for unit in (u, other):
+                    unit.notes.append(f"KPI block at line {unit.kpi[0].first} given to this card by its wording")
                 self.log.warning(
                     "interleaved_blocks",
                     f"page {codes}: the KPI blocks at lines {u.kpi[0].first} and {other.kpi[0].first} are "
@@ -1139,6 +1158,10 @@ class _DocumentParser:
             return name, department
         if len(texts) == 1:
             split = _split_name(texts[0])
+            if split and DEPARTMENT_NOTE.match(split[1]):
+                self.log.warning("department_is_note",
+                                 f"card {code}: the 担当 column holds {split[1]!r}, a note rather than a department; "
+                                 "kept as written", unit.name.first)
             if split:
                 return split
             if _department_only(texts[0]):
@@ -1198,19 +1221,32 @@ class _DocumentParser:
         year_rows: list[HachiojiYear] = []
         if header.has_kpi:
             year_rows = self._years(code, unit, years, remarks)
-        else:
+        elif unit.tags + unit.kpi:
             extra = unit.tags + unit.kpi
-            if extra:
-                self.log.error("unplaced_values", f"card {code} has no ＫＰＩ label but KPI values were found at line "
-                               f"{extra[0].first}; not read", extra[0].first)
+            self.log.error("unplaced_values", f"card {code} has no ＫＰＩ label but KPI values were found at line "
+                           f"{extra[0].first}; not read", extra[0].first)
+        # 【見直し】: the legend (５ 記載方式) puts it at the head of 事業内容 to mark a project the city
+        # decided to revise. A 【見直し】 取組内容 tag is a year's planned activity (review the project
+        # in that year), not that mark, so it does not set is_revised; it is reported for review.
+        for row in year_rows:
+            if row.plan and "【見直し】" in row.plan and not is_revised:
+                self.log.warning("revision_tag_in_plan",
+                                 f"card {code}: 取組内容 of FY{row.fiscal_year} is {row.plan!r}; the legend marks revised "
+                                 "projects with 【見直し】 at the head of 事業内容, which this card does not have, so "
+                                 "is_revised stays false", row.plan_lines[0] if row.plan_lines else header.line)
         for y in unit.year_headers:
             for c in y.conflicts:
-                self.log.warning("year_header_conflict",
-                                 f"card {code}: year header {c}; the 和暦 year was used", y.first)
-            if tuple(years[:len(y.years)]) == y.years and len(y.years) < len(years):
-                self.log.warning("year_header_truncated",
-                                 f"card {code}: its year header stops after {len(y.years)} columns; the document's "
-                                 f"{len(years)} columns were used", y.first)
+                if c.startswith("columns"):
+                    self.log.warning("year_header_repeated", f"card {code}: year header {c}; the repeat was ignored",
+                                     y.first)
+                else:
+                    self.log.warning("year_header_conflict",
+                                     f"card {code}: year header {c}; the 和暦 year was used", y.first)
+        seen_years = sorted({fy for y in unit.year_headers for fy in y.years})
+        if unit.year_headers and header.has_kpi and seen_years != list(years):
+            self.log.warning("year_header_truncated",
+                             f"card {code}: its year header shows only {seen_years}; the document's columns "
+                             f"{years} were used", unit.year_headers[0].first)
         used = [header.line, *header.label_lines]
         for p in [unit.anchor, unit.objective, unit.summary, unit.name, unit.name_only, *unit.tags,
                   *unit.displaced_tags, *unit.kpi, *unit.year_headers]:

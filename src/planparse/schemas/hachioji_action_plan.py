@@ -331,8 +331,22 @@ RELATIVE = regex.compile(
     r"(?P<base>対?前年度?比?)\s*[:：]?\s*(?P<sign>[+＋▲△\-－−])\s*(?P<num>[0-9０-９][0-9０-９,，.．]*)"
     r"\s*(?P<unit>[%％]|件|人|回|所管|か所|種類|時間)?"
 )
-# a metric label's leading debris: "）→医療費適正化効果額" → "医療費適正化効果額"
-_LABEL_DEBRIS = regex.compile(r"^[\s\u3000)）→・、,]+")
+# a metric label's leading debris: "）→医療費適正化効果額" → "医療費適正化効果額", "/" between two counts
+_LABEL_DEBRIS = regex.compile(r"^(?:[\s\u3000)）→・、,/／]|削減|低減|減|増|改善|完了)+")
+# a date written with a slash, possibly a range: "3/15～3/31"
+_SLASH_DATE = regex.compile(r"[0-9０-９]{1,2}\s*[/／]\s*[0-9０-９]{1,2}(?:\s*[～〜~]\s*[0-9０-９]{1,2}\s*[/／]\s*[0-9０-９]{1,2})?")
+# a CJK ideograph (a unit such as 分 followed by one forms a word: 12分団)
+_IDEOGRAPH = regex.compile(r"\p{Han}")
+# the lower bound of a range right before a quantity: "（３～" of "（３～１０件）"
+_RANGE_LOW = regex.compile(r"(?P<n>[0-9０-９][0-9０-９,，.．]*)\s*[～〜~]\s*$")
+# a label's colon: full-width ：, or ASCII : not between ASCII letters/digits
+_LABEL_COLON = regex.compile(r"：|(?<![0-9A-Za-z]):")
+# where a label starts: after a sentence or clause end
+_BOUNDARY = regex.compile(r"[。、，]|(?<![0-9]),|,(?![0-9])")
+# particles and separators ending a label: "年間で" → "年間"
+_TRAILING_PARTICLES = regex.compile(r"(?:は|が|を|に|で|の|も|と|、|：|:|\s|\u3000)+$")
+# "３月" right before a day: "３月２５日" (NFKC)
+_DAY_OF_MONTH = regex.compile(r"\d月\s*$")
 # number followed by "/digit" or preceded by "digit/": dates such as 3/15～3/31
 _DATE_NEIGHBOUR = regex.compile(r"\d\s*/\s*$")
 _DATE_NEXT = regex.compile(r"\s*[/～〜~]")
@@ -369,10 +383,13 @@ def cell_values(text: str) -> list[CellValue]:
     (``5%``, ``4.5万件``, ``777件/半年``), unit-less counts ending a label (``事業数 ２``,
     ``累計登録者数3,200``), and signed changes relative to the previous year (``前年比＋5％``,
     ``前年＋３``, ``（対前年度：＋１所管）`` → ``baseline_text``). Not read: years and dates (令和6年度,
-    ``3/15～3/31``), numbers inside a name (``標準仕様2.0版``), and the 対目標 differences
+    ``3/15～3/31``, ``３月２５日``), numbers inside a name (``標準仕様2.0版``), and the 対目標 differences
     themselves, which become the ``delta`` of the value they follow (``42％（対目標▲8％）`` → 42 %,
     delta -8). A number immediately followed by の is a qualifier of the label
-    (``年間1,000件以上の手続の…``), not a value. Never raises.
+    (``年間1,000件以上の手続の…``), not a value. The metric of a value is the text since the previous
+    value (its part before a ``：``, after the last 、/。 and after an unclosed bracket, bullets
+    and trailing particles removed); a relative value with no text of its own takes the metric of
+    the value before it. Never raises.
     """
     if not text:
         return []
@@ -381,35 +398,83 @@ def cell_values(text: str) -> list[CellValue]:
     actual_spans = [(m.start(), m.end()) for m in _ACTUAL_BRACKET.finditer(text)]
     relatives = list(RELATIVE.finditer(text))
     relative_spans = [(m.start(), m.end()) for m in relatives]
-    found: list[CellValue] = []
+    kept: list[tuple[int, int, dict]] = []  # (start, end, fields)
     for mv in find_metric_values(text, require_unit=False):
         q = mv.quantity
         if any(a <= q.start < b for a, b in delta_spans + relative_spans):
             continue
-        after = text[q.end:q.end + 1]
-        if after == "の":
+        if text[q.end:q.end + 1] == "の":
             continue  # 年間1,000件以上の手続 — part of the label
         if q.unit is None and not _unitless_ok(text, q.start, q.end):
             continue
-        metric = _LABEL_DEBRIS.sub("", mv.metric or "").strip() or None
-        found.append(CellValue(
-            value=q.value, unit=q.unit, metric=metric, raw=q.raw, start=q.start, comparator=q.comparator,
-            approximate=q.approximate, in_actual_bracket=any(a <= q.start < b for a, b in actual_spans),
-        ))
+        if q.unit == "日" and _DAY_OF_MONTH.search(nfkc(text[max(0, q.start - 4):q.start])):
+            continue  # ３月２５日 — a date
+        if q.unit in ("分", "秒") and _IDEOGRAPH.match(text[q.end:q.end + 1]):
+            continue  # 12分団 — a word, not minutes
+        in_actual = any(a <= q.start < b for a, b in actual_spans)
+        start = q.start
+        low = _RANGE_LOW.search(text[:q.start])
+        if low is not None and parse_number(low.group("n")) is not None:
+            # "（３～１０件）": the lower bound (>=) and the upper bound (<=) share the unit
+            start = low.start()
+            kept.append((low.start(), low.start(), {
+                "value": parse_number(low.group("n")), "unit": q.unit, "raw": text[low.start():q.end],
+                "comparator": ">=", "in_actual_bracket": in_actual}))
+        kept.append((start, q.end, {
+            "value": q.value, "unit": q.unit, "raw": q.raw if low is None else text[low.start():q.end],
+            "comparator": "<=" if low is not None else q.comparator, "approximate": q.approximate,
+            "in_actual_bracket": in_actual,
+        }))
     for m in relatives:
         num = parse_number(m.group("num"))
         if num is None:
             continue
-        sign = nfkc(m.group("sign"))
-        value = -num if sign in ("▲", "△", "-", "−") else num
+        value = -num if nfkc(m.group("sign")) in ("▲", "△", "-", "−") else num
         unit = nfkc(m.group("unit")) if m.group("unit") else None
-        label = text[:m.start()]
-        label = _CLAUSE_END.split(label)[-1] if label else ""
-        metric = _LABEL_DEBRIS.sub("", label).strip(" \u3000（(") or None
-        found.append(CellValue(value=value, unit=unit, metric=metric, raw=m.group(0).strip(), start=m.start(),
-                               baseline_text=m.group("base")))
-    found.sort(key=lambda v: v.start)
-    return _attach_deltas(found, deltas, text)
+        kept.append((m.start(), m.end(), {"value": value, "unit": unit, "raw": m.group(0).strip(),
+                                          "baseline_text": m.group("base")}))
+    kept.sort(key=lambda k: k[0])
+    found: list[CellValue] = []
+    prev_end = 0
+    brackets = sorted(delta_spans + actual_spans)
+    for start, end, fields in kept:
+        seg_start = max([prev_end] + [b for a, b in brackets if b <= start])
+        metric = _metric_label(text[seg_start:start])
+        if metric is None and found and (fields.get("baseline_text") or start == found[-1].start
+                                         or seg_start == prev_end > 0):
+            metric = found[-1].metric  # "前年比＋19.4％", "３割増47,161人": the same KPI as the value before
+        found.append(CellValue(metric=metric, start=start, **fields))
+        prev_end = end
+    return _attach_deltas(found, deltas)
+
+
+def _metric_label(segment: str) -> str | None:
+    """The label in the text between two values: before its last ``：``, after its last 、/。 and
+    after an unclosed bracket; bullets, leading debris (``）→/``) and trailing particles removed."""
+    dates = list(_SLASH_DATE.finditer(segment))
+    if dates:
+        segment = segment[dates[-1].end():]  # "…運用開始3/15～3/31申請：3件" → 申請
+    colons = list(_LABEL_COLON.finditer(segment))
+    if colons and not segment[colons[-1].end():].strip(" \u3000"):
+        segment = segment[:colons[-1].start()]  # "オンライン手続き：687件"
+    segment = _BOUNDARY.split(segment)[-1]
+    depth = 0
+    for i in range(len(segment) - 1, -1, -1):
+        ch = segment[i]
+        if ch in ")）":
+            depth += 1
+        elif ch in "(（":
+            if depth == 0:
+                inner = segment[i + 1:]
+                # "IP多機能電話の整備（56％）": nothing inside the bracket names the value
+                segment = inner if _clean_label(inner) else segment[:i]
+                break
+            depth -= 1
+    return _clean_label(segment) or None
+
+
+def _clean_label(segment: str) -> str:
+    return _TRAILING_PARTICLES.sub("", _LABEL_DEBRIS.sub("", segment)).strip(" \u3000")
 
 
 def _unitless_ok(text: str, start: int, end: int) -> bool:
@@ -422,13 +487,13 @@ def _unitless_ok(text: str, start: int, end: int) -> bool:
     return not rest.strip() or _PHRASE_END.match(rest) is not None
 
 
-def _attach_deltas(values: list[CellValue], deltas: list, text: str) -> list[CellValue]:
-    """Give each 対目標 delta to the last value written before it (and after the previous delta)."""
+def _attach_deltas(values: list[CellValue], deltas: list) -> list[CellValue]:
+    """Give each 対目標 delta to the last value written before it that has no delta yet."""
     out = list(values)
     for d in deltas:
         best = None
         for i, v in enumerate(out):
-            if v.start < d.start and v.delta is None and v.baseline_text is None:
+            if v.start < d.start and v.delta is None:
                 best = i
         if best is None:
             continue
