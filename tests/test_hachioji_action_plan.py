@@ -343,6 +343,8 @@ def test_an_edited_copy_yields_the_edited_values() -> None:
         "申請化率：28.7％": "申請化率：31.5％",
         "【未達成】\n主要な資料のオンライン公開": "【達成】\n主要な資料のオンライン公開",
         "全庁向けの広範囲なＤＸ関連研修": "全庁向けのＤＸ研修",
+        "市民向けチャットボットの利用拡大 デジタル推進課": "市民向けチャットボットの利用拡大 DX推進担当",
+        "年間利用者\n３４，０００人": "年間利用者\n３６，５００人",
     }
     for old, new in edits.items():
         assert text.count(old) == 1, old
@@ -355,6 +357,10 @@ def test_an_edited_copy_yields_the_edited_values() -> None:
     assert "28.7" not in cards["1-1-1"].years[2].text and "31.5％" in cards["1-1-1"].years[2].text
     assert cards["2-4-2"].years[2].marks == ["【達成】", "【達成】"]
     assert cards["3-5-1"].name == "全庁向けのＤＸ研修"
+    # a department that does not end like one (担当) is still split from the name, with a warning
+    assert (cards["1-4-2"].name, cards["1-4-2"].department) == ("市民向けチャットボットの利用拡大", "DX推進担当")
+    assert cards["1-4-2"].years[3].text == "年間利用者３６，５００人"
+    assert any(i.code == "department_unrecognised" and "1-4-2" in i.message for i in parsed.issues)
     assert not [i for i in parsed.issues if i.severity == "error"]
 
 

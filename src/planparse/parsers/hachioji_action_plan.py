@@ -549,9 +549,17 @@ class _DocumentParser:
                 known.name_variants.append(name)
         number = circled_to_int(heading[1].group("num"))
         skip = {heading[0], policy[0], *labels.values()}
-        objective, direction, implementation = self._measure_texts(labels, start, end, skip)
+        objective, direction, implementation, text_lines = self._measure_texts(labels, start, end, skip)
         grid_end = min([heading[0], policy[0], *[v for k, v in labels.items() if k != "schedule"]])
         rows, cells = self._grid(start + 1, grid_end, years)
+        unread = [n for n in range(grid_end, end) if self.keys[n - 1] and n not in skip and n not in text_lines
+                  and not PAGE_NUMBER.match(self.lines[n - 1].strip(" "))]
+        if unread:
+            self.log.warning(
+                "overview_schedule_not_read",
+                f"施策 {pcode}-{number}: {len(unread)} lines of the 実現に向けた主なスケジュール chart (lines "
+                f"{unread[0]}–{unread[-1]}, drawn when the plan was made) are not read: the text does not tie "
+                "its cells to years or rows", unread[0])
         return HachiojiMeasure(
             code=f"{pcode}-{number}", number=number or 0, name=heading[1].group("name").strip(), policy_code=pcode,
             objective=objective, direction=direction, implementation=implementation, grid_rows=rows,
@@ -559,7 +567,7 @@ class _DocumentParser:
         )
 
     def _measure_texts(self, labels: dict[str, int], start: int, end: int,
-                       skip: set[int]) -> tuple[str | None, list[str], list[str]]:
+                       skip: set[int]) -> tuple[str | None, list[str], list[str], set[int]]:
         """（１）目的・あるべき姿 = text after the （１）（２） labels up to the first ①-item; （２）事業の方向性 =
         the ①… items up to the 実施内容 label; （３）実施内容 = the ①… items after it, then sentences
         ending in ます (the schedule chart's cells follow and are not read)."""
@@ -601,7 +609,8 @@ class _DocumentParser:
                 prev_blank = False
         join = lambda group: join_wrapped(self.lines[k - 1] for k in group)  # noqa: E731
         objective = join(objective_lines) or None
-        return objective, [join(g) for g in direction], [join(g) for g in implementation]
+        used = set(objective_lines) | {n for g in direction + implementation for n in g}
+        return objective, [join(g) for g in direction], [join(g) for g in implementation], used
 
     def _grid(self, start: int, end: int, years: Sequence[int]) -> tuple[list[str], list[HachiojiGridCell]]:
         """The 全体目標 grid of an overview page (lines ``start``..``end``-1, after its 年度 line).
@@ -859,7 +868,8 @@ class _DocumentParser:
                 unit.summary = pieces[j]
                 owner[j] = unit
                 j -= 1
-                if j > prev_end and pieces[j].kind == "X" and self._name_like(pieces[j]):
+                if j > prev_end and pieces[j].kind == "X" and (
+                        self._name_like(pieces[j]) or self._unknown_name(pieces, j, prev_end)):
                     unit.name = pieces[j]
                     owner[j] = unit
                     j -= 1
@@ -1141,6 +1151,19 @@ class _DocumentParser:
         return bool(DEPARTMENT.match(rest)) and bool(DEPARTMENT_LINE_EVIDENCE.search(texts[1])) and \
             not any(ch.isdigit() for ch in nfkc("".join(texts)))
 
+    def _unknown_name(self, pieces: list[_Piece], j: int, prev_end: int) -> bool:
+        """A one-line box before 事業内容 that does not end with a known department suffix is still
+        the name line when nothing of a KPI block precedes it, or when it looks like
+        ``<名称> <担当>`` (a space, no digits)."""
+        piece = pieces[j]
+        if len(piece.lines) != 1:
+            return False
+        text = self.lines[piece.first - 1].strip(" \u3000")
+        before = pieces[j - 1] if j - 1 > prev_end else None
+        if before is None or before.kind not in "XMID":
+            return True
+        return " " in text and not any(ch.isdigit() for ch in nfkc(text))
+
     def _name_and_department(self, unit: _Unit, code: str) -> tuple[str, str | None]:
         """Name and 担当 of a unit (see ``_split_name``); a department-only name box is combined with
         the unit's name-only line."""
@@ -1168,6 +1191,14 @@ class _DocumentParser:
                 self.log.warning("name_missing", f"card {code}: only the 担当 {texts[0]!r} was found, no 事業名称",
                                  unit.name.first)
                 return "", texts[0]
+            name, _, department = texts[0].rpartition(" ")
+            if name and department:
+                self.log.warning("department_unrecognised",
+                                 f"card {code}: {department!r} does not end like a department (課, 部, 室, 局, 所, "
+                                 "センター, 館); the name line was split at its last space", unit.name.first)
+                return name.strip(), department
+            self.log.warning("department_missing", f"card {code}: no 担当 found on the name line {texts[0]!r}",
+                             unit.name.first)
             return texts[0], None
         self.log.warning("name_department_wrapped",
                          f"card {code}: 事業名称 and 担当 wrap over {len(texts)} lines; the first line was read as "
