@@ -6,6 +6,7 @@ is its format (``detect``), and turns it into its format record plus issues (``p
 
 from __future__ import annotations
 
+import functools
 from abc import ABC, abstractmethod
 from typing import ClassVar
 
@@ -39,12 +40,19 @@ class Marker:
         return False
 
 
+@functools.lru_cache(maxsize=8)
+def _key_text(sha256: str, lines: tuple[str, ...]) -> str:
+    """The match-key text of a document's lines, computed once per document (every parser's
+    ``detect`` scores the same text)."""
+    return "\n".join(match_key(line) for line in lines)
+
+
 def marker_score(doc: SourceDocument, markers: list[Marker], *, negative: list[Marker] = ()) -> float:
     """Score 0..1: the summed weights of the ``markers`` found in ``doc`` (capped at 1), minus
     the weights of ``negative`` markers found. Matching is done per line on ``match_key`` text
     (NFKC, no whitespace), so full-width/half-width and PDF spacing differences do not matter.
     """
-    text = "\n".join(match_key(line) for line in doc.lines)
+    text = _key_text(doc.sha256, doc.lines)
     score = sum(m.weight for m in markers if m.hit(text))
     score -= sum(m.weight for m in negative if m.hit(text))
     return max(0.0, min(1.0, score))
