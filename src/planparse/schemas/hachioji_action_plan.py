@@ -205,7 +205,8 @@ class HachiojiActionPlan(FormatRecord):
           set, ``initiative_id`` and ``fiscal_year`` null (kind target, or baseline for 参考);
         * initiatives ← cards (事業内容 → summary, 目的・あるべき姿 → objective, 担当 → lead_department
           as written and ``departments`` split on ・ between department names, the final year's
-          target → ``target_text``, its first metric → ``indicator``, 備考 text → ``remarks``);
+          target → ``target_text``, the metric of its first number (else of the latest year with
+          one) → ``indicator``, 備考 text → ``remarks``);
         * annual_entries ← one per year-header column of a KPI card: plan = 取組内容 cell, the
           目標/ＫＰＩ cell → ``result`` for assessed years and earlier columns, ``target`` for the
           last column; status from the marks (``year_status``);
@@ -252,7 +253,9 @@ class HachiojiActionPlan(FormatRecord):
         departments = department_list(card.department)
         final = next((y for y in card.years if y.is_target_year), None)
         kpis = [kv for y in card.years for kv in _year_kpis(iid, y)]
-        final_kpis = [kv for kv in kpis if final is not None and kv.fiscal_year == final.fiscal_year]
+        # indicator: the metric of the target's first number, else of the latest year's first number
+        named = [kv for kv in kpis if kv.metric]
+        final_kpis = sorted(named, key=lambda kv: (-(kv.fiscal_year or 0), kv.kind != "target", kv.seq))
         run_years = [y.fiscal_year for y in card.years if y.plan and y.plan.strip() != "-"]
         rows.initiatives.append(Initiative(
             initiative_id=iid, document_id=doc, measure_id=measure_id(doc, mcode) if mcode in measure_codes else None,
