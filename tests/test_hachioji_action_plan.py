@@ -429,3 +429,56 @@ def test_parse_time() -> None:
     start = time.perf_counter()
     HachiojiActionPlanParser().parse(doc)
     assert time.perf_counter() - start < 1.0  # generous bound (typically ~0.07 s); guards against blow-ups
+
+
+# ---- a small document of the same format (not the seed) -----------------------------------------
+
+_YEAR_HEADER = ["令和4年度", "(2022年度）", "令和5年度", "（2023年度）", "令和6年度", "（2024年度）", "令和7年度", "（2025年度）", "備考"]
+_KPI_LABELS = ["事業名称 担当：", "事業内容", "年度", "取組内容", "目標", "ＫＰＩ"]
+
+
+def _kpi_block(name: str, dept: str, letter: str, marks: list[str], values: list[str]) -> list[str]:
+    lines = ["【実施】 【実施】【改善】 【実施】 【改善】", "\u3000"]
+    for mark, value in zip(marks, values, strict=False):
+        lines += [mark, f"{letter}の利用率", value]
+    lines += [f"{letter}の利用率", values[-1]]
+    return [*lines, f"{name} {dept}", f"{name}を進める", "目的", "あるべき姿", f"{name}の目的", *_YEAR_HEADER]
+
+
+def _mini_document() -> str:
+    lines = [
+        "１ 概要", "本市では「テスト市デジタル推進計画」を策定しました。",
+        " 年度", "オンライン", "目標", "ＫＰＩ", "利用率10％", *_YEAR_HEADER,
+        "基本方針１：暮らしの向上 ～やさしいＤＸ～", "施策➀ テストの施策", "（１）目的・あるべき姿", "（２）事業の方向性",
+        "誰もが便利になっています", "①方向その一", "（３）実施内容", "①実施その一", "実現に向けた主なスケジュール",
+        # page 1: two KPI cards; the bottom card's values come first
+        " ①上の見出し 管理番号 1-1-1", *_KPI_LABELS, "②下の見出し 管理番号 1-1-2", *_KPI_LABELS,
+        *_kpi_block("下の事業", "情報政策課", "B", ["【達成】", "【未達成】", "【達成】"],
+                    ["10%", "20%（対目標：▲5％）", "30%", "40%"]),
+        *_kpi_block("上の事業", "市民課ほか", "A", ["【未達成】", "【達成】", "【達成】"],
+                    ["1%", "2%", "3%（対目標：＋1％）", "4%"]),
+        # page 2: two cards without KPI, emitted bottom-up
+        " ①上の見出し 管理番号 1-1-3", "事業名称 担当：", "事業内容", "②下の見出し 管理番号 1-1-4", "事業名称 担当：", "事業内容",
+        "無KPIの下 広報課", "下の内容", "目的", "あるべき姿", "下の目的",
+        "【新】無KPIの上 成人保健課 （南大沢保健福祉センター）", "上の内容", "目的", "あるべき姿", "上の目的",
+    ]
+    return "\n\n".join(lines) + "\n"
+
+
+def test_a_small_document_of_the_same_format() -> None:
+    doc = load_bytes(_mini_document().encode("utf-8"), path="mini.txt")
+    assert detect(doc).format == "hachioji_action_plan"
+    parsed = HachiojiActionPlanParser().parse(doc)
+    assert not [i for i in parsed.issues if i.severity == "error"], parsed.issues
+    cards = {c.code: c for c in parsed.record.cards}
+    assert (cards["1-1-1"].name, cards["1-1-1"].department) == ("上の事業", "市民課ほか")
+    assert (cards["1-1-2"].name, cards["1-1-2"].department) == ("下の事業", "情報政策課")
+    assert [y.marks for y in cards["1-1-2"].years] == [["【達成】"], ["【未達成】"], ["【達成】"], []]
+    assert cards["1-1-2"].years[3].text == "Bの利用率40%" and cards["1-1-2"].years[1].text == "Bの利用率20%（対目標：▲5％）"
+    assert [y.plan for y in cards["1-1-1"].years] == ["【実施】", "【実施】【改善】", "【実施】", "【改善】"]
+    assert (cards["1-1-3"].name, cards["1-1-3"].is_new) == ("無KPIの上", True)
+    assert cards["1-1-3"].department == "成人保健課 （南大沢保健福祉センター）"
+    assert cards["1-1-4"].name == "無KPIの下" and not cards["1-1-4"].years
+    (measure,) = parsed.record.measures
+    assert (measure.code, measure.name, measure.objective) == ("1-1", "テストの施策", "誰もが便利になっています")
+    assert parsed.record.title == "テスト市デジタル推進計画"

@@ -190,6 +190,8 @@ class _Piece:
 
 @dataclass
 class _Header:
+    """A card header line (``管理番号``) with its label block; ``has_kpi``: ``ＫＰＩ`` is among the labels."""
+
     code: str
     sub_heading: str
     line: int
@@ -975,13 +977,14 @@ class _DocumentParser:
             parts = self._split_group(group)
             where = group[0].first
             if parts["Y"]:
-                def incomplete(u: _Unit) -> bool:
-                    return sorted({fy for y in u.year_headers for fy in y.years}) != self.fiscal_years
-                target = next((u for u in units if u.is_kpi and u.year_headers and incomplete(u)), None) or \
-                    next((u for u in units if u.is_kpi and not u.year_headers), None)
+                target = next((u for u in units if u.is_kpi and u.year_headers and self._years_incomplete(u)),
+                              None) or next((u for u in units if u.is_kpi and not u.year_headers), None)
                 if target is not None:
                     target.year_headers.extend(parts["Y"])
                     target.notes.append(f"year header at line {where} placed with this card")
+                else:
+                    self.log.warning("year_header_extra", f"page {codes}: the year header at line {where} belongs "
+                                     "to no card (every KPI card has one); ignored (it carries no values)", where)
                 continue
             candidates = [u for u in units if self._accepts(u, parts)]
             if candidates:
@@ -1005,6 +1008,10 @@ class _DocumentParser:
                                    f"and was not read: {self._snippet(parts[kind])}", lines[0])
                     continue
                 self._give(self._nearest(candidates, parts[kind][0].first), single, whole=False)
+
+    def _years_incomplete(self, unit: _Unit) -> bool:
+        """The unit's year header pieces do not show all of the document's columns."""
+        return sorted({fy for y in unit.year_headers for fy in y.years}) != self.fiscal_years
 
     def _split_group(self, group: list[_Piece]) -> dict[str, list[_Piece]]:
         """Sort an orphan group's pieces by role: tags, KPI cells, name (or name without department),
