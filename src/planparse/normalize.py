@@ -20,6 +20,7 @@ Public functions (all pure):
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -89,16 +90,21 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+@functools.lru_cache(maxsize=4096)
+def _nfkc_char(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
+
+
 def _nfkc_map(text: str) -> tuple[str, list[int]]:
     """NFKC per character, with ``index[i]`` = offset in ``text`` of normalised character ``i``
     (``index[len(normalised)] == len(text)``), so spans found in the normalised text can be cut
     from the source text."""
-    if text.isascii():
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
         return text, list(range(len(text) + 1))
     out: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
-        n = ch if ch.isascii() else unicodedata.normalize("NFKC", ch)
+        n = ch if ch.isascii() else _nfkc_char(ch)
         out.append(n)
         index.extend([i] * len(n))
     index.append(len(text))

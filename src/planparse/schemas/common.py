@@ -228,6 +228,9 @@ class Initiative(Row):
         "extra: the plan revision text for this initiative (Akishima 施策の見直し), one bullet per line.",
         default=None)
     expected_effect: str | None = _f("extra: 期待される効果 as written.", default=None)
+    remarks: str | None = _f(
+        "extra: 備考 (remarks) text of the initiative as written, where the source gives it per initiative "
+        "rather than per year (Hachioji card 備考 column).", default=None)
 
 
 class AnnualEntry(Row):
