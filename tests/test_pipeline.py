@@ -56,9 +56,9 @@ def test_mixed_folder_extracts_good_files_and_reports_each_bad_one(mixed_folder:
         assert result.failed and result.document.extraction_status == "failed"
         assert [i.code for i in result.issues if i.severity == "error"] == [code], name
     good, sjis = by_name["musashino.md"], by_name["musashino_sjis.md"]
-    assert not good.failed and len(good.rows.initiatives) == 42
+    assert not good.failed and good.counts["initiatives"] == 42 and not good.rows.initiatives  # rows streamed out
     # the Shift_JIS copy is extracted (same records, other bytes → other document) with a warning row
-    assert not sjis.failed and len(sjis.rows.initiatives) == 42 and sjis.document.encoding == "cp932"
+    assert not sjis.failed and sjis.counts["initiatives"] == 42 and sjis.document.encoding == "cp932"
     assert "non_utf8_encoding" in [i.code for i in sjis.issues]
     assert sjis.document.document_id != good.document.document_id
     # outputs: one documents row per input file, issues of every file
@@ -192,3 +192,27 @@ def test_key_violations_are_reported_not_written() -> None:
     assert [i.initiative_id for i in rows.initiatives] == ["d:1"]
     # entries of a dropped initiative are dropped with their own error, never written dangling
     assert [(a.initiative_id, a.fiscal_year) for a in rows.annual_entries] == [("d:1", 2024)]
+
+
+def test_rows_are_streamed_in_parts_and_joined(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from planparse.store import OutputWriter
+
+    copies = []
+    for n in range(3):  # three byte-different copies of one document
+        path = tmp_path / f"m{n}.md"
+        path.write_bytes(MUSASHINO.read_bytes() + b"\n" + b" " * (n + 1))
+        copies.append(path)
+    real_init = OutputWriter.__init__
+
+    def small_buffer(self, out_dir, **kw):
+        real_init(self, out_dir, **{**kw, "flush_rows": 100})
+
+    monkeypatch.setattr(OutputWriter, "__init__", small_buffer)
+    run = pipeline.extract(copies, tmp_path / "out")
+    assert run.ok and all(not f.rows.annual_entries for f in run.files)
+    entries = pl.read_parquet(tmp_path / "out" / "annual_entries.parquet")
+    assert entries.height == 3 * 126 and entries["initiative_id"].n_unique() == 3 * 42
+    con = duckdb.connect(str(tmp_path / "out" / "planparse.duckdb"), read_only=True)
+    assert con.execute("select count(*) from kpi_values").fetchone() == (3 * 120,)
+    con.close()
+    assert not [p for p in os.listdir(tmp_path / "out") if p.startswith(".planparse-staging-")]

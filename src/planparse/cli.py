@@ -93,7 +93,7 @@ def _print_file(result, verbose: bool) -> None:
     if result.duplicate_of:
         console.print(f"[dim]=[/] {name}  duplicate of {escape(Path(result.duplicate_of).name)} (extracted once)")
         return
-    counts = result.rows.counts()
+    counts = result.counts
     parts = [f"{_SHORT.get(t, t)} {counts[t]}" for t in _TABLE_ORDER if t in counts]
     fmt = result.document.format or "unknown"
     issues = f"{result.error_count} errors, {result.warning_count} warnings"

@@ -44,6 +44,15 @@ class FileResult:
     detection: Detection | None = None
     duplicate_of: str | None = None
     error_detail: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.counts:
+            self.counts = self.rows.counts()
+
+    def release_rows(self) -> None:
+        """Drop the rows (once written) to keep memory flat over large runs; ``counts`` stays."""
+        self.rows = CommonRows()
 
     @property
     def failed(self) -> bool:
@@ -288,13 +297,16 @@ def extract(
     *,
     on_file: Callable[[Path, int, int], None] | None = None,
     on_done: Callable[[FileResult], None] | None = None,
+    keep_rows: bool = False,
 ) -> RunResult:
     """Extract every input file and write all tables to ``out`` (unless ``out`` is None).
 
     Input: files or folders (see ``collect_inputs``). ``on_file(path, index, total)`` is called
     before each file and ``on_done(result)`` after it (for progress display). Output:
-    ``RunResult``. Files with identical bytes are extracted once; the later ones are listed in
-    the first one's ``documents.duplicate_paths`` and get a ``duplicate_of``.
+    ``RunResult``. Rows are streamed to ``out`` as each file is done and then dropped from the
+    results (``FileResult.counts`` stays), unless ``keep_rows`` is True or ``out`` is None.
+    Files with identical bytes are extracted once; the later ones are listed in the first one's
+    ``documents.duplicate_paths`` and get a ``duplicate_of``.
 
     Raises only on output errors (``OSError``, ``duckdb.Error``), leaving previous outputs intact.
     """
@@ -302,45 +314,55 @@ def extract(
     results: list[FileResult] = []
     by_sha: dict[str, FileResult] = {}
     extracted_at = datetime.now(UTC).replace(tzinfo=None)
-    for index, path in enumerate(files):
-        if on_file:
-            on_file(path, index, len(files))
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = None
-        if data is not None:
-            sha = hashlib.sha256(data).hexdigest()
-            first = by_sha.get(sha)
+    writer = None
+    if out is not None:
+        from planparse.store import OutputWriter
+
+        writer = OutputWriter(out, views=_views())
+    try:
+        for index, path in enumerate(files):
+            if on_file:
+                on_file(path, index, len(files))
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = None
+            first = by_sha.get(hashlib.sha256(data).hexdigest()) if data is not None else None
             if first is not None:
                 first.document.duplicate_paths.append(str(path))
                 result = FileResult(path=str(path), document=first.document, rows=CommonRows(), issues=[],
                                     detection=first.detection, duplicate_of=first.path)
-                results.append(result)
-                if on_done:
-                    on_done(result)
-                continue
-        result = extract_file(path, data=data, extracted_at=extracted_at)
-        if data is not None:
-            by_sha[result.document.source_sha256] = result
-        results.append(result)
-        if on_done:
-            on_done(result)
-    run = RunResult(files=results)
-    if out is not None:
-        from planparse.store import write_outputs
+            else:
+                result = extract_file(path, data=data, extracted_at=extracted_at)
+                if data is not None:
+                    by_sha[result.document.source_sha256] = result
+                if writer is not None:
+                    writer.add(tables_of([result], documents=False))
+                    if not keep_rows:
+                        result.release_rows()
+            results.append(result)
+            if on_done:
+                on_done(result)
+        run = RunResult(files=results)
+        if writer is not None:  # documents last: a later duplicate adds to an earlier row
+            writer.add({"documents": [r.document.model_dump() for r in results if r.duplicate_of is None]})
+            run.outputs = writer.commit()
+        return run
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
 
-        run.outputs = write_outputs(out, tables_of(results), views=_views())
-    return run
 
-
-def tables_of(results: Iterable[FileResult]) -> dict[str, list[dict[str, Any]]]:
-    """Row dicts per table for the given results (duplicates contribute nothing)."""
+def tables_of(results: Iterable[FileResult], *, documents: bool = True) -> dict[str, list[dict[str, Any]]]:
+    """Row dicts per table for the given results (duplicates contribute nothing); the
+    ``documents`` rows are left out when ``documents`` is False."""
     tables: dict[str, list[dict[str, Any]]] = {m.__table__: [] for m in TABLES}
     for r in results:
         if r.duplicate_of is not None:
             continue
-        tables["documents"].append(r.document.model_dump())
+        if documents:
+            tables["documents"].append(r.document.model_dump())
         for name in CommonRows.model_fields:
             tables[name].extend(row.model_dump() for row in getattr(r.rows, name))
         tables["extraction_issues"].extend(i.model_dump() for i in r.issues)

@@ -7,7 +7,8 @@ enum columns, and a COMMENT on every table and column (the data dictionary trave
 Atomicity: all outputs are first written into a staging folder inside ``<out>``; only when every
 file is complete are they moved over the previous outputs with ``os.replace`` (atomic per file on
 POSIX). A run killed at any moment leaves the previous files readable; a stale staging folder left
-by a killed run is removed by the next run.
+by a killed run is removed by the next run. Rows are streamed into Parquet parts while files are
+extracted (``OutputWriter``), so memory does not grow with the number of documents.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from planparse.schemas.common import TABLES, Row
 __all__ = [
     "COMMON_VIEWS",
     "DUCKDB_NAME",
+    "OutputWriter",
     "column_types",
     "ddl",
     "read_tables",
@@ -135,62 +137,133 @@ def ddl(model: type[Row]) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
+class OutputWriter:
+    """Streams rows into staged Parquet parts, then publishes all outputs at once.
+
+    ``add(rows)`` buffers row dicts per table and writes a Parquet *part* to the staging folder
+    whenever ``flush_rows`` rows are buffered, so memory is bounded by the buffer, not by the
+    corpus. ``commit()`` joins the parts into ``<table>.parquet`` (streamed by polars), builds
+    ``planparse.duckdb`` from them (DDL with keys, checks and comments, then the rows, then the
+    views) and moves every file over the previous outputs (``os.replace``; the DuckDB file
+    last). ``abort()`` (or leaving a ``with`` block by an exception) removes the staging folder
+    and leaves the previous outputs untouched.
+
+    Raises ``duckdb.Error`` from ``commit`` when rows break a declared constraint (the pipeline
+    checks keys before adding rows) and ``OSError`` on file-system errors.
+    """
+
+    def __init__(self, out_dir: str | Path, *, views: Mapping[str, str] | None = None,
+                 flush_rows: int = 20_000) -> None:
+        self.out = Path(out_dir)
+        self.out.mkdir(parents=True, exist_ok=True)
+        _remove_stale_staging(self.out)
+        self.staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{os.getpid()}-", dir=self.out))
+        self.views = {**COMMON_VIEWS, **(views or {})}
+        self.flush_rows = flush_rows
+        self._buffers: dict[str, list[Mapping[str, Any]]] = {m.__table__: [] for m in TABLES}
+        self._buffered = 0
+        self._parts: dict[str, list[Path]] = {m.__table__: [] for m in TABLES}
+
+    def __enter__(self) -> OutputWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.abort()
+
+    def add(self, rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
+        """Buffer row dicts (``{table name: [Row.model_dump(), …]}``); unknown tables raise KeyError."""
+        for table, table_rows in rows.items():
+            self._buffers[table].extend(table_rows)
+            self._buffered += len(table_rows)
+        if self._buffered >= self.flush_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        import polars as pl
+
+        for model in TABLES:
+            name = model.__table__
+            if self._buffers[name]:
+                part = self.staging / f"{name}.part{len(self._parts[name]):05d}.parquet"
+                pl.from_dicts(self._buffers[name], schema=_polars_schema(model)).write_parquet(part)
+                self._parts[name].append(part)
+                self._buffers[name] = []
+        self._buffered = 0
+
+    def commit(self) -> list[Path]:
+        """Write the final Parquet files and the DuckDB file and move them into place.
+
+        Output: the paths written (``<out>/<table>.parquet`` …, ``<out>/planparse.duckdb``).
+        """
+        import duckdb
+        import polars as pl
+
+        try:
+            self._flush()
+            parquet_files: list[tuple[type[Row], Path]] = []
+            for model in TABLES:
+                name = model.__table__
+                path = self.staging / f"{name}.parquet"
+                parts = self._parts[name]
+                if not parts:
+                    pl.DataFrame(schema=_polars_schema(model)).write_parquet(path)
+                elif len(parts) == 1:
+                    os.replace(parts[0], path)
+                else:  # several parts: streamed into one file, never all in memory
+                    pl.scan_parquet(parts).sink_parquet(path)
+                    for part in parts:
+                        part.unlink()
+                parquet_files.append((model, path))
+            db_path = self.staging / DUCKDB_NAME
+            con = duckdb.connect(str(db_path))
+            try:
+                con.execute("BEGIN TRANSACTION")  # one transaction: catalog changes cost half as much
+                for model, path in parquet_files:
+                    for stmt in ddl(model):
+                        con.execute(stmt)
+                    con.execute(f"INSERT INTO {model.__table__} BY NAME "
+                                f"SELECT * FROM read_parquet({_quote(str(path))})")
+                for name, select in self.views.items():
+                    con.execute(f"CREATE VIEW {name} AS {select}")
+                con.execute("COMMIT")
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            files = [p for _, p in parquet_files] + [db_path]
+            for path in files:
+                _fsync(path)
+            written = []
+            for path in files:  # the DuckDB file last: it is the one analysts open
+                target = self.out / path.name
+                os.replace(path, target)
+                written.append(target)
+            _fsync_dir(self.out)
+            return written
+        finally:
+            self.abort()
+
+    def abort(self) -> None:
+        """Remove the staging folder (the previous outputs stay as they were)."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
 def write_outputs(
     out_dir: str | Path,
     rows: Mapping[str, Sequence[Mapping[str, Any]]],
     *,
     views: Mapping[str, str] | None = None,
 ) -> list[Path]:
-    """Write every table as Parquet and into one DuckDB file, atomically.
+    """Write every table as Parquet and into one DuckDB file, atomically (see ``OutputWriter``).
 
     Input: ``rows`` maps table names (``schemas.common.TABLES``) to row dicts (``Row.model_dump()``);
     missing tables are written empty. ``views``: extra DuckDB views ``{name: SELECT …}`` on top of
-    ``COMMON_VIEWS``. Output: the paths written (``<out>/<table>.parquet`` …, ``<out>/planparse.duckdb``).
-
-    Raises ``duckdb.Error`` when rows break a declared constraint (the pipeline checks keys
-    before calling) and ``OSError`` on file-system errors; in both cases the previous outputs
-    are left untouched.
+    ``COMMON_VIEWS``. Output: the paths written. Raises as ``OutputWriter.commit``; the previous
+    outputs are then left untouched.
     """
-    import duckdb
-    import polars as pl
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(out)
-    staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{os.getpid()}-", dir=out))
-    written: list[Path] = []
-    try:
-        parquet_files: list[tuple[type[Row], Path]] = []
-        for model in TABLES:
-            frame = pl.from_dicts(list(rows.get(model.__table__, ())), schema=_polars_schema(model))
-            path = staging / f"{model.__table__}.parquet"
-            frame.write_parquet(path)
-            parquet_files.append((model, path))
-        db_path = staging / DUCKDB_NAME
-        con = duckdb.connect(str(db_path))
-        try:
-            con.execute("BEGIN TRANSACTION")  # one transaction: catalog changes cost half as much
-            for model, path in parquet_files:
-                for stmt in ddl(model):
-                    con.execute(stmt)
-                con.execute(f"INSERT INTO {model.__table__} BY NAME SELECT * FROM read_parquet({_quote(str(path))})")
-            for name, select in {**COMMON_VIEWS, **(views or {})}.items():
-                con.execute(f"CREATE VIEW {name} AS {select}")
-            con.execute("COMMIT")
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        files = [p for _, p in parquet_files] + [db_path]
-        for path in files:
-            _fsync(path)
-        for path in files:  # the DuckDB file last: it is the one analysts open
-            target = out / path.name
-            os.replace(path, target)
-            written.append(target)
-        _fsync_dir(out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return written
+    with OutputWriter(out_dir, views=views) as writer:
+        writer.add(rows)
+        return writer.commit()
 
 
 def _fsync(path: Path) -> None:
