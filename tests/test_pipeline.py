@@ -216,3 +216,15 @@ def test_rows_are_streamed_in_parts_and_joined(tmp_path: Path, monkeypatch: pyte
     assert con.execute("select count(*) from kpi_values").fetchone() == (3 * 120,)
     con.close()
     assert not [p for p in os.listdir(tmp_path / "out") if p.startswith(".planparse-staging-")]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in RAW.iterdir()))
+def test_shift_jis_copy_of_every_seed_extracts(name: str, tmp_path: Path) -> None:
+    # characters CP932 lacks (➀, ₂, •, 繫) become "?" as an editor would save them
+    path = tmp_path / f"sjis_{name}"
+    path.write_bytes((RAW / name).read_text(encoding="utf-8").encode("cp932", errors="replace"))
+    original = pipeline.extract_file(RAW / name)
+    copy = pipeline.extract_file(path)
+    assert not copy.failed, [i.message for i in copy.issues if i.severity == "error"]
+    assert copy.document.encoding == "cp932" and "non_utf8_encoding" in [i.code for i in copy.issues]
+    assert copy.counts == original.counts

@@ -86,6 +86,8 @@ PAGE_NUMBER = regex.compile(r"^\d{1,4}[ \u3000]*$")
 POLICY_LINE = regex.compile(r"^基本方針\s*(?P<num>[0-9０-９]+)\s*[：:]\s*(?P<name>.+?)\s*(?P<sub>～.+～)?\s*$")
 # "施策➀ 行政手続のオンライン化", "施策② 窓口改革"
 MEASURE_HEADING = regex.compile(rf"^施策\s*(?P<num>{CIRCLED_NUMBER.pattern})\s*(?P<name>.+?)\s*$")
+# "施策? 行政手続のオンライン化": the same heading whose number glyph was lost (a re-encoded copy)
+MEASURE_HEADING_ANY_GLYPH = regex.compile(r"^施策\s*(?P<num>[^\s\d])\s+(?P<name>\S.+?)\s*$")
 # overview labels (match keys): "（１）目的・あるべき姿", "（２）事業の方向性", "（３）実施内容" / "実施内容"
 OBJECTIVE_LABEL = regex.compile(r"^\(1\)目的・?あるべき姿$")
 DIRECTION_LABEL = regex.compile(r"^\(2\)事業の方向性$")
@@ -312,9 +314,11 @@ class _DocumentParser:
         policies: dict[str, HachiojiPolicy] = {}
         fiscal_years = self._fiscal_years()
         self.fiscal_years = fiscal_years
-        measures = [self._measure(start, end, seq, policies, fiscal_years)
-                    for seq, (start, end) in enumerate(measure_regions, start=1)]
-        measures = [m for m in measures if m is not None]
+        measures: list[HachiojiMeasure] = []
+        for seq, (start, end) in enumerate(measure_regions, start=1):
+            measure = self._measure(start, end, seq, policies, fiscal_years, measures)
+            if measure is not None:
+                measures.append(measure)
         self._policy_names_from_figures(policies, figures)
         cards: list[HachiojiCard] = []
         boundaries = sorted(set(overview_starts) | {h.line for h in headers})
@@ -512,15 +516,22 @@ class _DocumentParser:
     # ---- overview pages → measures -----------------------------------------------------------
 
     def _measure(self, start: int, end: int, seq: int, policies: dict[str, HachiojiPolicy],
-                 years: Sequence[int]) -> HachiojiMeasure | None:
-        """A 施策 overview page: 基本方針 line, 施策 heading, （１）（２）（３） texts and the 全体目標 grid."""
+                 years: Sequence[int], earlier: Sequence[HachiojiMeasure]) -> HachiojiMeasure | None:
+        """A 施策 overview page: 基本方針 line, 施策 heading, （１）（２）（３） texts and the 全体目標 grid.
+
+        The measure number is the heading's circled digit; when that glyph is not a circled number
+        (lost in a re-encoded copy: ``施策? 行政手続…``), it is the measure's rank among the
+        measures of its 基本方針 read so far, with a warning."""
         heading = policy = None
+        loose = None
         labels: dict[str, int] = {}
         for n in range(start, end):
             line = self.lines[n - 1].strip(" \u3000")
             key = self.keys[n - 1]
             if heading is None and (m := MEASURE_HEADING.match(line)):
                 heading = (n, m)
+            elif heading is None and loose is None and (m := MEASURE_HEADING_ANY_GLYPH.match(line)):
+                loose = (n, m)
             elif policy is None and (m := POLICY_LINE.match(line)):
                 policy = (n, m)
             elif OBJECTIVE_LABEL.match(key):
@@ -531,6 +542,8 @@ class _DocumentParser:
                 labels.setdefault("implementation", n)
             elif SCHEDULE_CAPTION.match(key):
                 labels.setdefault("schedule", n)
+        if heading is None and loose is not None:
+            heading = loose
         if heading is None:
             self.log.error("measure_heading_missing",
                            "an overview page (年度 … 施策) has no 施策 heading: its measure was not read", start)
@@ -550,6 +563,11 @@ class _DocumentParser:
             if name != known.name and name not in known.name_variants:
                 known.name_variants.append(name)
         number = circled_to_int(heading[1].group("num"))
+        if number is None:
+            number = 1 + sum(1 for m in earlier if m.policy_code == pcode)
+            self.log.warning("measure_number_from_order",
+                             f"施策 heading glyph {heading[1].group('num')!r} is not a circled number; "
+                             f"numbered {pcode}-{number} by its order under 基本方針{pcode}", heading[0])
         skip = {heading[0], policy[0], *labels.values()}
         objective, direction, implementation, text_lines = self._measure_texts(labels, start, end, skip)
         grid_end = min([heading[0], policy[0], *[v for k, v in labels.items() if k != "schedule"]])
