@@ -104,3 +104,19 @@ def test_unreadable_path() -> None:
     with pytest.raises(IngestError) as err:
         load(RAW / "does-not-exist.txt")
     assert err.value.code == "unreadable_file"
+
+
+def test_pdf_encrypted_without_open_password_is_read_with_a_note() -> None:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(text_pdf([["暗号化された文書 令和5年度"]]))).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-256")
+    buf = io.BytesIO()
+    writer.write(buf)
+    doc = load_bytes(buf.getvalue(), path="restricted.pdf")
+    assert doc.lines == ("暗号化された文書 令和5年度",)
+    assert [code for code, _ in doc.notes] == ["pdf_encrypted_readable"]

@@ -272,6 +272,7 @@ def _load_pdf(data: bytes, common: dict) -> SourceDocument:
     empty_pages: list[int] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            encrypted = getattr(pdf.doc, "encryption", None) is not None
             page_count = len(pdf.pages)
             for page_no, page in enumerate(pdf.pages, start=1):
                 text = page.extract_text() or ""
@@ -300,6 +301,9 @@ def _load_pdf(data: bytes, common: dict) -> SourceDocument:
         ("pdf_page_without_text", f"page {p} has no text layer (scanned page?): nothing extracted from it")
         for p in empty_pages
     )
+    if encrypted:
+        notes = (("pdf_encrypted_readable", "the PDF is encrypted without an open password (restrictions only): "
+                  "its text was read"), *notes)
     return SourceDocument(
         **common, kind="pdf", encoding=None, lines=tuple(lines), line_pages=tuple(pages),
         page_count=page_count, tables=tuple(tables), notes=notes,
