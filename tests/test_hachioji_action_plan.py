@@ -482,3 +482,21 @@ def test_a_small_document_of_the_same_format() -> None:
     (measure,) = parsed.record.measures
     assert (measure.code, measure.name, measure.objective) == ("1-1", "テストの施策", "誰もが便利になっています")
     assert parsed.record.title == "テスト市デジタル推進計画"
+
+
+def test_target_column_found_by_parallel_layout() -> None:
+    # 3-1-5: the FY2025 target lists ＜system＞ steps the FY2024 result does not have
+    from tests.conftest import extracted
+
+    r = extracted("hachioji_dx_action_plan_2025.txt")
+    entries = {(a.initiative_id.split(":")[1], a.fiscal_year): a for a in r.rows.annual_entries}
+    assert entries[("3-1-5", 2024)].result == "最新標準仕様の確認、標準準拠システム及びガバメントクラウド以外へのクラウド環境移行準備"
+    assert entries[("3-1-5", 2025)].target.startswith("＜戸籍情報システム＞標準準拠システム及び")
+    assert entries[("3-1-5", 2025)].target.endswith("＜戸籍附票システム＞標準準拠システム及びガバメントクラウド以外へのクラウド環境移行準備")
+    # 3-1-11: the target restates the result's phrase with the next step
+    assert entries[("3-1-11", 2024)].result.endswith("標準準拠システム及びガバメントクラウド移行準備")
+    assert entries[("3-1-11", 2025)].target == "標準準拠システム及びガバメントクラウド移行適合確認"
+    # 3-4-1: both columns end alike
+    assert entries[("3-4-1", 2025)].target == "標準化システムとBPRの結合による業務改善各部署での業務見直しの実行"
+    codes = [i.code for i in r.issues]
+    assert codes.count("target_split_inferred") == 6 and codes.count("target_split_guessed") == 24

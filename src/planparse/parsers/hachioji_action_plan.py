@@ -134,6 +134,8 @@ _LABEL_CUT = regex.compile(r"[:：\s]")
 # a year label opening a text: "令和４年度", "（2022年度）"
 _YEAR_LED = regex.compile(r"^(?:令和|平成)\s*[0-9０-９元]+\s*年度")
 # a box ending mid-phrase continues in the next box: "…手続における", "…の", "…、"
+# "＜戸籍情報システム＞" (match key "<戸籍情報システム>"): a sub-heading opening a list of per-system steps
+_SUB_HEADING = regex.compile(r"^[<〈《][^<>〈〉《》]{1,20}[>〉》]")
 _OPEN_END = regex.compile(r"(?:[のにをがはとでへや、・た]|及び|並びに|ない|における|による|に係る|に関する|に対する|について)$")
 # a box that continues the previous one: "・…" (list item), "→…", "※…", "（…"
 _CONTINUATION_START = regex.compile(r"^[・･→※（(]")
@@ -1706,7 +1708,9 @@ class _KpiCells:
            (``就学手続における…10%（対目標…）`` / ``就学手続における…20%``);
         2. else it starts after the last box with a 対目標 difference (boxes continuing a list,
            ``・…``/``→…``/``※…``/``（…``, stay with the result);
-        3. else it starts at the box boundary that best halves the text among the boundaries where
+        3. else, by the layout of the lines (``_parallel_start``): at the first ＜…＞ sub-heading, or
+           at the first box restating the first line of an earlier box; reported;
+        4. else it starts at the box boundary that best halves the text among the boundaries where
            a phrase ends (the box before does not end mid-phrase or inside brackets, the box after
            does not start with a particle, a bracket or a number), a boundary inside a ・-list
            counting as worse. Reported as a guess.
@@ -1734,6 +1738,13 @@ class _KpiCells:
             while j < len(boxes) - 1 and _CONTINUATION_START.match(texts[j].strip(" \u3000")):
                 j += 1
             return self._flat(boxes[:j]), self._flat(boxes[j:])
+        j = self._parallel_start(boxes)
+        if j is not None:
+            self.p.log.warning("target_split_inferred",
+                               f"card {self.code}: the target column is taken to start where the text begins a "
+                               f"new item the result column does not have, or restates a line of it: result "
+                               f"{join_wrapped(texts[:j])!r}, target {join_wrapped(texts[j:])!r}", boxes[j][0])
+            return self._flat(boxes[:j]), self._flat(boxes[j:])
         if len(boxes) == 1:
             self.p.log.warning("target_split_guessed",
                                f"card {self.code}: one text after the last mark; read as the target, the "
@@ -1745,6 +1756,32 @@ class _KpiCells:
                            f"repeated label or a 対目標 difference; split where a phrase ends nearest the middle: "
                            f"result {join_wrapped(texts[:j])!r}, target {join_wrapped(texts[j:])!r}", boxes[j][0])
         return self._flat(boxes[:j]), self._flat(boxes[j:])
+
+    def _parallel_start(self, boxes: list[list[int]]) -> int | None:
+        """Rule 3 of ``_split_final``: the box that starts the target column, or None. The two
+        columns are written in parallel, so the target is recognised by how it mirrors the result:
+
+        a. the first box opening with a sub-heading (``＜戸籍情報システム＞``) when no earlier box
+           has one: the target lists per-system steps the result did not;
+        b. the box after the last earlier box equal to the final box: both columns end alike
+           (``…検討・推進 / 各部署での業務見直しの実行`` | ``…業務改善 / 各部署での業務見直しの実行``);
+        c. the first box whose first line repeats a line written before it: the target restates
+           the result's phrase with the next step (``標準準拠システム及び / ガバメントクラウド /
+           移行準備`` | ``標準準拠システム及び / ガバメントクラウド / 移行適合確認``).
+        """
+        keys = [[match_key(self.lines[n - 1]) for n in b] for b in boxes]
+        firsts = [k[0] for k in keys]
+        for j in range(1, len(boxes)):
+            if _SUB_HEADING.match(firsts[j]) and not any(_SUB_HEADING.match(f) for f in firsts[:j]):
+                return j
+        whole = ["".join(k) for k in keys]
+        for j in range(len(boxes) - 2, 0, -1):
+            if len(whole[-1]) >= 4 and whole[j - 1] == whole[-1]:
+                return j
+        for j in range(1, len(boxes)):
+            if len(firsts[j]) >= 4 and any(firsts[j] in k for k in keys[:j]):
+                return j
+        return None
 
     def _final_boxes(self, pieces: list[_Piece]) -> list[list[int]]:
         """Boxes of the text after the last mark; a box is cut after a line that closes a
