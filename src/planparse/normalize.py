@@ -30,6 +30,8 @@ from enum import StrEnum
 import regex
 
 __all__ = [
+    "LABEL_COLON",
+    "TRAILING_PARTICLES",
     "Delta",
     "FiscalYearMatch",
     "MetricValue",
@@ -686,9 +688,9 @@ _SIGNS = frozenset("▲△▼+＋±-－−")
 # Where a metric label starts: after a sentence or clause boundary.
 _METRIC_BOUNDARY = regex.compile(r".*[。、，,\n]")
 _LEADING_BULLETS = regex.compile(r"^[\s\u3000・○●◯◆◇■□\-\*]+")
-_TRAILING_PARTICLES = regex.compile(r"(?:は|が|を|に|で|の|も|と|だ|、|：|:|\s|\u3000)+$")
+TRAILING_PARTICLES = regex.compile(r"(?:は|が|を|に|で|の|も|と|だ|、|：|:|\s|\u3000)+$")
 # a label's colon: full-width ：, or ASCII : not between ASCII digits/letters (JIS-1x8341-3:2016)
-_LABEL_COLON = regex.compile(r"：|(?<![0-9A-Za-z]):")
+LABEL_COLON = regex.compile(r"：|(?<![0-9A-Za-z]):")
 
 
 @dataclass(frozen=True)
@@ -733,7 +735,7 @@ def find_metric_values(text: str, *, require_unit: bool = True, letter_prefix: b
         prev_end = q.end
         if any(a <= q.start < b for a, b in delta_spans) or text[max(0, q.start - 1):q.start] in _SIGNS:
             continue  # a 対目標 / 対前年度 difference, not a value
-        colons = list(_LABEL_COLON.finditer(text, segment_start, q.start))
+        colons = list(LABEL_COLON.finditer(text, segment_start, q.start))
         colon = colons[-1] if colons else None
         if q.unit is None and require_unit and not (colon and not text[colon.end():q.start].strip()):
             continue
@@ -744,6 +746,6 @@ def find_metric_values(text: str, *, require_unit: bool = True, letter_prefix: b
         bracket = _unclosed_open_bracket(label)
         if bracket >= 0:
             label = label[bracket + 1:]
-        label = _TRAILING_PARTICLES.sub("", _LEADING_BULLETS.sub("", label)).strip()
+        label = TRAILING_PARTICLES.sub("", _LEADING_BULLETS.sub("", label)).strip()
         out.append(MetricValue(metric=label or None, quantity=q))
     return out

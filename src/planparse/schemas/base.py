@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from planparse.schemas.common import CommonRows
 
-__all__ = ["DocumentInfo", "FormatRecord", "Issue", "IssueLog", "ParseResult", "RowContext"]
+__all__ = ["DocumentInfo", "FormatRecord", "Issue", "IssueLog", "ParseResult", "RowContext", "year_span"]
 
 
 class Issue(BaseModel):
@@ -54,6 +54,11 @@ class DocumentInfo(BaseModel):
     municipality_name: str | None = None
     plan_start_fy: int | None = None
     plan_end_fy: int | None = None
+
+
+def year_span(fiscal_years: list[int]) -> tuple[int | None, int | None]:
+    """``(first, last)`` of a document's fiscal years (e.g. its year columns); ``(None, None)`` when empty."""
+    return (min(fiscal_years), max(fiscal_years)) if fiscal_years else (None, None)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ import regex
 from pydantic import BaseModel, Field
 
 from planparse.normalize import (
+    LABEL_COLON,
+    TRAILING_PARTICLES,
     Status,
     find_metric_values,
     find_target_deltas,
@@ -31,7 +33,7 @@ from planparse.normalize import (
     split_departments,
     status_from_mark,
 )
-from planparse.schemas.base import DocumentInfo, FormatRecord, RowContext
+from planparse.schemas.base import DocumentInfo, FormatRecord, RowContext, year_span
 from planparse.schemas.common import (
     AnnualEntry,
     CommonRows,
@@ -193,8 +195,8 @@ class HachiojiActionPlan(FormatRecord):
             title=self.title,
             municipality_code=self.municipality_code,
             municipality_name=self.municipality_name,
-            plan_start_fy=min(self.fiscal_years) if self.fiscal_years else None,
-            plan_end_fy=max(self.fiscal_years) if self.fiscal_years else None,
+            plan_start_fy=year_span(self.fiscal_years)[0],
+            plan_end_fy=year_span(self.fiscal_years)[1],
         )
 
     def to_common(self, ctx: RowContext) -> CommonRows:
@@ -342,12 +344,8 @@ _SLASH_DATE = regex.compile(r"[0-9０-９]{1,2}\s*[/／]\s*[0-9０-９]{1,2}(?:\
 _IDEOGRAPH = regex.compile(r"\p{Han}")
 # the lower bound of a range right before a quantity: "（３～" of "（３～１０件）"
 _RANGE_LOW = regex.compile(r"(?P<n>[0-9０-９][0-9０-９,，.．]*)\s*[～〜~]\s*$")
-# a label's colon: full-width ：, or ASCII : not between ASCII letters/digits
-_LABEL_COLON = regex.compile(r"：|(?<![0-9A-Za-z]):")
 # where a label starts: after a sentence or clause end
 _BOUNDARY = regex.compile(r"[。、，]|(?<![0-9]),|,(?![0-9])")
-# particles and separators ending a label: "年間で" → "年間"
-_TRAILING_PARTICLES = regex.compile(r"(?:は|が|を|に|で|の|も|と|、|：|:|\s|\u3000)+$")
 # "３月" right before a day: "３月２５日" (NFKC)
 _DAY_OF_MONTH = regex.compile(r"\d月\s*$")
 # number followed by "/digit" or preceded by "digit/": dates such as 3/15～3/31
@@ -457,7 +455,7 @@ def _metric_label(segment: str) -> str | None:
     dates = list(_SLASH_DATE.finditer(segment))
     if dates:
         segment = segment[dates[-1].end():]  # "…運用開始3/15～3/31申請：3件" → 申請
-    colons = list(_LABEL_COLON.finditer(segment))
+    colons = list(LABEL_COLON.finditer(segment))
     if colons and not segment[colons[-1].end():].strip(" \u3000"):
         segment = segment[:colons[-1].start()]  # "オンライン手続き：687件"
     segment = _BOUNDARY.split(segment)[-1]
@@ -477,7 +475,7 @@ def _metric_label(segment: str) -> str | None:
 
 
 def _clean_label(segment: str) -> str:
-    return _TRAILING_PARTICLES.sub("", _LABEL_DEBRIS.sub("", segment)).strip(" \u3000")
+    return TRAILING_PARTICLES.sub("", _LABEL_DEBRIS.sub("", segment)).strip(" \u3000")
 
 
 def _unitless_ok(text: str, start: int, end: int) -> bool:

@@ -15,7 +15,7 @@ import regex
 from pydantic import BaseModel, Field
 
 from planparse.normalize import Status, find_fiscal_years, find_quantities
-from planparse.schemas.base import DocumentInfo, FormatRecord, RowContext
+from planparse.schemas.base import DocumentInfo, FormatRecord, RowContext, year_span
 from planparse.schemas.common import (
     AnnualEntry,
     CommonRows,
@@ -173,8 +173,9 @@ class KoganeiRoadmap(FormatRecord):
     def document_info(self) -> DocumentInfo:
         """Title and plan period as stated on the cover (令和8(2026)年度～令和10(2028)年度);
         without a stated period, the roadmap's fiscal years."""
-        start = self.plan_start_fy or (min(self.fiscal_years) if self.fiscal_years else None)
-        end = self.plan_end_fy or (max(self.fiscal_years) if self.fiscal_years else None)
+        first, last = year_span(self.fiscal_years)
+        start = self.plan_start_fy or first
+        end = self.plan_end_fy or last
         return DocumentInfo(title=self.title, municipality_code=self.municipality_code,
                             municipality_name=self.municipality_name, plan_start_fy=start, plan_end_fy=end)
 

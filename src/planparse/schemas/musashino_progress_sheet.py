@@ -11,7 +11,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from planparse.normalize import Status, find_metric_values, split_departments, status_from_mark
-from planparse.schemas.base import DocumentInfo, FormatRecord, RowContext
+from planparse.schemas.base import DocumentInfo, FormatRecord, RowContext, year_span
 from planparse.schemas.common import (
     AnnualEntry,
     CommonRows,
@@ -108,8 +108,8 @@ class MusashinoProgressSheet(FormatRecord):
             title=self.title,
             municipality_code=self.municipality_code,
             municipality_name=self.municipality_name,
-            plan_start_fy=min(self.fiscal_years) if self.fiscal_years else None,
-            plan_end_fy=max(self.fiscal_years) if self.fiscal_years else None,
+            plan_start_fy=year_span(self.fiscal_years)[0],
+            plan_end_fy=year_span(self.fiscal_years)[1],
         )
 
     def to_common(self, ctx: RowContext) -> CommonRows:
