@@ -12,7 +12,8 @@ import pytest
 from planparse.check import compare_figures
 from planparse.detect import detect
 from planparse.ingest import load_bytes
-from planparse.parsers.hachioji_action_plan import HachiojiActionPlanParser, _split_name
+from planparse.parsers.hachioji_action_plan import HachiojiActionPlanParser
+from planparse.parsers.hachioji_action_plan.names import split_name as _split_name
 from planparse.pipeline import FileResult, extract_file
 from planparse.schemas.hachioji_action_plan import cell_values, department_list, year_status
 from tests.conftest import RAW

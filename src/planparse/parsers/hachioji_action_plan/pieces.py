@@ -1,0 +1,103 @@
+"""A page's value lines → classified pieces (tag lines, marks, text boxes, year headers, 目的 labels)."""
+
+from __future__ import annotations
+
+import itertools
+
+from planparse.parsers.hachioji_action_plan.model import Context, Piece
+from planparse.parsers.hachioji_action_plan.patterns import DASH_TOKEN, MARK_LINE, PAGE_NUMBER, TAG_TOKEN
+from planparse.parsers.hachioji_action_plan.year_header import year_header
+
+
+def value_pieces(ctx: Context, start: int, end: int) -> list[Piece]:
+    """Classify the value lines ``start``..``end``-1 into pieces (see ``Piece``)."""
+    pieces: list[Piece] = []
+    gap = True
+    n = start
+    while n < end:
+        raw = ctx.lines[n - 1]
+        key = ctx.keys[n - 1]
+        if not raw.strip(" \t"):
+            gap = True
+            n += 1
+            continue
+        if raw.strip(" \t") and not key:  # only U+3000
+            pieces.append(Piece("I", [n], gap))
+            gap = False
+            n += 1
+            continue
+        if PAGE_NUMBER.match(raw.strip(" ")):
+            pieces.append(Piece("P", [n], gap))
+            gap = True
+            n += 1
+            continue
+        if ctx.is_year_line(n) or key == "年度":
+            piece = year_header(ctx, n, end)
+            if piece is None and len(pieces) >= 2 and pieces[-2].kind == "O" and pieces[-1].kind == "X":
+                piece = year_header(ctx, n, end, min_columns=1)  # header cut by the next card (3-6-5)
+            if piece is not None:
+                piece.gap = gap
+                if pieces and pieces[-1].kind == "Y":  # columns written twice (2-1-2)
+                    prev = pieces[-1]
+                    prev.lines += piece.lines
+                    prev.conflicts += (f"columns {list(piece.years)} written again at line {piece.first}",)
+                else:
+                    pieces.append(piece)
+                gap = False
+                n = piece.last + 1
+                continue
+        if key == "備考":  # the table's 備考 label, repeated in the values of 基本方針2 pages
+            pieces.append(Piece("P", [n], gap))
+            gap = True
+            n += 1
+            continue
+        if key == "目的":
+            nxt = ctx.next_nonempty(n + 1, end)
+            if nxt is not None and ctx.keys[nxt - 1] == "あるべき姿":
+                pieces.append(Piece("O", [n, nxt], gap))
+                gap = False
+                n = nxt + 1
+                continue
+        kind = line_kind(raw)
+        if kind != "X":
+            pieces.append(Piece(kind, [n], gap))
+            gap = False
+            n += 1
+            continue
+        box = [n]
+        n += 1
+        while n < end and ctx.lines[n - 1].strip(" \t") and ctx.keys[n - 1] and \
+                line_kind(ctx.lines[n - 1]) == "X" and not is_structural(ctx, n, end):
+            box.append(n)
+            n += 1
+        pieces.append(Piece("X", box, gap))
+        gap = False
+    return pieces
+
+
+def is_structural(ctx: Context, n: int, end: int) -> bool:
+    """Line ``n`` ends a text box: a 目的 label, a page number or a year header."""
+    key = ctx.keys[n - 1]
+    if key == "目的" or PAGE_NUMBER.match(ctx.lines[n - 1].strip(" ")):
+        return True
+    if ctx.is_year_line(n) or key == "年度":
+        return year_header(ctx, n, end) is not None
+    return False
+
+
+def line_kind(raw: str) -> str:
+    """``M`` mark, ``T`` tag line, ``D`` dash line or ``X`` text (for one non-blank line)."""
+    if MARK_LINE.match(raw):
+        return "M"
+    tokens = raw.strip(" \u3000").split(" ")
+    tokens = [t for t in tokens if t]
+    if not tokens:
+        return "X"
+    if all(DASH_TOKEN.match(t) for t in tokens):
+        return "D"
+    if TAG_TOKEN.match(tokens[0]) and ("【" in tokens[0] or "】" in tokens[0] or DASH_TOKEN.match(tokens[0])):
+        # a tag row, possibly with 備考 text after its cells ("… 【一部運用開始】 窓口においても")
+        tags = list(itertools.takewhile(lambda t: TAG_TOKEN.match(t) is not None, tokens))
+        if any("【" in t or "】" in t for t in tags):
+            return "T"
+    return "X"

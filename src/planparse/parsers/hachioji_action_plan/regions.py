@@ -1,0 +1,132 @@
+"""Regions of the document: card headers with their label blocks, pages of touching headers, 施策
+overview pages, and the document's fiscal-year columns (notes §1, §2)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from planparse.normalize import (
+    nfkc,
+)
+from planparse.parsers.hachioji_action_plan.model import Context, Header
+from planparse.parsers.hachioji_action_plan.patterns import CARD_HEADER, KPI_LABEL_KEY, LABEL_KEYS
+from planparse.parsers.hachioji_action_plan.year_header import year_header
+
+
+def find_headers(ctx: Context) -> list[Header]:
+    """Every card header with its label block (the label lines right after it)."""
+    out = []
+    for n, line in enumerate(ctx.lines, start=1):
+        m = CARD_HEADER.match(line) if "管理番号" in line else None
+        if not m:
+            continue
+        code = nfkc(m.group("code")).replace("－", "-")
+        labels = []
+        k = n + 1
+        while (k := ctx.next_nonempty(k)) is not None and ctx.keys[k - 1] in LABEL_KEYS:
+            labels.append(k)
+            k += 1
+        has_kpi = any(ctx.keys[k - 1] == KPI_LABEL_KEY for k in labels)
+        out.append(Header(code=code, sub_heading=m.group("sub").strip(" \u3000"), line=n,
+                          label_lines=labels, has_kpi=has_kpi))
+    return out
+
+
+def group_pages(ctx: Context, headers: list[Header]) -> list[list[Header]]:
+    """Group headers whose label blocks touch (only blank lines between) into pages."""
+    pages: list[list[Header]] = []
+    for h in headers:
+        if pages:
+            prev = pages[-1][-1]
+            after = ctx.next_nonempty(max([*prev.label_lines, prev.line]) + 1)
+            if after == h.line:
+                pages[-1].append(h)
+                continue
+        pages.append([h])
+    return pages
+
+
+def overview_starts(ctx: Context, headers: list[Header]) -> list[int]:
+    """Lines ``年度`` that open a 施策 overview page: not in a label block, not opening a year header."""
+    in_labels = {k for h in headers for k in h.label_lines}
+    out = []
+    for n, key in enumerate(ctx.keys, start=1):
+        if key != "年度" or n in in_labels:
+            continue
+        nxt = ctx.next_nonempty(n + 1)
+        if nxt is not None and not ctx.is_year_line(nxt):
+            out.append(n)
+    return out
+
+
+def measure_regions(ctx: Context, starts: list[int], headers: list[Header]) -> list[tuple[int, int]]:
+    """(start, end) of each overview page: from its ``年度`` line to the next card header.
+    When several 年度 pages come before one header, the last one is the overview (the others
+    are examples or schedules of the front matter)."""
+    header_lines = [h.line for h in headers]
+    regions = []
+    for i, s in enumerate(starts):
+        nxt_header = next((h for h in header_lines if h > s), None)
+        if nxt_header is None:
+            continue
+        nxt_start = starts[i + 1] if i + 1 < len(starts) else None
+        if nxt_start is not None and nxt_start < nxt_header:
+            continue
+        regions.append((s, nxt_header))
+    return regions
+
+
+def document_fiscal_years(ctx: Context) -> list[int]:
+    """The columns of the card tables: the most common complete year header's years."""
+    counts: Counter[tuple[int, ...]] = Counter()
+    n = 1
+    while n <= len(ctx.lines):
+        if ctx.is_year_line(n):
+            piece = year_header(ctx, n, len(ctx.lines) + 1)
+            if piece is not None:
+                counts[piece.years] += 1
+                n = piece.last + 1
+                continue
+        n += 1
+    if not counts:
+        return []
+    best = max(counts, key=lambda ys: (counts[ys], len(ys)))
+    return list(best)
+
+
+@dataclass
+class Regions:
+    """Where things are: ``headers`` (every card header), ``pages`` (headers whose label blocks touch,
+    with ``value_spans[i]`` = (start, end) lines of page *i*'s values, end exclusive), ``measure_spans``
+    ((start, end) of each 施策 overview page), ``front_end`` (first line after the front matter)."""
+
+    headers: list[Header]
+    pages: list[list[Header]]
+    value_spans: list[tuple[int, int]]
+    measure_spans: list[tuple[int, int]]
+    front_end: int
+
+
+def find_regions(ctx: Context) -> Regions:
+    """Split the document into front matter, overview pages and card pages (module docstring of the
+    package). Logs ``no_cards`` when no ``管理番号`` header exists; never raises."""
+    headers = find_headers(ctx)
+    if not headers:
+        ctx.log.error("no_cards", "no card header (… 管理番号 x-y-z) found: nothing extracted")
+    pages = group_pages(ctx, headers)
+    starts = overview_starts(ctx, headers)
+    first_header = headers[0].line if headers else len(ctx.lines) + 1
+    front_end = min([s for s in starts if s < first_header] or [first_header])
+    # the overview page right before the first card is the first measure; earlier 年度 pages
+    # (the 記載方式 example) belong to the front matter
+    spans = measure_regions(ctx, starts, headers)
+    if spans:
+        front_end = spans[0][0]
+    boundaries = sorted(set(starts) | {h.line for h in headers})
+    value_spans = []
+    for page in pages:
+        start = max([*page[-1].label_lines, page[-1].line]) + 1
+        end = next((b for b in boundaries if b >= start), len(ctx.lines) + 1)
+        value_spans.append((start, end))
+    return Regions(headers=headers, pages=pages, value_spans=value_spans, measure_spans=spans, front_end=front_end)
