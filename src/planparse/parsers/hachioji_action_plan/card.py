@@ -34,7 +34,13 @@ def build_card(ctx: Context, header: Header, unit: Unit, years: list[int]) -> Ha
     remarks: list[str] = []
     year_rows: list[HachiojiYear] = []
     if header.has_kpi:
-        year_rows = read_year_rows(ctx, code, unit, years, remarks)
+        try:
+            year_rows = read_year_rows(ctx, code, unit, years, remarks)
+        except Exception as exc:  # the card keeps its name, 事業内容 and 目的
+            ctx.log.error("card_values_unreadable",
+                          f"card {code}: its 取組内容/目標・ＫＰＩ cells could not be read ({type(exc).__name__}: "
+                          f"{exc}); the card is kept without yearly values", unit.anchor.first)
+            year_rows, remarks = [], []
     elif unit.tags + unit.kpi:
         extra = unit.tags + unit.kpi
         ctx.log.error("unplaced_values", f"card {code} has no ＫＰＩ label but KPI values were found at line "

@@ -137,6 +137,8 @@ def nearest(candidates: list[Unit], line: int) -> Unit:
 def give_parts(ctx: Context, unit: Unit, parts: dict[str, list[Piece]], *, whole: bool) -> None:
     """Attach orphan parts to ``unit`` (name, summary, KPI cells, tags), noting where they came from."""
     lines = [p.first for ps in parts.values() for p in ps]
+    if not lines:
+        return
     if parts["name"]:
         unit.name = parts["name"][0]
     if parts["name_only"]:

@@ -5,12 +5,25 @@ from __future__ import annotations
 import itertools
 
 from planparse.parsers.hachioji_action_plan.model import Context, Piece
-from planparse.parsers.hachioji_action_plan.patterns import DASH_TOKEN, MARK_LINE, PAGE_NUMBER, TAG_TOKEN
-from planparse.parsers.hachioji_action_plan.year_header import year_header
+from planparse.parsers.hachioji_action_plan.patterns import (
+    DASH_TOKEN,
+    LABEL_KEYS,
+    MARK_LINE,
+    OBJECTIVE_LABEL_KEYS,
+    PAGE_NUMBER,
+    TAG_TOKEN,
+)
+from planparse.parsers.hachioji_action_plan.year_header import starts_year_header, year_header
 
 
-def value_pieces(ctx: Context, start: int, end: int) -> list[Piece]:
-    """Classify the value lines ``start``..``end``-1 into pieces (see ``Piece``)."""
+def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = False) -> list[Piece]:
+    """Classify the value lines ``start``..``end``-1 into pieces (see ``Piece``).
+
+    ``lone_labels``: a ``目的`` or ``あるべき姿`` line alone (its partner lost) is an anchor ``O`` too,
+    and a label repeated is one anchor (used when the label pairs do not match the page's headers).
+    A label of the header's label block standing among the values (``備考``, a repeated
+    ``事業名称 担当：``) is an ignorable piece ``P``.
+    """
     pieces: list[Piece] = []
     gap = True
     n = start
@@ -31,7 +44,7 @@ def value_pieces(ctx: Context, start: int, end: int) -> list[Piece]:
             gap = True
             n += 1
             continue
-        if ctx.is_year_line(n) or key == "年度":
+        if starts_year_header(ctx, n):
             piece = year_header(ctx, n, end)
             if piece is None and len(pieces) >= 2 and pieces[-2].kind == "O" and pieces[-1].kind == "X":
                 piece = year_header(ctx, n, end, min_columns=1)  # header cut by the next card (3-6-5)
@@ -51,13 +64,34 @@ def value_pieces(ctx: Context, start: int, end: int) -> list[Piece]:
             gap = True
             n += 1
             continue
-        if key == "目的":
+        if key == "目的" and not lone_labels:  # the label pair 目的 / あるべき姿
             nxt = ctx.next_nonempty(n + 1, end)
             if nxt is not None and ctx.keys[nxt - 1] == "あるべき姿":
                 pieces.append(Piece("O", [n, nxt], gap))
                 gap = False
                 n = nxt + 1
                 continue
+        if key in OBJECTIVE_LABEL_KEYS and lone_labels:
+            # one of the two labels alone (a line lost) still anchors a card, and a label written
+            # twice (a repeated line) is one anchor
+            lines = [n]
+            nxt = ctx.next_nonempty(n + 1, end)
+            while nxt is not None and ctx.keys[nxt - 1] in OBJECTIVE_LABEL_KEYS and \
+                    ctx.keys[nxt - 1] != ctx.keys[lines[-1] - 1]:
+                lines.append(nxt)
+                nxt = ctx.next_nonempty(nxt + 1, end)
+            if pieces and pieces[-1].kind == "O" and ctx.next_nonempty(pieces[-1].last + 1, end) == n:
+                pieces[-1].lines += lines
+            else:
+                pieces.append(Piece("O", lines, gap))
+            gap = False
+            n = lines[-1] + 1
+            continue
+        if key in LABEL_KEYS:  # a label of the header's label block standing among the values
+            pieces.append(Piece("P", [n], gap))
+            gap = True
+            n += 1
+            continue
         kind = line_kind(raw)
         if kind != "X":
             pieces.append(Piece(kind, [n], gap))
@@ -76,11 +110,11 @@ def value_pieces(ctx: Context, start: int, end: int) -> list[Piece]:
 
 
 def is_structural(ctx: Context, n: int, end: int) -> bool:
-    """Line ``n`` ends a text box: a 目的 label, a page number or a year header."""
+    """Line ``n`` ends a text box: a 目的 or あるべき姿 label, a page number or a year header."""
     key = ctx.keys[n - 1]
-    if key == "目的" or PAGE_NUMBER.match(ctx.lines[n - 1].strip(" ")):
+    if key in OBJECTIVE_LABEL_KEYS or PAGE_NUMBER.match(ctx.lines[n - 1].strip(" ")):
         return True
-    if ctx.is_year_line(n) or key == "年度":
+    if starts_year_header(ctx, n):
         return year_header(ctx, n, end) is not None
     return False
 

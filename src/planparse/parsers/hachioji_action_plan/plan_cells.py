@@ -9,7 +9,7 @@ from planparse.parsers.hachioji_action_plan.patterns import TAG, TAG_TOKEN
 
 
 def read_plan_cells(ctx: Context, code: str, unit: Unit, n_years: int
-                ) -> tuple[list[tuple[str, list[int]] | None], tuple[str, list[int]] | None]:
+                    ) -> tuple[list[tuple[str, list[int]] | None], tuple[str, list[int]] | None]:
     """The 取組内容 row: cells of the tag lines (one per column), and 備考 text found after them.
 
     Cells on one line are separated by a space; a tag cut at a line end (``【一部運用開`` / ``始】``)
@@ -48,7 +48,8 @@ def read_plan_cells(ctx: Context, code: str, unit: Unit, n_years: int
                         f"card {code}: {len(displaced)} 取組内容 cell(s) written after the year header "
                         f"(line {unit.displaced_tags[0].first}) were put in the first column(s)",
                         unit.displaced_tags[0].first)
-    return displaced + merged, remark
+    out = (displaced + merged)[:n_years]
+    return out + [None] * (n_years - len(out)), remark
 
 
 def tag_entries(ctx: Context, pieces: list[Piece]) -> list[dict]:

@@ -10,7 +10,12 @@ from planparse.normalize import (
     nfkc,
 )
 from planparse.parsers.hachioji_action_plan.model import Context, Header
-from planparse.parsers.hachioji_action_plan.patterns import CARD_HEADER, KPI_LABEL_KEY, LABEL_KEYS
+from planparse.parsers.hachioji_action_plan.patterns import (
+    CARD_HEADER,
+    KPI_LABEL_KEY,
+    LABEL_KEYS,
+    OBJECTIVE_LABEL_KEYS,
+)
 from planparse.parsers.hachioji_action_plan.year_header import year_header
 
 
@@ -33,17 +38,29 @@ def find_headers(ctx: Context) -> list[Header]:
     return out
 
 
-def group_pages(ctx: Context, headers: list[Header]) -> list[list[Header]]:
-    """Group headers whose label blocks touch (only blank lines between) into pages."""
-    pages: list[list[Header]] = []
-    for h in headers:
-        if pages:
-            prev = pages[-1][-1]
-            after = ctx.next_nonempty(max([*prev.label_lines, prev.line]) + 1)
-            if after == h.line:
-                pages[-1].append(h)
-                continue
-        pages.append([h])
+def group_pages(ctx: Context, headers: list[Header], boundaries: list[int]
+                ) -> list[tuple[list[Header], list[tuple[int, int]]]]:
+    """Group the headers into pages, each with the line spans (start, end exclusive) of its values.
+
+    A card's values always hold its 目的/あるべき姿 label, so header *k* starts a page of its own only
+    when the lines between its label block and header *k*+1 hold such a label (its values stand
+    there: the card drawn with its own values). Otherwise header *k*+1 joins *k*'s page (the seed's
+    order: all headers of a page first, then the values), and any lines between the two label
+    blocks are values of that page too. The last header's values run to the next boundary (a
+    header or an overview page, ``boundaries``)."""
+    pages: list[tuple[list[Header], list[tuple[int, int]]]] = []
+    page_open = False
+    for i, h in enumerate(headers):
+        start = max([*h.label_lines, h.line]) + 1
+        end = next((b for b in boundaries if b >= start), len(ctx.lines) + 1)
+        if page_open:
+            pages[-1][0].append(h)
+        else:
+            pages.append(([h], []))
+        if ctx.next_nonempty(start, end) is not None:
+            pages[-1][1].append((start, end))
+        next_is_header = i + 1 < len(headers) and headers[i + 1].line == end
+        page_open = next_is_header and not any(ctx.keys[k - 1] in OBJECTIVE_LABEL_KEYS for k in range(start, end))
     return pages
 
 
@@ -103,7 +120,7 @@ class Regions:
 
     headers: list[Header]
     pages: list[list[Header]]
-    value_spans: list[tuple[int, int]]
+    value_spans: list[list[tuple[int, int]]]
     measure_spans: list[tuple[int, int]]
     front_end: int
 
@@ -114,7 +131,6 @@ def find_regions(ctx: Context) -> Regions:
     headers = find_headers(ctx)
     if not headers:
         ctx.log.error("no_cards", "no card header (… 管理番号 x-y-z) found: nothing extracted")
-    pages = group_pages(ctx, headers)
     starts = overview_starts(ctx, headers)
     first_header = headers[0].line if headers else len(ctx.lines) + 1
     front_end = min([s for s in starts if s < first_header] or [first_header])
@@ -124,9 +140,6 @@ def find_regions(ctx: Context) -> Regions:
     if spans:
         front_end = spans[0][0]
     boundaries = sorted(set(starts) | {h.line for h in headers})
-    value_spans = []
-    for page in pages:
-        start = max([*page[-1].label_lines, page[-1].line]) + 1
-        end = next((b for b in boundaries if b >= start), len(ctx.lines) + 1)
-        value_spans.append((start, end))
-    return Regions(headers=headers, pages=pages, value_spans=value_spans, measure_spans=spans, front_end=front_end)
+    grouped = group_pages(ctx, headers, boundaries)
+    return Regions(headers=headers, pages=[g[0] for g in grouped], value_spans=[g[1] for g in grouped],
+                   measure_spans=spans, front_end=front_end)
