@@ -14,6 +14,7 @@ from planparse.parsers.hachioji_action_plan.patterns import (
     CARD_HEADER,
     KPI_LABEL_KEY,
     LABEL_KEYS,
+    LEADING_LABEL_KEYS,
     OBJECTIVE_LABEL_KEYS,
 )
 from planparse.parsers.hachioji_action_plan.year_header import year_header
@@ -29,9 +30,21 @@ def find_headers(ctx: Context) -> list[Header]:
         code = nfkc(m.group("code")).replace("－", "-")
         labels = []
         k = n + 1
-        while (k := ctx.next_nonempty(k)) is not None and ctx.keys[k - 1] in LABEL_KEYS:
-            labels.append(k)
-            k += 1
+        while (k := ctx.next_nonempty(k)) is not None:
+            if ctx.keys[k - 1] in LABEL_KEYS:
+                labels.append(k)
+                k += 1
+                continue
+            # one foreign line inside the label block (a damaged copy): skipped when a label not yet
+            # seen follows it
+            after = ctx.next_nonempty(k + 1)
+            seen = {ctx.keys[x - 1] for x in labels}
+            if after is None or ctx.keys[after - 1] not in LEADING_LABEL_KEYS or ctx.keys[after - 1] in seen:
+                break
+            ctx.log.warning("label_block_interrupted",
+                            f"card {code}: the line {ctx.lines[k - 1].strip()!r} stands inside its label block "
+                            "(事業名称 担当： … ＫＰＩ); skipped", k)
+            k = after
         has_kpi = any(ctx.keys[k - 1] == KPI_LABEL_KEY for k in labels)
         out.append(Header(code=code, sub_heading=m.group("sub").strip(" \u3000"), line=n,
                           label_lines=labels, has_kpi=has_kpi))

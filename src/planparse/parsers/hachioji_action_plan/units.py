@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from planparse.parsers.hachioji_action_plan.model import Context, Header, Piece, Unit
-from planparse.parsers.hachioji_action_plan.names import name_like, unknown_name
+from planparse.parsers.hachioji_action_plan.names import name_like, split_name, unknown_name
 from planparse.parsers.hachioji_action_plan.orphans import place_orphans
 from planparse.parsers.hachioji_action_plan.pairing import check_affinity
 
@@ -24,10 +24,22 @@ def find_units(ctx: Context, pieces: list[Piece], page: list[Header]) -> list[Un
             unit.objective = pieces[a + 1]
             owner[a + 1] = unit
         j = a - 1
-        if j > prev_end and pieces[j].kind == "X":
+        if j > prev_end and _name_line(ctx, pieces[j]) and not (
+                j - 1 > prev_end and pieces[j - 1].kind == "X" and name_like(ctx, pieces[j - 1])):
+            # a `<名称> <担当>` line right before 目的: the 事業内容 was lost (the card reports it missing)
+            unit.name = pieces[j]
+            owner[j] = unit
+            j -= 1
+        elif j > prev_end and pieces[j].kind == "X":
             unit.summary = pieces[j]
             owner[j] = unit
             j -= 1
+            if j - 1 > prev_end and pieces[j].kind == "X" and pieces[j - 1].kind == "X" and \
+                    not name_like(ctx, pieces[j]) and _name_line(ctx, pieces[j - 1]):
+                # 事業内容 cut in two boxes (a blank line in it), the name line before them
+                unit.summary = Piece("X", pieces[j].lines + unit.summary.lines, pieces[j].gap)
+                owner[j] = unit
+                j -= 1
             if j > prev_end and pieces[j].kind == "X" and (
                     name_like(ctx, pieces[j]) or unknown_name(ctx, pieces, j, prev_end)):
                 unit.name = pieces[j]
@@ -75,6 +87,12 @@ def find_units(ctx: Context, pieces: list[Piece], page: list[Header]) -> list[Un
     place_orphans(ctx, units, orphans, pieces, codes)
     check_affinity(ctx, units, codes)
     return units
+
+
+def _name_line(ctx: Context, piece: Piece) -> bool:
+    """A one-line box ``<名称> <担当>`` (split at a space before a department: ``split_name``)."""
+    return piece.kind == "X" and len(piece.lines) == 1 and \
+        split_name(ctx.lines[piece.first - 1].strip(" \u3000")) is not None
 
 
 def before_kpi(pieces: list[Piece], lower: list[int], k: int) -> bool:
