@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 from planparse.parsers.hachioji_action_plan.model import Context, Piece
+from planparse.parsers.hachioji_action_plan.names import split_name
 from planparse.parsers.hachioji_action_plan.patterns import (
     DASH_TOKEN,
     LABEL_KEYS,
@@ -106,7 +107,22 @@ def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = Fals
             n += 1
         pieces.append(Piece("X", box, gap))
         gap = False
-    return pieces
+    return _split_lost_gaps(ctx, pieces)
+
+
+def _split_lost_gaps(ctx: Context, pieces: list[Piece]) -> list[Piece]:
+    """A text box whose last line is a ``<名称> <担当>`` line followed by a box and a 目的 label is two
+    boxes whose blank line was lost (a 目的・あるべき姿 text, then the next card's name): split it."""
+    out: list[Piece] = []
+    for i, p in enumerate(pieces):
+        if p.kind == "X" and len(p.lines) > 1 and i + 2 < len(pieces) and pieces[i + 1].kind == "X" and \
+                pieces[i + 2].kind == "O" and split_name(ctx.lines[p.last - 1].strip(" \u3000")) is not None \
+                and split_name(ctx.lines[p.lines[-2] - 1].strip(" \u3000")) is None:
+            out.append(Piece("X", p.lines[:-1], p.gap))
+            out.append(Piece("X", p.lines[-1:], True))
+        else:
+            out.append(p)
+    return out
 
 
 def is_structural(ctx: Context, n: int, end: int) -> bool:

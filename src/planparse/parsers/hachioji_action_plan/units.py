@@ -20,7 +20,7 @@ def find_units(ctx: Context, pieces: list[Piece], page: list[Header]) -> list[Un
     for a in anchors:
         unit = Unit(anchor=pieces[a])
         owner[a] = unit
-        if a + 1 < len(pieces) and pieces[a + 1].kind == "X":
+        if a + 1 < len(pieces) and pieces[a + 1].kind == "X" and not _next_card_start(ctx, pieces, a + 1):
             unit.objective = pieces[a + 1]
             owner[a + 1] = unit
         j = a - 1
@@ -45,6 +45,11 @@ def find_units(ctx: Context, pieces: list[Piece], page: list[Header]) -> list[Un
                 unit.name = pieces[j]
                 owner[j] = unit
                 j -= 1
+            elif len(unit.summary.lines) > 1 and _name_line(ctx, Piece("X", unit.summary.lines[:1], False)):
+                # name line and 事業内容 in one box (the blank line between them lost)
+                summary = unit.summary
+                unit.name = Piece("X", summary.lines[:1], summary.gap)
+                unit.summary = Piece("X", summary.lines[1:], False)
         # canonical lower part: KPI cells (and name-like boxes: a second name → orphan), then tags
         state = "kpi"
         lower: list[int] = []
@@ -87,6 +92,13 @@ def find_units(ctx: Context, pieces: list[Piece], page: list[Header]) -> list[Un
     place_orphans(ctx, units, orphans, pieces, codes)
     check_affinity(ctx, units, codes)
     return units
+
+
+def _next_card_start(ctx: Context, pieces: list[Piece], i: int) -> bool:
+    """Piece ``i`` opens the next card's block (its name line, 事業内容, 目的) rather than being the
+    目的・あるべき姿 text of the card before (that text was lost)."""
+    return _name_line(ctx, pieces[i]) and i + 2 < len(pieces) and pieces[i + 1].kind == "X" and \
+        pieces[i + 2].kind == "O"
 
 
 def _name_line(ctx: Context, piece: Piece) -> bool:
