@@ -36,11 +36,15 @@ def find_headers(ctx: Context) -> list[Header]:
                 k += 1
                 continue
             # one foreign line inside the label block (a damaged copy): skipped when a label not yet
-            # seen follows it
+            # seen follows it (年度 or 備考 only when a label of the block follows them in turn)
             after = ctx.next_nonempty(k + 1)
             seen = {ctx.keys[x - 1] for x in labels}
-            if after is None or ctx.keys[after - 1] not in LEADING_LABEL_KEYS or ctx.keys[after - 1] in seen:
+            if after is None or ctx.keys[after - 1] not in LABEL_KEYS or ctx.keys[after - 1] in seen:
                 break
+            if ctx.keys[after - 1] not in LEADING_LABEL_KEYS:  # 年度 / 備考 also open or end year headers
+                then = ctx.next_nonempty(after + 1)
+                if then is None or ctx.keys[then - 1] not in LEADING_LABEL_KEYS:
+                    break
             ctx.log.warning("label_block_interrupted",
                             f"card {code}: the line {ctx.lines[k - 1].strip()!r} stands inside its label block "
                             "(事業名称 担当： … ＫＰＩ); skipped", k)

@@ -45,6 +45,16 @@ def find_units(ctx: Context, pieces: list[Piece], page: list[Header]) -> list[Un
                 unit.name = pieces[j]
                 owner[j] = unit
                 j -= 1
+            elif j > prev_end and pieces[j].kind == "X" and len(pieces[j].lines) > 1 and \
+                    _name_line(ctx, Piece("X", pieces[j].lines[:1], False)):
+                # a name line with a foreign line glued to it (a damaged copy): the first line is the name
+                unit.name = Piece("X", pieces[j].lines[:1], pieces[j].gap)
+                owner[j] = unit
+                ctx.log.warning("name_line_extra_text",
+                                f"the name line {ctx.lines[pieces[j].first - 1].strip()!r} is followed in its box by "
+                                f"{ctx.snippet([Piece('X', pieces[j].lines[1:], False)])!r}; the extra text was not read",
+                                pieces[j].lines[1])
+                j -= 1
             elif len(unit.summary.lines) > 1 and _name_line(ctx, Piece("X", unit.summary.lines[:1], False)):
                 # name line and 事業内容 in one box (the blank line between them lost)
                 summary = unit.summary
