@@ -142,15 +142,17 @@ class Settings:
 
 
 class Context:
-    """One parse of one document: its lines (1-based access through ``lines[n - 1]``), their match
-    keys (``line_key``), the issue log, the settings and a cache of year headers.
+    """One parse of one document: its lines (1-based access through ``lines[n - 1]``, a stray ``\\r``
+    at a line's end removed), their match keys (``line_key``), the issue log, the settings and a
+    cache of year headers.
 
     ``fiscal_years`` is set once the document's columns are known (``regions.document_fiscal_years``).
     """
 
     def __init__(self, lines: Sequence[str], settings: Settings | None = None) -> None:
-        self.lines = lines
-        self.keys = [line_key(line) for line in lines]
+        # a line end written \r\r\n leaves a \r on the line: never part of the text
+        self.lines = [line.rstrip("\r") if line.endswith("\r") else line for line in lines]
+        self.keys = [line_key(line) for line in self.lines]
         self.settings = settings or Settings()
         self.log = IssueLog()
         self.year_header_cache: dict[tuple[int, int, int], Piece | None] = {}

@@ -35,7 +35,8 @@ def find_units(ctx: Context, pieces: list[Piece], page: list[Header]) -> list[Un
             owner[j] = unit
             j -= 1
             if j - 1 > prev_end and pieces[j].kind == "X" and pieces[j - 1].kind == "X" and \
-                    not name_like(ctx, pieces[j]) and _name_line(ctx, pieces[j - 1]):
+                    not name_like(ctx, pieces[j]) and _name_line(ctx, pieces[j - 1]) and \
+                    not _name_line(ctx, Piece("X", pieces[j].lines[:1], False)):
                 # 事業内容 cut in two boxes (a blank line in it), the name line before them
                 unit.summary = Piece("X", pieces[j].lines + unit.summary.lines, pieces[j].gap)
                 owner[j] = unit

@@ -1,0 +1,141 @@
+"""Hachioji action plan: damaged copies (issue 10.2) — one card that cannot be read costs only itself.
+
+Seeded mutations of the seed text (lines deleted, inserted, duplicated) and the known crashes
+(a deleted year-header line, a stray ``→用語集100%*※`` line, ``\\r\\r\\n`` line ends). Line numbers refer
+to data/raw/hachioji_dx_action_plan_2025.txt.
+"""
+
+from __future__ import annotations
+
+import random
+from functools import cache
+
+import pytest
+
+from planparse.ingest import load_bytes
+from planparse.parsers.hachioji_action_plan import HachiojiActionPlanParser
+from planparse.parsers.hachioji_action_plan.model import Context, Piece, Unit
+from planparse.parsers.hachioji_action_plan.orphans import give_parts
+from planparse.pipeline import extract_file
+from planparse.schemas.base import ParseResult
+from tests.conftest import RAW
+
+SEED = RAW / "hachioji_dx_action_plan_2025.txt"
+STRAYS = ["→用語集100%*※", "", "令和4年度", "【達成】", "目的", "事業名称 担当：", "27  　　   "]
+KINDS = ("delete", "insert", "duplicate")
+
+
+@cache
+def seed_lines() -> tuple[str, ...]:
+    return tuple(SEED.read_text(encoding="utf-8").split("\n"))
+
+
+def parse_text(text: str) -> ParseResult:
+    return HachiojiActionPlanParser().parse(load_bytes(text.encode("utf-8"), path="mutant.txt"))
+
+
+@cache
+def seed_pairs() -> frozenset[tuple[str, str]]:
+    return frozenset((c.code, c.name) for c in parse_text("\n".join(seed_lines())).record.cards)
+
+
+def mutate(seed: int, kind: str, rate: float = 0.01) -> str:
+    """The seed text with ``rate`` of its lines deleted, inserted (a line of the document elsewhere
+    or a stray line) or duplicated, at positions drawn from ``random.Random(seed)``."""
+    rng = random.Random(f"{kind}:{seed}")
+    lines = list(seed_lines())
+    for _ in range(max(1, int(len(lines) * rate))):
+        i = rng.randrange(len(lines))
+        if kind == "delete":
+            del lines[i]
+        elif kind == "duplicate":
+            lines.insert(i, lines[i])
+        else:
+            stray = rng.choice(STRAYS) if rng.random() < 0.5 else lines[rng.randrange(len(lines))]
+            lines.insert(i, stray)
+    return "\n".join(lines)
+
+
+def kept_share(result: ParseResult) -> float:
+    got = {(c.code, c.name) for c in result.record.cards}
+    return len(got & seed_pairs()) / len(seed_pairs())
+
+
+def test_seed_pairs_are_the_170_cards() -> None:
+    assert len(seed_pairs()) == 170
+    assert ("1-1-2", "就学手続のオンライン申請化") in seed_pairs()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_one_percent_damage_costs_about_its_share(kind: str) -> None:
+    """20 mutants per kind (60 in all), 1% of the lines each: the parser never raises, never loses
+    the document, and keeps ≥ 95% of the (管理番号, 事業名称) pairs on average."""
+    shares = []
+    for seed in range(20):
+        result = parse_text(mutate(seed, kind))
+        assert result.record is not None
+        shares.append(kept_share(result))
+    assert min(shares) > 0.8, shares
+    assert sum(shares) / len(shares) >= 0.95, shares
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_mutants_through_the_pipeline_have_no_parser_error(seed: int) -> None:
+    for kind in KINDS:
+        data = mutate(seed, kind).encode("utf-8")
+        r = extract_file(f"mutant_{kind}_{seed}.txt", data=data)
+        assert r.document.format == "hachioji_action_plan"
+        assert not [i for i in r.issues if i.code == "parser_error"], kind
+        assert len(r.rows.initiatives) >= 150, kind
+
+
+def test_deleted_year_header_line_costs_nothing() -> None:
+    """Deleting the 令和5年度 line of 1-1-2's year header (line 823) used to fail the whole
+    document (``zip(strict=True)``); now every card is read and 1-1-2 keeps its four years."""
+    lines = list(seed_lines())
+    assert lines[822] == "令和5年度"
+    del lines[822]
+    result = parse_text("\n".join(lines))
+    assert kept_share(result) == 1.0
+    card = next(c for c in result.record.cards if c.code == "1-1-2")
+    assert [y.fiscal_year for y in card.years] == [2022, 2023, 2024, 2025]
+    assert not [i for i in result.issues if i.severity == "error"]
+
+
+def test_stray_glossary_line_inside_a_card() -> None:
+    """A stray ``→用語集100%*※`` line glued to 1-1-2's name line (811) keeps the name and reports it."""
+    lines = list(seed_lines())
+    assert lines[810] == "就学手続のオンライン申請化 学務課"
+    lines.insert(811, "→用語集100%*※")
+    result = parse_text("\n".join(lines))
+    assert kept_share(result) == 1.0
+    assert any(i.code == "name_line_extra_text" and i.source_line == 812 for i in result.issues)
+
+
+def test_cr_cr_lf_line_ends() -> None:
+    text = "\n".join(seed_lines()).replace("\n", "\r\r\n")
+    result = HachiojiActionPlanParser().parse(load_bytes(text.encode("utf-8"), path="crcrlf.txt"))
+    assert kept_share(result) == 1.0
+    card = next(c for c in result.record.cards if c.code == "1-1-2")
+    assert card.department == "学務課"
+
+
+def test_give_parts_with_nothing_to_give() -> None:
+    """An orphan group with no piece of any kind (only page numbers) used to raise in ``min()``."""
+    ctx = Context(["目的", "あるべき姿"])
+    unit = Unit(anchor=Piece("O", [1, 2], True))
+    give_parts(ctx, unit, {"name": [], "name_only": [], "summary": [], "kpi": [], "tags": [], "Y": []}, whole=True)
+    assert unit.notes == [] and unit.name is None
+
+
+def test_label_pair_lost_keeps_the_page() -> None:
+    """Deleting 1-1-1's あるべき姿 label (line 872) leaves a lone 目的: the page is read again with the
+    lone label as the card's anchor, so 1-1-1 and 1-1-2 are both kept."""
+    lines = list(seed_lines())
+    assert lines[871] == "あるべき姿" and lines[870] == "目的"
+    del lines[871]
+    result = parse_text("\n".join(lines))
+    codes = {c.code: c.name for c in result.record.cards}
+    assert codes["1-1-1"] == "オンライン申請推進のサポート"
+    assert codes["1-1-2"] == "就学手続のオンライン申請化"
+    assert any(i.code == "objective_label_alone" for i in result.issues)
