@@ -14,7 +14,7 @@ from planparse.schemas.hachioji_action_plan import (
 def check_cards(ctx: Context, cards: list[HachiojiCard], measures: list[HachiojiMeasure],
                 headers: list[Header]) -> None:
     """管理番号 sequence per 施策 (gaps, duplicates), cards whose 施策 has no overview page."""
-    seen: Counter[str] = Counter(h.code for h in headers)
+    seen: Counter[str] = Counter(h.code for h in headers if h.code)
     for code, count in seen.items():
         if count > 1:
             ctx.log.error("duplicate_card", f"管理番号 {code} appears {count} times", None)

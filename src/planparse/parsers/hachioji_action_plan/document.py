@@ -11,7 +11,7 @@ from planparse.parsers.hachioji_action_plan.front_matter import (
     read_title,
 )
 from planparse.parsers.hachioji_action_plan.measures import read_measure
-from planparse.parsers.hachioji_action_plan.model import Context, Header, Settings, Unit
+from planparse.parsers.hachioji_action_plan.model import Context, Header, Settings, Unit, piece_text
 from planparse.parsers.hachioji_action_plan.pairing import pair_units
 from planparse.parsers.hachioji_action_plan.pieces import value_pieces
 from planparse.parsers.hachioji_action_plan.regions import document_fiscal_years, find_regions
@@ -91,7 +91,7 @@ def read_page(ctx: Context, page: list[Header], spans: list[tuple[int, int]], ye
     least content are left out (``card_count_mismatch``, error), headers left without a unit are
     ``card_unreadable`` errors. The other cards of the page are kept.
     """
-    codes = " ".join(h.code for h in page)
+    codes = " ".join(h.code or "?" for h in page)
     mark = len(ctx.log.issues)
     pieces = [p for s, e in spans for p in value_pieces(ctx, s, e)]
     units = find_units(ctx, pieces, page)
@@ -119,13 +119,21 @@ def read_page(ctx: Context, page: list[Header], spans: list[tuple[int, int]], ye
         units = [u for u in units if u in kept]
     cards = []
     pairs = pair_units(ctx, page, units)
-    paired = {h.code for h, _ in pairs}
+    paired = {id(h) for h, _ in pairs}
     for header in page:
-        if header.code not in paired:
+        if not header.code:
+            continue
+        if id(header) not in paired:
             ctx.log.error("card_unreadable",
                           f"card {header.code}: page {codes} has {len(units)} 目的/あるべき姿 blocks for {len(page)} "
                           "card headers; no block was left for this card, so it was not extracted", header.line)
     for header, unit in pairs:
+        if not header.code:
+            name = piece_text(ctx.lines, unit.name) or "?"
+            ctx.log.error("card_header_lost",
+                          f"page {codes}: the label block at line {header.line} has no 管理番号 line before it; "
+                          f"its card ({name!r}, 目的 at line {unit.anchor.first}) was not extracted", header.line)
+            continue
         try:
             cards.append(build_card(ctx, header, unit, years))
         except Exception as exc:  # one card that cannot be read costs only itself

@@ -58,7 +58,7 @@ def affinity(ctx: Context, kpi_owner: Unit, identity: Unit) -> float:
 
 def pair_units(ctx: Context, page: list[Header], units: list[Unit]) -> list[tuple[Header, Unit]]:
     """Pair units with headers: within each kind (KPI / no KPI) the blocks come bottom-up."""
-    codes = " ".join(h.code for h in page)
+    codes = " ".join(h.code or "?" for h in page)
     pairs = []
     for kind in (True, False):
         headers = [h for h in page if h.has_kpi == kind]
@@ -80,5 +80,5 @@ def pair_units(ctx: Context, page: list[Header], units: list[Unit]) -> list[tupl
             ctx.log.warning("block_pieces_relocated",
                             f"card {h.code}: values not in the usual order: {'; '.join(u.notes)}",
                             u.anchor.first)
-    order = {h.code: i for i, h in enumerate(page)}
-    return sorted(pairs, key=lambda hu: order[hu[0].code])
+    order = {id(h): i for i, h in enumerate(page)}
+    return sorted(pairs, key=lambda hu: order[id(hu[0])])

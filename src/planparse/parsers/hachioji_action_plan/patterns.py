@@ -17,6 +17,9 @@ CARD_HEADER = regex.compile(r"^\s?(?P<sub>.*?)\s*管理番号\s*(?P<code>[0-9０
 # label block under a header (match keys): "事業名称 担当：", "事業内容", "年度", "取組内容", "目標", "ＫＰＩ", "備考"
 LABEL_KEYS = frozenset({"事業名称担当:", "事業内容", "年度", "取組内容", "目標", "KPI", "備考"})
 KPI_LABEL_KEY = "KPI"
+NAME_LABEL_KEY = "事業名称担当:"
+# the row labels of a card's KPI table (match keys): "取組内容", "目標", "ＫＰＩ"
+KPI_TABLE_LABEL_KEYS = frozenset({"取組内容", "目標", KPI_LABEL_KEY})
 # labels that only stand in a label block (not the 年度/備考 that also open or end year headers)
 LEADING_LABEL_KEYS = frozenset({"事業名称担当:", "事業内容", "取組内容", "目標", "KPI"})
 # the label pair that opens a card's 目的・あるべき姿 text (match keys): "目的", "あるべき姿"

@@ -12,47 +12,77 @@ from planparse.normalize import (
 from planparse.parsers.hachioji_action_plan.model import Context, Header
 from planparse.parsers.hachioji_action_plan.patterns import (
     CARD_HEADER,
-    KPI_LABEL_KEY,
+    KPI_TABLE_LABEL_KEYS,
     LABEL_KEYS,
     LEADING_LABEL_KEYS,
+    NAME_LABEL_KEY,
     OBJECTIVE_LABEL_KEYS,
 )
 from planparse.parsers.hachioji_action_plan.year_header import year_header
 
 
 def find_headers(ctx: Context) -> list[Header]:
-    """Every card header with its label block (the label lines right after it)."""
+    """Every card header with its label block (the label lines right after it), in line order.
+
+    A label block whose 管理番号 line was lost (a damaged copy: ``事業名称 担当：`` … standing without
+    a header, or a second ``事業名称 担当：`` inside a block) becomes a header with an empty ``code``,
+    so that the page keeps its shape; its card is reported (``card_header_lost``), not extracted.
+    """
     out = []
+    in_blocks: set[int] = set()
     for n, line in enumerate(ctx.lines, start=1):
         m = CARD_HEADER.match(line) if "管理番号" in line else None
         if not m:
             continue
         code = nfkc(m.group("code")).replace("－", "-")
-        labels = []
-        k = n + 1
-        while (k := ctx.next_nonempty(k)) is not None:
-            if ctx.keys[k - 1] in LABEL_KEYS:
-                labels.append(k)
-                k += 1
-                continue
-            # one foreign line inside the label block (a damaged copy): skipped when a label not yet
-            # seen follows it (年度 or 備考 only when a label of the block follows them in turn)
-            after = ctx.next_nonempty(k + 1)
-            seen = {ctx.keys[x - 1] for x in labels}
-            if after is None or ctx.keys[after - 1] not in LABEL_KEYS or ctx.keys[after - 1] in seen:
-                break
-            if ctx.keys[after - 1] not in LEADING_LABEL_KEYS:  # 年度 / 備考 also open or end year headers
-                then = ctx.next_nonempty(after + 1)
-                if then is None or ctx.keys[then - 1] not in LEADING_LABEL_KEYS:
-                    break
-            ctx.log.warning("label_block_interrupted",
-                            f"card {code}: the line {ctx.lines[k - 1].strip()!r} stands inside its label block "
-                            "(事業名称 担当： … ＫＰＩ); skipped", k)
-            k = after
-        has_kpi = any(ctx.keys[k - 1] == KPI_LABEL_KEY for k in labels)
+        labels = _label_block(ctx, n + 1, f"card {code}")
+        in_blocks.update(labels)
         out.append(Header(code=code, sub_heading=m.group("sub").strip(" \u3000"), line=n,
-                          label_lines=labels, has_kpi=has_kpi))
-    return out
+                          label_lines=labels, has_kpi=_has_kpi(ctx, labels)))
+    for n, key in enumerate(ctx.keys, start=1):
+        if key != NAME_LABEL_KEY or n in in_blocks:
+            continue
+        labels = [n, *_label_block(ctx, n + 1, f"the label block at line {n}", first=False)]
+        if len(labels) < 2:
+            continue  # a stray label line, not a block
+        in_blocks.update(labels)
+        out.append(Header(code="", sub_heading="", line=n, label_lines=labels[1:], has_kpi=_has_kpi(ctx, labels)))
+    return sorted(out, key=lambda h: h.line)
+
+
+def _has_kpi(ctx: Context, labels: list[int]) -> bool:
+    """The ＫＰＩ label says the card has a KPI table; so do 目標 and 取組内容, the table's other row
+    labels (a card without a table has only 事業名称 担当： and 事業内容), should ＫＰＩ be lost."""
+    return any(ctx.keys[k - 1] in KPI_TABLE_LABEL_KEYS for k in labels)
+
+
+def _label_block(ctx: Context, k: int, owner: str, *, first: bool = True) -> list[int]:
+    """The label lines from line ``k`` on (blank lines skipped). Stops at a second ``事業名称 担当：``
+    once the block has two labels (the next card's block, its 管理番号 line lost)."""
+    labels: list[int] = []
+    while (k := ctx.next_nonempty(k)) is not None:
+        key = ctx.keys[k - 1]
+        if key in LABEL_KEYS:
+            if key == NAME_LABEL_KEY and (len(labels) >= 2 or not first):
+                break
+            labels.append(k)
+            k += 1
+            continue
+        # one foreign line inside the label block (a damaged copy): skipped when a label not yet
+        # seen follows it (年度 or 備考 only when a label of the block follows them in turn)
+        after = ctx.next_nonempty(k + 1)
+        seen = {ctx.keys[x - 1] for x in labels}
+        if after is None or ctx.keys[after - 1] not in LABEL_KEYS or ctx.keys[after - 1] in seen:
+            break
+        if ctx.keys[after - 1] not in LEADING_LABEL_KEYS:  # 年度 / 備考 also open or end year headers
+            then = ctx.next_nonempty(after + 1)
+            if then is None or ctx.keys[then - 1] not in LEADING_LABEL_KEYS:
+                break
+        ctx.log.warning("label_block_interrupted",
+                        f"{owner}: the line {ctx.lines[k - 1].strip()!r} stands inside its label block "
+                        "(事業名称 担当： … ＫＰＩ); skipped", k)
+        k = after
+    return labels
 
 
 def group_pages(ctx: Context, headers: list[Header], boundaries: list[int]

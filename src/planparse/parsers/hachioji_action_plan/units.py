@@ -11,7 +11,7 @@ from planparse.parsers.hachioji_action_plan.pairing import check_affinity
 def find_units(ctx: Context, pieces: list[Piece], page: list[Header]) -> list[Unit]:
     """Find the units (one per 目的/あるべき姿 pair), attach their pieces in canonical order, then
     give the orphan pieces to the units that lack them."""
-    codes = " ".join(h.code for h in page)
+    codes = " ".join(h.code or "?" for h in page)
     units: list[Unit] = []
     owner: dict[int, Unit] = {}   # piece index → unit
     orphans: list[int] = []
@@ -141,7 +141,7 @@ def choose_kpi_units(ctx: Context, units: list[Unit], page: list[Header], orphan
         u.is_kpi = i < n_kpi
     if 0 < n_kpi < len(ranked) and ranked[n_kpi - 1].evidence() == ranked[n_kpi].evidence():
         ctx.log.warning("ambiguous_kpi_card",
-                        f"page {' '.join(h.code for h in page)}: the value blocks do not show which card has "
+                        f"page {' '.join(h.code or '?' for h in page)}: the value blocks do not show which card has "
                         "the KPI table; the first block was taken", page[0].line)
     index = {id(p): i for i, p in enumerate(pieces)}
     for u in units:
