@@ -63,8 +63,9 @@ def test_bad_inputs_raise_ingest_errors(data: bytes, code: str) -> None:
 def test_pdf_text_keeps_pages_per_line() -> None:
     doc = load_bytes(text_pdf([["第一頁 令和５年度", "二行目"], ["第二頁 1,003件"]]), path="a.pdf")
     assert doc.kind == "pdf" and doc.page_count == 2 and doc.encoding is None
-    assert doc.lines == ("第一頁 令和５年度", "二行目", "第二頁 1,003件")
-    assert [doc.page_of(n) for n in (1, 2, 3)] == [1, 1, 2]
+    # one text box per page (lines 14 pt apart at 10 pt), each followed by an empty line: the seeds' shape
+    assert doc.lines == ("第一頁 令和５年度", "二行目", "", "第二頁 1,003件", "")
+    assert [doc.page_of(n) for n in range(1, 6)] == [1, 1, 1, 2, 2]
 
 
 def test_pdf_is_recognised_by_content_not_name() -> None:
@@ -118,5 +119,5 @@ def test_pdf_encrypted_without_open_password_is_read_with_a_note() -> None:
     buf = io.BytesIO()
     writer.write(buf)
     doc = load_bytes(buf.getvalue(), path="restricted.pdf")
-    assert doc.lines == ("暗号化された文書 令和5年度",)
+    assert doc.lines == ("暗号化された文書 令和5年度", "")
     assert [code for code, _ in doc.notes] == ["pdf_encrypted_readable"]
