@@ -73,11 +73,17 @@ def split_group(ctx: Context, group: list[Piece]) -> dict[str, list[Piece]]:
     parts: dict[str, list[Piece]] = {"tags": [], "kpi": [], "name": [], "name_only": [], "summary": [], "Y": []}
     seen_name = False
     seen_kpi = False
-    for p in group:
+    for i, p in enumerate(group):
+        nxt = group[i + 1] if i + 1 < len(group) else None
         if p.kind == "Y":
             parts["Y"].append(p)
         elif p.kind == "P":
             continue
+        elif p.kind == "D" and not seen_kpi and parts["tags"] and nxt is not None and nxt.kind == "M":
+            # ``- -`` after the tag lines and right before the first mark: the KPI cells of the years
+            # the project did not run (as ``units.before_kpi`` reads it in a card's own block)
+            parts["kpi"].append(p)
+            seen_kpi = True
         elif p.kind == "X" and not seen_name and name_like(ctx, p):
             parts["name"].append(p)
             seen_name = True
