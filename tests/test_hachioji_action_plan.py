@@ -130,9 +130,21 @@ def test_2024_statuses_match_the_notes_tally() -> None:
 
 
 def test_unmarked_and_dash_first_years() -> None:
-    for code in ("1-1-7", "2-1-2", "3-1-13", "3-6-5"):
+    """An unmarked FY2022 cell states what was aimed at (issue 12.7): it is the year's target, not a
+    result, and not evaluated; its numbers are targets."""
+    for code in ("1-1-7", "2-2-3", "3-1-13", "3-6-5"):
         y = years(code)[2022]
-        assert y["status"] == "not_evaluated" and y["status_raw"] is None and y["result"] not in (None, "-"), code
+        assert y["status"] == "not_evaluated" and y["status_raw"] is None, code
+        assert y["target"] not in (None, "-") and y["result"] is None, code
+    assert years("1-1-7")[2022]["target"] == "事例研究"
+    assert [(k["kind"], k["value"], k["unit"]) for k in kpis("3-6-4", 2022)] == [("target", 2.0, "種類")]
+    # …unless the cell reports an actual: 補助件数（実績）72件/年 is a result, its number an actual
+    y = years("2-1-3")[2022]
+    assert (y["target"], y["result"], y["status"]) == (None, "補助件数（実績）72件/年", "not_evaluated")
+    assert [(k["kind"], k["value"]) for k in kpis("2-1-3", 2022)] == [("actual", 72.0)]
+    unmarked = [a for a in result().rows.annual_entries if a.fiscal_year == 2022 and a.status == "not_evaluated"
+                and a.target not in (None, "-")]
+    assert len(unmarked) == 29 - 4  # notes §3: 29 unmarked 2022 cells, 4 of them give 実績
     for code in ("1-1-12", "1-1-13", "1-1-14", "2-3-5", "3-3-9"):
         assert [years(code)[fy]["result"] for fy in (2022, 2023)] == ["-", "-"], code
         assert [years(code)[fy]["plan"] for fy in (2022, 2023)] == ["-", "-"], code

@@ -210,11 +210,13 @@ class HachiojiActionPlan(FormatRecord):
           target → ``target_text``, the metric of its first number (else of the latest year with
           one) → ``indicator``, 備考 text → ``remarks``);
         * annual_entries ← one per year-header column of a KPI card: plan = 取組内容 cell, the
-          目標/ＫＰＩ cell → ``result`` for assessed years and earlier columns, ``target`` for the
-          last column; status from the marks (``year_status``);
-        * kpi_values ← every number of those cells (``cell_values``), kind actual for earlier
-          columns and target for the last one (numbers in （実績：…） are actual, numbers beside
-          one are targets), with the 対目標 delta of the value it follows;
+          目標/ＫＰＩ cell → ``result`` for assessed years (and ``-`` cells), ``target`` for the
+          last column and for earlier columns no mark assessed; status from the marks
+          (``year_status``: not_evaluated for an unmarked cell);
+        * kpi_values ← every number of those cells (``cell_values``), kind actual for assessed
+          columns and target for target cells (numbers in （実績：…） are actual, numbers beside
+          one are targets; 前年比 changes in assessed columns are baseline: ``_year_kpis``), with
+          the 対目標 delta of the value it follows;
         * document_figures ← the progress table.
         """
         doc = ctx.document_id
@@ -277,14 +279,26 @@ class HachiojiActionPlan(FormatRecord):
         for y in card.years:
             status = year_status(y.marks, y.text, y.plan)
             lines = y.plan_lines + y.mark_lines + y.lines
+            as_target = _holds_target(y)
             rows.annual_entries.append(AnnualEntry(
                 initiative_id=iid, fiscal_year=y.fiscal_year, plan=y.plan,
-                target=y.text if y.is_target_year else None,
-                result=None if y.is_target_year else y.text,
+                target=y.text if as_target else None,
+                result=None if as_target else y.text,
                 status_raw=" ".join(y.marks) or None, status=status,
                 source_line_start=min(lines) if lines else None, source_line_end=max(lines) if lines else None,
             ))
         rows.kpi_values.extend(kpis)
+
+
+def _holds_target(year: HachiojiYear) -> bool:
+    """The 目標/ＫＰＩ cell of ``year`` states a target: the last column, or an earlier column that no
+    【達成】/【未達成】 mark assessed (an unmarked FY2022 cell gives what was aimed at that year, not an
+    outcome), unless it says it reports an actual (``補助件数（実績）0件/年``). A ``-`` cell (the project
+    did not run) states nothing and stays as written in ``result``."""
+    if year.is_target_year:
+        return True
+    text = (year.text or "").strip()
+    return not year.marks and text not in ("-", "－", "") and ACTUAL_WORD not in text
 
 
 def year_status(marks: list[str], text: str | None, plan: str | None) -> Status | None:
@@ -329,6 +343,8 @@ def department_list(department: str | None) -> list[str]:
 # Numbers of a 目標/ＫＰＩ cell
 # --------------------------------------------------------------------------------------------
 
+# "実績": a cell (or a value's label) that reports what was done: "補助件数（実績）72件/年"
+ACTUAL_WORD = "実績"
 # "（実績：1,483件)" — an actual written beside a target
 _ACTUAL_BRACKET = regex.compile(r"[（(]\s*実績\s*[:：][^）)]*[）)]")
 # "前年比＋19.4％", "前年＋３", "（対前年度：＋１所管）": a signed change relative to the previous year
@@ -504,19 +520,29 @@ def _attach_deltas(values: list[CellValue], deltas: list) -> list[CellValue]:
 
 
 def _year_kpis(iid: str, year: HachiojiYear) -> list[KpiValue]:
-    """kpi_values of one year column: actual for assessed/earlier columns, target for the last."""
+    """kpi_values of one year column.
+
+    Kind: ``target`` for a cell that states a target (the last column, an unassessed earlier
+    column: ``_holds_target``) and for numbers beside a （実績：…） bracket, ``actual`` inside that
+    bracket and in assessed columns (and earlier columns reporting 実績); a change relative to the previous year (``前年比＋19.4％``,
+    ``（対前年度：＋１所管）``) in an assessed column is ``baseline`` (it compares with last year, it is
+    not the year's outcome), in a target cell it stays ``target`` (the aim, written relative to last
+    year; ``baseline_text`` says so)."""
     if not year.text:
         return []
     values = cell_values(year.text)
     has_actual_bracket = any(v.in_actual_bracket for v in values)
+    states_target = _holds_target(year)
     counters: dict[str, int] = {}
     out = []
     line = year.lines[0] if year.lines else None
     for v in values:
         if v.in_actual_bracket:
             kind = "actual"
-        elif year.is_target_year or has_actual_bracket:
+        elif states_target or has_actual_bracket:
             kind = "target"
+        elif v.baseline_text:
+            kind = "baseline"
         else:
             kind = "actual"
         counters[kind] = counters.get(kind, 0) + 1
