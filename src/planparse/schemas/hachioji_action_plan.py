@@ -343,6 +343,11 @@ def department_list(department: str | None) -> list[str]:
 # Numbers of a 目標/ＫＰＩ cell
 # --------------------------------------------------------------------------------------------
 
+# what a "<number>の" can be the amount of: "約14%の低減", "58％の削減" (the number is then the value)
+_CHANGE_NOUN = regex.compile(r"(?:低減|削減|減少|増加|向上|改善|短縮)")
+# "前年度比" in a value's label, "の低減（前年比）" right after it
+_YEAR_ON_YEAR = regex.compile(r"(?P<base>前年度?比)")
+_YEAR_ON_YEAR_AFTER = regex.compile(r"の(?:低減|削減|減少|増加|向上|改善|短縮)\s*[（(]\s*(?P<base>前年度?比)\s*[）)]")
 # "実績": a cell (or a value's label) that reports what was done: "補助件数（実績）72件/年"
 ACTUAL_WORD = "実績"
 # "（実績：1,483件)" — an actual written beside a target
@@ -403,7 +408,7 @@ def cell_values(text: str) -> list[CellValue]:
     ``3/15～3/31``, ``３月２５日``), numbers inside a name (``標準仕様2.0版``), and the 対目標 differences
     themselves, which become the ``delta`` of the value they follow (``42％（対目標▲8％）`` → 42 %,
     delta -8). A number immediately followed by の is a qualifier of the label
-    (``年間1,000件以上の手続の…``), not a value. The metric of a value is the text since the previous
+    (``年間1,000件以上の手続の…``), not a value, unless a change follows (``約14%の低減``). The metric of a value is the text since the previous
     value (its part before a ``：``, after the last 、/。 and after an unclosed bracket, bullets
     and trailing particles removed); a relative value with no text of its own takes the metric of
     the value before it. Never raises.
@@ -420,8 +425,8 @@ def cell_values(text: str) -> list[CellValue]:
         q = mv.quantity
         if any(a <= q.start < b for a, b in delta_spans + relative_spans):
             continue
-        if text[q.end:q.end + 1] == "の":
-            continue  # 年間1,000件以上の手続 — part of the label
+        if text[q.end:q.end + 1] == "の" and not _CHANGE_NOUN.match(text, q.end + 1):
+            continue  # 年間1,000件以上の手続 — part of the label (but 約14%の低減 is the value)
         if q.unit is None and not _unitless_ok(text, q.start, q.end):
             continue
         if q.unit == "日" and _DAY_OF_MONTH.search(nfkc(text[max(0, q.start - 4):q.start])):
@@ -460,6 +465,11 @@ def cell_values(text: str) -> list[CellValue]:
         if metric is None and found and (fields.get("baseline_text") or start == found[-1].start
                                          or seg_start == prev_end > 0):
             metric = found[-1].metric  # "前年比＋19.4％", "３割増47,161人": the same KPI as the value before
+        if not fields.get("baseline_text") and text[end:end + 1] == "の":
+            # "前年度比58％の低減", "31%の低減（前年比）": a change measured against the previous year
+            around = _YEAR_ON_YEAR.search(text[seg_start:start]) or _YEAR_ON_YEAR_AFTER.match(text, end)
+            if around:
+                fields = {**fields, "baseline_text": around.group("base")}
         found.append(CellValue(metric=metric, start=start, **fields))
         prev_end = end
     return _attach_deltas(found, deltas)
