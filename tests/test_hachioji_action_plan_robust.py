@@ -139,3 +139,16 @@ def test_label_pair_lost_keeps_the_page() -> None:
     assert codes["1-1-1"] == "オンライン申請推進のサポート"
     assert codes["1-1-2"] == "就学手続のオンライン申請化"
     assert any(i.code == "objective_label_alone" for i in result.issues)
+
+
+def test_docs_name_every_issue_code_the_parser_can_log() -> None:
+    """docs/formats/hachioji_action_plan.md names every code logged by the parser's modules."""
+    import re
+    from pathlib import Path
+
+    package = Path(__file__).parent.parent / "src/planparse/parsers/hachioji_action_plan"
+    codes = {c for f in package.glob("*.py")
+             for c in re.findall(r'log\.(?:warning|error)\(\s*"([a-z_]+)"', f.read_text(encoding="utf-8"))}
+    doc = (Path(__file__).parent.parent / "docs/formats/hachioji_action_plan.md").read_text(encoding="utf-8")
+    assert len(codes) > 40
+    assert sorted(c for c in codes if f"`{c}`" not in doc) == []
