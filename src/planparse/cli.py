@@ -1,6 +1,6 @@
 """The ``planparse`` command line (typer): a thin layer over ``pipeline``, ``check`` and ``golden``.
 
-Commands: ``extract``, ``detect``, ``check``, ``golden``, ``schema``. Exit codes: 0 success,
+Commands: ``extract``, ``detect``, ``check``, ``golden``, ``schema``, ``text``. Exit codes: 0 success,
 1 a file failed (or a self-check disagreed), 2 usage or output errors. No traceback reaches the
 user for bad input; ``--verbose`` shows parser tracebacks (bugs).
 """
@@ -259,6 +259,58 @@ def schema(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     console.print(f"wrote {escape(str(output))}")
+
+
+@app.command()
+def text(
+    path: Annotated[Path, typer.Argument(help="A PDF, text or Markdown file.")],
+    lines: Annotated[str | None, typer.Option(
+        "--lines", "-n", help="Only lines FIRST-LAST (1-based, e.g. 120-140), or one line and its neighbours: 130.")
+    ] = None,
+    tables: Annotated[bool, typer.Option("--tables", help="Print the tables (rows of cells) instead of the lines.")
+                      ] = False,
+) -> None:
+    """Print the text the parsers see, with the line numbers that source_line refers to.
+
+    For a PDF every line also shows its page (p12); tables show their page, first line and cells
+    separated by ' | '. Exits 1 when the file cannot be read.
+    """
+    from planparse.ingest import IngestError, load
+
+    try:
+        doc = load(path)
+    except IngestError as exc:
+        err_console.print(f"[red]error[/] {exc.code}: {escape(exc.message)}")
+        raise typer.Exit(1) from None
+    if tables:
+        for k, table in enumerate(doc.tables, start=1):
+            where = f"page {table.page}, " if table.page else ""
+            console.print(f"table {k} ({where}line {table.first_line}, {len(table.rows)} rows)", markup=False)
+            for row in table.rows:
+                cells = " | ".join(cell.replace("\n", "⏎") for cell in row.cells)
+                console.print(f"{row.line or '':>6}  {cells}", markup=False)
+        return
+    first, last = _line_range(lines, len(doc.lines))
+    width = len(str(last))
+    for number in range(first, last + 1):
+        page = doc.page_of(number)
+        prefix = f"{number:>{width}}  p{page:<3} " if page is not None else f"{number:>{width}}  "
+        console.print(prefix + doc.line(number), markup=False)
+
+
+def _line_range(spec: str | None, count: int) -> tuple[int, int]:
+    """``"A-B"`` → (A, B); ``"N"`` → N ± 5; None → all lines; clipped to 1..count."""
+    if not spec:
+        return 1, count
+    try:
+        if "-" in spec:
+            a, b = (int(part) for part in spec.split("-", 1))
+        else:
+            a = b = int(spec)
+            a, b = a - 5, b + 5
+    except ValueError:
+        raise typer.BadParameter(f"--lines takes FIRST-LAST or one number, not {spec!r}") from None
+    return max(1, a), min(count, b)
 
 
 if __name__ == "__main__":  # pragma: no cover
