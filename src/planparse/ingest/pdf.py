@@ -29,7 +29,7 @@ def load_pdf(data: bytes, common: dict) -> SourceDocument:
             encrypted = getattr(pdf.doc, "encryption", None) is not None
             page_count = len(pdf.pages)
             for page_no, page in enumerate(pdf.pages, start=1):
-                text = page.extract_text() or ""
+                text = _valid_unicode(page.extract_text() or "")
                 first_line = len(lines) + 1
                 page_lines = text.split("\n") if text.strip() else []
                 if not page_lines:
@@ -71,7 +71,7 @@ def _pdf_table_rows(raw_table: list[list[str | None]], lines: list[str], first_l
     out: list[TableRow] = []
     cursor = first_line
     for row in raw_table:
-        cells = tuple("" if c is None else str(c) for c in row)
+        cells = tuple("" if c is None else _valid_unicode(str(c)) for c in row)
         probe = next((c.strip().split("\n", 1)[0].strip() for c in cells if c.strip()), "")
         line = None
         if probe:
@@ -81,6 +81,16 @@ def _pdf_table_rows(raw_table: list[list[str | None]], lines: list[str], first_l
                     break
         out.append(TableRow(line=line, cells=cells))
     return tuple(out)
+
+
+def _valid_unicode(text: str) -> str:
+    """``text`` with lone surrogates (a broken ToUnicode map) replaced by U+FFFD, so that every
+    writer accepts it; valid text is returned unchanged."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def _is_password_error(exc: BaseException, password_type: type) -> bool:
