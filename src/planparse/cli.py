@@ -143,12 +143,17 @@ def detect(
     """
     from planparse.detect import detect as run_detect
     from planparse.ingest import IngestError, load
-    from planparse.inputs import display_path
+    from planparse.inputs import display_path, path_problem
     from planparse.pipeline import collect_inputs
 
     bad = 0
     for path in collect_inputs(paths):
         shown = escape(display_path(path))
+        problem = path_problem(path)
+        if problem is not None:
+            console.print(f"{shown}  [red]error[/] {problem[0]}: {escape(problem[1])}")
+            bad += 1
+            continue
         try:
             doc = load(path)
         except IngestError as exc:
