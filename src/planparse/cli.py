@@ -76,8 +76,9 @@ def extract(
             progress.update(task, total=total, completed=index, description=escape(display_path(path.name)))
 
         def on_lock_wait(lock: Path) -> None:
+            limit = "" if wait is None else f" (at most {wait:g} s)"
             err_console.print(f"[yellow]waiting:[/] another planparse run is writing to {escape(str(out))} "
-                              f"(lock {escape(str(lock))}); this run continues when it has finished")
+                              f"(lock {escape(str(lock))}); waiting for it to finish{limit}")
 
         try:
             run = run_extract(inputs, out, on_file=on_file, allow_empty=allow_empty, lock_timeout=wait,
