@@ -3,10 +3,10 @@
 The file name is never used: a renamed copy of a document is detected the same way.
 
 Each parser scores its own content markers (``parsers.base.marker_score``). A format's structure
-is its recurring markers (a card header per card, a box label per record): ``detect`` weighs each
-format's marker score by its share of the document's structural lines, so that a few stray lines
-of another format (three ``管理番号 1-1-1`` lines pasted into the DX plan) do not outweigh the
-document's own hundred headings.
+is its recurring markers (a card header per card, a box label per record): when several formats'
+markers would pass, ``detect`` weighs each one's marker score by its share of the structural
+lines, so that a few stray lines of another format (three ``管理番号 1-1-1`` lines pasted into the
+DX plan) do not outweigh the document's own fifty headings.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ __all__ = ["MIN_CONFIDENCE", "RUNNER_UP_MARGIN", "STRUCTURE_SHARE_FULL", "Detect
 MIN_CONFIDENCE = 0.5
 """Below this confidence a document is reported as ``unknown_format``."""
 STRUCTURE_SHARE_FULL = 0.5
-"""A format holding at least this share of the document's structural lines (lines matching any
-format's recurring markers) keeps its full marker score; below it the score is scaled down in
-proportion (a share of 0.05 keeps a tenth)."""
+"""A format holding at least this share of the candidates' structural lines (lines matching their
+recurring markers) keeps its full marker score; below it the score is scaled down in proportion
+(a share of 0.05 keeps a tenth)."""
 RUNNER_UP_MARGIN = 0.25
 """A second format within this much of the winner's confidence (and above ``MIN_CONFIDENCE``) is
 reported as an ``ambiguous_format`` warning."""
@@ -51,21 +51,25 @@ class Detection:
 
 
 def detect(doc: SourceDocument) -> Detection:
-    """Ask every registered parser how sure it is; weigh by structure share; pick the highest.
+    """Ask every registered parser how sure it is; let structure decide between candidates.
 
     Input: a ``SourceDocument``. Output: ``Detection``; ``format`` is None when the best confidence
-    is below ``MIN_CONFIDENCE``. A parser's ``detect`` that returns a ``MarkerScore`` has confidence
-    ``positive × min(1, share / STRUCTURE_SHARE_FULL)``, where ``share`` is its structural lines
-    over all formats' structural lines (its negative markers are then not needed: the share does
-    their job); a plain float, or a document where no format finds a structural line, is taken as
-    it is. Never raises for any text (parsers' ``detect`` are pure scans).
+    is below ``MIN_CONFIDENCE``. The candidates are the formats whose ``detect`` returns a
+    ``MarkerScore`` with a positive weight of at least ``MIN_CONFIDENCE``. When they have
+    structural lines, each format's confidence is ``positive × min(1, share /
+    STRUCTURE_SHARE_FULL)``, ``share`` being its structural lines over the candidates' (its own
+    added for a non-candidate); negative markers are then not needed, the share does their job.
+    A plain float, or a document where no candidate has a structural line, is taken as it is.
+    Never raises for any text (parsers' ``detect`` are pure scans).
     """
     raw = [(name, p.detect(doc)) for name, p in PARSERS.items()]
-    total = sum(s.structure_lines for _, s in raw if isinstance(s, MarkerScore))
+    evidence = {name: s for name, s in raw if isinstance(s, MarkerScore)}
+    pool = sum(s.structure_lines for s in evidence.values() if s.positive >= MIN_CONFIDENCE)
     scores: list[tuple[str, float]] = []
     shares: list[tuple[str, float]] = []
     for name, s in raw:
-        if isinstance(s, MarkerScore) and total:
+        if name in evidence and pool:
+            total = pool if s.positive >= MIN_CONFIDENCE else pool + s.structure_lines
             share = s.structure_lines / total
             shares.append((name, round(share, 3)))
             scores.append((name, round(s.positive * min(1.0, share / STRUCTURE_SHARE_FULL), 3)))
