@@ -405,3 +405,19 @@ def test_a_second_run_waits_for_the_lock_or_stops_clearly(tmp_path: Path) -> Non
         assert _written(out, "initiatives").height == 42
     finally:
         holder.wait()
+
+
+@pytest.mark.parametrize(("name", "make", "warnings"), [
+    ("old_mac.md", lambda d: d.replace(b"\n", b"\r"), []),
+    ("crcrlf.md", lambda d: d.replace(b"\n", b"\r\r\n"), []),
+    ("utf16.md", lambda d: d.decode().encode("utf-16-le"), ["non_utf8_encoding"]),
+    ("nul.md", lambda d: d.replace("窓口".encode(), "窓\x00口".encode()), ["nul_bytes_removed"]),
+    ("bom_cut.md", lambda d: b"\xef\xbb\xbf" + d + "\n取組".encode()[:3], ["invalid_bytes_replaced"]),
+])
+def test_damaged_encodings_extract_every_record(tmp_path: Path, name: str, make, warnings: list[str]) -> None:
+    (tmp_path / name).write_bytes(make(MUSASHINO.read_bytes()))
+    result = pipeline.extract_file(tmp_path / name)
+    assert not result.failed and result.counts["initiatives"] == 42
+    assert result.document.line_count == 243 + (name == "bom_cut.md")  # the cut line is a line of its own
+    base = {i.code for i in pipeline.extract_file(MUSASHINO).issues}
+    assert [i.code for i in result.issues if i.code not in base] == warnings
