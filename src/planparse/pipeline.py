@@ -127,57 +127,59 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
             data, unreadable = b"", True
             issues.append(Issue(severity="error", code=problem[0], message=problem[1]))
     sha = hashlib.sha256(data).hexdigest()
-    stage = "ingest"
-    try:
-        if not unreadable:
-            try:
-                doc = load_bytes(data, path=spath)
-            except IngestError as exc:
-                issues.append(Issue(severity="error", code=exc.code, message=exc.message))
-        if doc is not None:
-            issues.extend(Issue(severity="warning", code=code, message=msg) for code, msg in doc.notes)
-            stage = "detect"
+    if not unreadable:
+        try:
+            doc = load_bytes(data, path=spath)
+        except IngestError as exc:
+            issues.append(Issue(severity="error", code=exc.code, message=exc.message))
+        except Exception as exc:  # a bug in ingest costs only this file
+            error_detail = traceback.format_exc()
+            issues.append(Issue(severity="error", code="ingest_error",
+                                message=f"decoding the file failed ({type(exc).__name__}: {exc}); "
+                                        "nothing was extracted from this file"))
+    if doc is not None:
+        issues.extend(Issue(severity="warning", code=code, message=msg) for code, msg in doc.notes)
+        try:
             detection = detect(doc)
-            format_name = detection.format
-            if format_name is None:
-                best = detection.scores[0] if detection.scores else ("-", 0.0)
-                issues.append(Issue(
-                    severity="error", code="unknown_format",
-                    message=f"unknown format: no parser recognises this document (best guess {best[0]} "
-                            f"at confidence {best[1]:.2f}, below the threshold)",
-                ))
-            else:
-                issues.extend(detection_warnings(detection))
-                stage = "parse"
-                try:
-                    result = parse_document(doc, format_name)
-                    issues.extend(result.issues)
-                    ctx = RowContext(document_id=doc.document_id, page_of=doc.page_of)
-                    rows = result.record.to_common(ctx)
-                    info = result.record.document_info()
-                except NotImplementedError as exc:
-                    issues.append(Issue(severity="error", code="parser_not_implemented",
-                                        message=f"{format_name}: {exc}"))
-                except ValidationError as exc:
-                    error_detail = traceback.format_exc()
-                    issues.append(Issue(severity="error", code="invalid_record",
-                                        message=f"the {format_name} parser produced rows that break the schema "
-                                                f"({exc.error_count()} errors, first: {_first_error(exc)}); "
-                                                "nothing was extracted from this file"))
-                    rows = CommonRows()
-                except Exception as exc:  # a parser bug must not stop the other files
-                    error_detail = traceback.format_exc()
-                    issues.append(Issue(severity="error", code="parser_error",
-                                        message=f"the {format_name} parser failed ({type(exc).__name__}: {exc}); "
-                                                "nothing was extracted from this file"))
-                    rows = CommonRows()
-    except Exception as exc:  # a bug outside the parsers (ingest, detection) costs only this file
-        error_detail = traceback.format_exc()
-        code = "ingest_error" if stage == "ingest" else "detect_error"
-        issues.append(Issue(severity="error", code=code,
-                            message=f"reading the file failed while {'decoding' if stage == 'ingest' else 'detecting its format'} "
-                                    f"({type(exc).__name__}: {exc}); nothing was extracted from this file"))
-        rows, info = CommonRows(), None
+        except Exception as exc:  # a bug in a parser's detect costs only this file
+            error_detail = traceback.format_exc()
+            issues.append(Issue(severity="error", code="detect_error",
+                                message=f"detecting the format failed ({type(exc).__name__}: {exc}); "
+                                        "nothing was extracted from this file"))
+        format_name = detection.format if detection is not None else None
+        if detection is None:
+            pass
+        elif format_name is None:
+            best = detection.scores[0] if detection.scores else ("-", 0.0)
+            issues.append(Issue(
+                severity="error", code="unknown_format",
+                message=f"unknown format: no parser recognises this document (best guess {best[0]} "
+                        f"at confidence {best[1]:.2f}, below the threshold)",
+            ))
+        else:
+            issues.extend(detection_warnings(detection))
+            try:
+                result = parse_document(doc, format_name)
+                issues.extend(result.issues)
+                ctx = RowContext(document_id=doc.document_id, page_of=doc.page_of)
+                rows = result.record.to_common(ctx)
+                info = result.record.document_info()
+            except NotImplementedError as exc:
+                issues.append(Issue(severity="error", code="parser_not_implemented",
+                                    message=f"{format_name}: {exc}"))
+            except ValidationError as exc:
+                error_detail = traceback.format_exc()
+                issues.append(Issue(severity="error", code="invalid_record",
+                                    message=f"the {format_name} parser produced rows that break the schema "
+                                            f"({exc.error_count()} errors, first: {_first_error(exc)}); "
+                                            "nothing was extracted from this file"))
+                rows = CommonRows()
+            except Exception as exc:  # a parser bug must not stop the other files
+                error_detail = traceback.format_exc()
+                issues.append(Issue(severity="error", code="parser_error",
+                                    message=f"the {format_name} parser failed ({type(exc).__name__}: {exc}); "
+                                            "nothing was extracted from this file"))
+                rows = CommonRows()
     if unreadable:
         document_id, sha = path_document_id(path)
     else:
@@ -192,41 +194,29 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
                                     "nothing was extracted from this file"))
         rows = CommonRows()
     parser = PARSERS.get(format_name) if format_name else None
-
-    def document_row(info) -> Document:
-        failed = any(i.severity == "error" for i in issues)
-        return Document(
-            document_id=document_id,
-            format=format_name,
-            municipality_code=(info.municipality_code if info and info.municipality_code else
-                               parser.municipality_code if parser else None),
-            municipality_name=(info.municipality_name if info and info.municipality_name else
-                               parser.municipality_name if parser else None),
-            title=info.title if info else None,
-            plan_start_fy=info.plan_start_fy if info else None,
-            plan_end_fy=info.plan_end_fy if info else None,
-            source_path=spath,
-            source_sha256=sha,
-            source_kind=doc.kind if doc else None,
-            page_count=doc.page_count if doc else None,
-            parser_version=__version__,
-            extracted_at=extracted_at,
-            file_name=Path(spath).name,
-            file_size=len(data),
-            encoding=doc.encoding if doc else None,
-            line_count=len(doc.lines) if doc else None,
-            extraction_status="failed" if failed else "ok",
-        )
-
-    try:
-        document = document_row(info)
-    except ValidationError as exc:  # the record's document info breaks the schema
-        error_detail = traceback.format_exc()
-        issues.append(Issue(severity="error", code="invalid_record",
-                            message=f"the {format_name} parser gave document details that break the schema "
-                                    f"({_first_error(exc)}); nothing was extracted from this file"))
-        rows = CommonRows()
-        document = document_row(None)
+    failed = any(i.severity == "error" for i in issues)
+    document = Document(
+        document_id=document_id,
+        format=format_name,
+        municipality_code=(info.municipality_code if info and info.municipality_code else
+                           parser.municipality_code if parser else None),
+        municipality_name=(info.municipality_name if info and info.municipality_name else
+                           parser.municipality_name if parser else None),
+        title=info.title if info else None,
+        plan_start_fy=info.plan_start_fy if info else None,
+        plan_end_fy=info.plan_end_fy if info else None,
+        source_path=spath,
+        source_sha256=sha,
+        source_kind=doc.kind if doc else None,
+        page_count=doc.page_count if doc else None,
+        parser_version=__version__,
+        extracted_at=extracted_at,
+        file_name=Path(spath).name,
+        file_size=len(data),
+        encoding=doc.encoding if doc else None,
+        line_count=len(doc.lines) if doc else None,
+        extraction_status="failed" if failed else "ok",
+    )
     page_of = doc.page_of if doc is not None else (lambda _n: None)
     issue_rows = [
         ExtractionIssue(
