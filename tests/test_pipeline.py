@@ -305,14 +305,16 @@ def test_symlink_loops_and_broken_links_get_a_row(tmp_path: Path) -> None:
     (folder / "b").symlink_to(folder / "a")
     (folder / "sub" / "up").symlink_to(folder)               # back to an enclosing folder
     (folder / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    os.mkfifo(folder / "pipe.txt")  # reading it would block the run: never read
     run = pipeline.extract([folder], tmp_path / "out")
     codes = {Path(f.path).name: [i.code for i in f.issues if i.severity == "error"] for f in run.files}
     assert codes == {"a": ["symlink_loop"], "b": ["symlink_loop"], "self": ["symlink_loop"],
-                     "dangling.txt": ["unreadable_file"], "m.md": [], "up": ["symlink_loop"]}
+                     "dangling.txt": ["unreadable_file"], "m.md": [], "up": ["symlink_loop"],
+                     "pipe.txt": ["not_a_regular_file"]}
     up = next(f for f in run.files if f.path.endswith("up"))
     assert "a folder already being read" in up.issues[0].message
-    assert len({f.document.document_id for f in run.files}) == 6
-    assert _written(tmp_path / "out", "documents").height == 6
+    assert len({f.document.document_id for f in run.files}) == 7
+    assert _written(tmp_path / "out", "documents").height == 7
 
 
 def test_unreadable_folder_gets_a_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
