@@ -43,6 +43,7 @@ check: $(STAMP)
 ## Speed and memory of a whole extraction (not part of `make test`).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_pdf.py
 
 clean:
 	rm -rf data/out benchmarks/out .pytest_cache .ruff_cache

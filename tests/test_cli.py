@@ -51,3 +51,12 @@ def test_check_lists_self_check_findings(tmp_path: Path) -> None:
 def test_schema_to_stdout() -> None:
     result = runner.invoke(app, ["schema", "--output", "-"])
     assert result.exit_code == 0 and '"initiatives"' in result.output
+
+
+def test_detect_reports_paths_that_are_not_files(tmp_path: Path) -> None:
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "m.md").write_bytes((RAW / "musashino_info_plan7_progress.md").read_bytes())
+    result = CliRunner().invoke(app, ["detect", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'loop'}  error symlink_loop: symbolic link loop" in result.output
+    assert "m.md  musashino_progress_sheet  confidence 1.00" in result.output

@@ -1,6 +1,6 @@
 """The ``planparse`` command line (typer): a thin layer over ``pipeline``, ``check`` and ``golden``.
 
-Commands: ``extract``, ``detect``, ``check``, ``golden``, ``schema``. Exit codes: 0 success,
+Commands: ``extract``, ``detect``, ``check``, ``golden``, ``schema``, ``text``. Exit codes: 0 success,
 1 a file failed (or a self-check disagreed), 2 usage or output errors. No traceback reaches the
 user for bad input; ``--verbose`` shows parser tracebacks (bugs).
 """
@@ -42,15 +42,24 @@ def extract(
     paths: PathsArg = None,
     out: OutOpt = _DEFAULT_OUT,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every issue and parser tracebacks.")] = False,
+    allow_empty: Annotated[bool, typer.Option(
+        "--allow-empty", help="Write an empty dataset when no input file is found (default: exit 2, keep OUT).")] = False,
+    wait: Annotated[float | None, typer.Option(
+        "--wait", help="Seconds to wait for another run writing to OUT (default: until it ends).")] = None,
 ) -> None:
     """Extract every file into OUT: one Parquet file per table and planparse.duckdb.
 
     Prints one line per file (format, record counts, issue counts). Exits 1 when any file failed
-    (the others are still written), 2 when the outputs could not be written.
+    (the others are still written), 2 when no input file was found (OUT is kept, unless
+    --allow-empty), when another run kept OUT locked longer than --wait, or when the outputs
+    could not be written.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from planparse.inputs import display_path
+    from planparse.pipeline import NoInputError
     from planparse.pipeline import extract as run_extract
+    from planparse.store import OutputBusyError
 
     inputs = paths or [_DEFAULT_RAW]
     missing = [p for p in inputs if not p.exists()]
@@ -64,10 +73,25 @@ def extract(
         task = progress.add_task("", total=None)
 
         def on_file(path: Path, index: int, total: int) -> None:
-            progress.update(task, total=total, completed=index, description=escape(path.name))
+            progress.update(task, total=total, completed=index, description=escape(display_path(path.name)))
+
+        def on_lock_wait(lock: Path) -> None:
+            limit = "" if wait is None else f" (at most {wait:g} s)"
+            err_console.print(f"[yellow]waiting:[/] another planparse run is writing to {escape(str(out))} "
+                              f"(lock {escape(str(lock))}); waiting for it to finish{limit}")
 
         try:
-            run = run_extract(inputs, out, on_file=on_file)
+            run = run_extract(inputs, out, on_file=on_file, allow_empty=allow_empty, lock_timeout=wait,
+                              on_lock_wait=on_lock_wait)
+        except NoInputError as exc:
+            progress.stop()
+            err_console.print(f"[red]error:[/] {escape(str(exc))}: nothing to extract. The previous outputs in "
+                              f"{escape(str(out))} were kept (--allow-empty writes an empty dataset).")
+            raise typer.Exit(2) from None
+        except OutputBusyError as exc:
+            progress.stop()
+            err_console.print(f"[red]error:[/] {escape(str(exc))}. Nothing was written by this run.")
+            raise typer.Exit(2) from None
         except Exception as exc:  # output errors: keep the previous outputs, say why
             progress.stop()
             err_console.print(f"[red]error:[/] could not write the outputs to {escape(str(out))}: "
@@ -120,24 +144,31 @@ def detect(
     """
     from planparse.detect import detect as run_detect
     from planparse.ingest import IngestError, load
+    from planparse.inputs import display_path, path_problem
     from planparse.pipeline import collect_inputs
 
     bad = 0
     for path in collect_inputs(paths):
+        shown = escape(display_path(path))
+        problem = path_problem(path)
+        if problem is not None:
+            console.print(f"{shown}  [red]error[/] {problem[0]}: {escape(problem[1])}")
+            bad += 1
+            continue
         try:
             doc = load(path)
         except IngestError as exc:
-            console.print(f"{escape(str(path))}  [red]error[/] {exc.code}: {escape(exc.message)}")
+            console.print(f"{shown}  [red]error[/] {exc.code}: {escape(exc.message)}")
             bad += 1
             continue
         d = run_detect(doc)
         runner_up = next(((n, s) for n, s in d.scores if n != d.format), None) if d.format else None
         if d.format:
             extra = f"  (next: {runner_up[0]} {runner_up[1]:.2f})" if runner_up else ""
-            console.print(f"{escape(str(path))}  {d.format}  confidence {d.confidence:.2f}{extra}")
+            console.print(f"{shown}  {d.format}  confidence {d.confidence:.2f}{extra}")
         else:
             bad += 1
-            console.print(f"{escape(str(path))}  [red]unknown_format[/]  best {d.scores[0][0]} {d.confidence:.2f}")
+            console.print(f"{shown}  [red]unknown_format[/]  best {d.scores[0][0]} {d.confidence:.2f}")
     raise typer.Exit(1 if bad else 0)
 
 
@@ -259,6 +290,58 @@ def schema(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     console.print(f"wrote {escape(str(output))}")
+
+
+@app.command()
+def text(
+    path: Annotated[Path, typer.Argument(help="A PDF, text or Markdown file.")],
+    lines: Annotated[str | None, typer.Option(
+        "--lines", "-n", help="Only lines FIRST-LAST (1-based, e.g. 120-140), or one line and its neighbours: 130.")
+    ] = None,
+    tables: Annotated[bool, typer.Option("--tables", help="Print the tables (rows of cells) instead of the lines.")
+                      ] = False,
+) -> None:
+    """Print the text the parsers see, with the line numbers that source_line refers to.
+
+    For a PDF every line also shows its page (p12); tables show their page, first line and cells
+    separated by ' | '. Exits 1 when the file cannot be read.
+    """
+    from planparse.ingest import IngestError, load
+
+    try:
+        doc = load(path)
+    except IngestError as exc:
+        err_console.print(f"[red]error[/] {exc.code}: {escape(exc.message)}")
+        raise typer.Exit(1) from None
+    if tables:
+        for k, table in enumerate(doc.tables, start=1):
+            where = f"page {table.page}, " if table.page else ""
+            console.print(f"table {k} ({where}line {table.first_line}, {len(table.rows)} rows)", markup=False)
+            for row in table.rows:
+                cells = " | ".join(cell.replace("\n", "⏎") for cell in row.cells)
+                console.print(f"{row.line or '':>6}  {cells}", markup=False)
+        return
+    first, last = _line_range(lines, len(doc.lines))
+    width = len(str(last))
+    for number in range(first, last + 1):
+        page = doc.page_of(number)
+        prefix = f"{number:>{width}}  p{page:<3} " if page is not None else f"{number:>{width}}  "
+        console.print(prefix + doc.line(number), markup=False)
+
+
+def _line_range(spec: str | None, count: int) -> tuple[int, int]:
+    """``"A-B"`` → (A, B); ``"N"`` → N ± 5; None → all lines; clipped to 1..count."""
+    if not spec:
+        return 1, count
+    try:
+        if "-" in spec:
+            a, b = (int(part) for part in spec.split("-", 1))
+        else:
+            a = b = int(spec)
+            a, b = a - 5, b + 5
+    except ValueError:
+        raise typer.BadParameter(f"--lines takes FIRST-LAST or one number, not {spec!r}") from None
+    return max(1, a), min(count, b)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,13 +20,19 @@ from pydantic import ValidationError
 
 from planparse import __version__
 from planparse.check import compare_figures
-from planparse.detect import Detection, detect
+from planparse.detect import Detection, detect, detection_warnings
 from planparse.ingest import IngestError, SourceDocument, document_id_for, load_bytes
+from planparse.inputs import collect_inputs, display_path, path_document_id, path_problem
 from planparse.parsers import PARSERS
 from planparse.schemas.base import Issue, ParseResult, RowContext
 from planparse.schemas.common import TABLES, CommonRows, Document, ExtractionIssue, Row
 
-__all__ = ["FileResult", "RunResult", "collect_inputs", "extract", "extract_file", "parse_document"]
+__all__ = ["FileResult", "NoInputError", "RunResult", "collect_inputs", "extract", "extract_file", "parse_document"]
+
+
+class NoInputError(ValueError):
+    """``extract`` found no input file (an empty folder, say) and was not allowed to write an
+    empty dataset: the previous outputs are kept."""
 
 
 @dataclass
@@ -81,25 +87,6 @@ class RunResult:
         return not any(f.failed for f in self.files)
 
 
-def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand ``paths`` (files or folders) into the list of input files.
-
-    Folders are walked recursively in name order; hidden files and folders (``.name``) are
-    skipped. A path that does not exist is kept (it will be reported as unreadable).
-    """
-    out: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                rel = child.relative_to(p)
-                if child.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    out.append(child)
-        else:
-            out.append(p)
-    return out
-
-
 def parse_document(doc: SourceDocument, format_name: str) -> ParseResult:
     """Run the registered parser of ``format_name`` on ``doc``.
 
@@ -116,7 +103,7 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
     ``issues``, never an exception.
     """
     extracted_at = extracted_at or datetime.now(UTC).replace(tzinfo=None)
-    spath = str(path)
+    spath = display_path(path)
     issues: list[Issue] = []
     detection: Detection | None = None
     doc: SourceDocument | None = None
@@ -124,24 +111,45 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
     info = None
     format_name = None
     error_detail = None
+    if spath != str(path):
+        issues.append(Issue(severity="warning", code="file_name_not_utf8",
+                            message=f"the file name is not valid UTF-8: stored as {Path(spath).name} "
+                                    "(its undecodable bytes backslash-escaped)"))
+    unreadable = False
     if data is None:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            data = b""
-            issues.append(Issue(severity="error", code="unreadable_file",
-                                message=f"cannot read the file: {exc.strerror or exc}"))
+        problem = path_problem(path)
+        if problem is None:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                problem = ("unreadable_file", f"cannot read the file: {exc.strerror or exc}")
+        if problem is not None:
+            data, unreadable = b"", True
+            issues.append(Issue(severity="error", code=problem[0], message=problem[1]))
     sha = hashlib.sha256(data).hexdigest()
-    if not issues:
+    if not unreadable:
         try:
             doc = load_bytes(data, path=spath)
         except IngestError as exc:
             issues.append(Issue(severity="error", code=exc.code, message=exc.message))
+        except Exception as exc:  # a bug in ingest costs only this file
+            error_detail = traceback.format_exc()
+            issues.append(Issue(severity="error", code="ingest_error",
+                                message=f"decoding the file failed ({type(exc).__name__}: {exc}); "
+                                        "nothing was extracted from this file"))
     if doc is not None:
         issues.extend(Issue(severity="warning", code=code, message=msg) for code, msg in doc.notes)
-        detection = detect(doc)
-        format_name = detection.format
-        if format_name is None:
+        try:
+            detection = detect(doc)
+        except Exception as exc:  # a bug in a parser's detect costs only this file
+            error_detail = traceback.format_exc()
+            issues.append(Issue(severity="error", code="detect_error",
+                                message=f"detecting the format failed ({type(exc).__name__}: {exc}); "
+                                        "nothing was extracted from this file"))
+        format_name = detection.format if detection is not None else None
+        if detection is None:
+            pass
+        elif format_name is None:
             best = detection.scores[0] if detection.scores else ("-", 0.0)
             issues.append(Issue(
                 severity="error", code="unknown_format",
@@ -149,6 +157,7 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
                         f"at confidence {best[1]:.2f}, below the threshold)",
             ))
         else:
+            issues.extend(detection_warnings(detection))
             try:
                 result = parse_document(doc, format_name)
                 issues.extend(result.issues)
@@ -171,9 +180,19 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
                                     message=f"the {format_name} parser failed ({type(exc).__name__}: {exc}); "
                                             "nothing was extracted from this file"))
                 rows = CommonRows()
-    document_id = doc.document_id if doc is not None else document_id_for(sha)
-    issues.extend(_enforce_keys(rows, document_id))
-    issues.extend(_self_check(rows, document_id))
+    if unreadable:
+        document_id, sha = path_document_id(path)
+    else:
+        document_id = doc.document_id if doc is not None else document_id_for(sha)
+    try:
+        issues.extend(_enforce_keys(rows, document_id))
+        issues.extend(_self_check(rows, document_id))
+    except Exception as exc:  # a bug in the checks: keep nothing half-checked
+        error_detail = traceback.format_exc()
+        issues.append(Issue(severity="error", code="check_error",
+                            message=f"checking the extracted rows failed ({type(exc).__name__}: {exc}); "
+                                    "nothing was extracted from this file"))
+        rows = CommonRows()
     parser = PARSERS.get(format_name) if format_name else None
     failed = any(i.severity == "error" for i in issues)
     document = Document(
@@ -298,6 +317,9 @@ def extract(
     on_file: Callable[[Path, int, int], None] | None = None,
     on_done: Callable[[FileResult], None] | None = None,
     keep_rows: bool = False,
+    allow_empty: bool = False,
+    lock_timeout: float | None = None,
+    on_lock_wait: Callable[[Path], None] | None = None,
 ) -> RunResult:
     """Extract every input file and write all tables to ``out`` (unless ``out`` is None).
 
@@ -308,9 +330,18 @@ def extract(
     Files with identical bytes are extracted once; the later ones are listed in the first one's
     ``documents.duplicate_paths`` and get a ``duplicate_of``.
 
-    Raises only on output errors (``OSError``, ``duckdb.Error``), leaving previous outputs intact.
+    A run that finds no input file raises ``NoInputError`` before touching ``out`` (the previous
+    outputs are kept) unless ``allow_empty`` is True (then an empty dataset is written). Writing
+    into ``out`` holds its lock (``store.OutputLock``, ``<out>/.planparse.lock``): a second run into
+    the same folder waits up to ``lock_timeout`` seconds (None: forever), calling ``on_lock_wait(lock
+    path)`` once when it has to wait, then raises ``store.OutputBusyError``.
+
+    Raises only on output errors (``OSError``, ``duckdb.Error``, ``OutputBusyError``) and
+    ``NoInputError``, leaving previous outputs intact.
     """
     files = collect_inputs(paths)
+    if not files and not allow_empty:
+        raise NoInputError("no input file found in " + ", ".join(display_path(p) for p in paths))
     results: list[FileResult] = []
     by_sha: dict[str, FileResult] = {}
     extracted_at = datetime.now(UTC).replace(tzinfo=None)
@@ -318,24 +349,26 @@ def extract(
     if out is not None:
         from planparse.store import OutputWriter
 
-        writer = OutputWriter(out, views=_views())
+        writer = OutputWriter(out, views=_views(), lock_timeout=lock_timeout, on_lock_wait=on_lock_wait)
     try:
         for index, path in enumerate(files):
             if on_file:
                 on_file(path, index, len(files))
-            try:
-                data = path.read_bytes()
-            except OSError:
-                data = None
-            first = by_sha.get(hashlib.sha256(data).hexdigest()) if data is not None else None
-            if first is not None:
-                first.document.duplicate_paths.append(str(path))
-                result = FileResult(path=str(path), document=first.document, rows=CommonRows(), issues=[],
-                                    detection=first.detection, duplicate_of=first.path)
+            data = None
+            if path_problem(path) is None:  # special files (a FIFO) are never read; missing ones reported
+                try:
+                    data = path.read_bytes()
+                except OSError:
+                    data = None
+            key = hashlib.sha256(data).hexdigest() if data is not None else path_document_id(path)[1]
+            first = by_sha.get(key)
+            if first is not None:  # same bytes, or the same unreadable path given twice
+                first.document.duplicate_paths.append(display_path(path))
+                result = FileResult(path=display_path(path), document=first.document, rows=CommonRows(),
+                                    issues=[], detection=first.detection, duplicate_of=first.path)
             else:
                 result = extract_file(path, data=data, extracted_at=extracted_at)
-                if data is not None:
-                    by_sha[result.document.source_sha256] = result
+                by_sha[result.document.source_sha256] = result
                 if writer is not None:
                     writer.add(tables_of([result], documents=False))
                     if not keep_rows:

@@ -9,6 +9,11 @@ file is complete are they moved over the previous outputs with ``os.replace`` (a
 POSIX). A run killed at any moment leaves the previous files readable; a stale staging folder left
 by a killed run is removed by the next run. Rows are streamed into Parquet parts while files are
 extracted (``OutputWriter``), so memory does not grow with the number of documents.
+
+One writer at a time: an ``OutputWriter`` holds ``<out>/.planparse.lock`` (``filelock``, an OS lock
+released when the process ends, even when killed) from its creation until commit or abort, so a
+second run into the same folder waits for the first (or stops with ``OutputBusyError``) instead
+of silently overwriting it.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import shutil
 import tempfile
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
@@ -28,6 +33,8 @@ from planparse.schemas.common import TABLES, Row
 __all__ = [
     "COMMON_VIEWS",
     "DUCKDB_NAME",
+    "LOCK_NAME",
+    "OutputBusyError",
     "OutputWriter",
     "column_types",
     "ddl",
@@ -36,7 +43,18 @@ __all__ = [
 ]
 
 DUCKDB_NAME = "planparse.duckdb"
+LOCK_NAME = ".planparse.lock"
 _STAGING_PREFIX = ".planparse-staging-"
+
+
+class OutputBusyError(RuntimeError):
+    """Another run is writing into the same output folder and did not finish within the timeout.
+    ``lock_path`` is the lock file (``<out>/.planparse.lock``)."""
+
+    def __init__(self, lock_path: Path, timeout: float) -> None:
+        super().__init__(f"another planparse run is writing to {lock_path.parent} (lock {lock_path} held "
+                         f"for more than {timeout:g} s); try again when it has finished")
+        self.lock_path = lock_path
 
 COMMON_VIEWS: dict[str, str] = {
     # One row per initiative and fiscal year with its municipality, measure and policy: the usual
@@ -146,18 +164,27 @@ class OutputWriter:
     ``planparse.duckdb`` from them (DDL with keys, checks and comments, then the rows, then the
     views) and moves every file over the previous outputs (``os.replace``; the DuckDB file
     last). ``abort()`` (or leaving a ``with`` block by an exception) removes the staging folder
-    and leaves the previous outputs untouched.
+    and leaves the previous outputs untouched. The folder's lock (``LOCK_NAME``) is held from
+    creation to ``commit``/``abort``: creating a writer waits up to ``lock_timeout`` seconds (None:
+    no limit), calling ``on_lock_wait(lock path)`` once if it has to wait, and raises
+    ``OutputBusyError`` when the time is up.
 
     Raises ``duckdb.Error`` from ``commit`` when rows break a declared constraint (the pipeline
     checks keys before adding rows) and ``OSError`` on file-system errors.
     """
 
     def __init__(self, out_dir: str | Path, *, views: Mapping[str, str] | None = None,
-                 flush_rows: int = 20_000) -> None:
+                 flush_rows: int = 20_000, lock_timeout: float | None = None,
+                 on_lock_wait: Callable[[Path], None] | None = None) -> None:
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
-        _remove_stale_staging(self.out)
-        self.staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{os.getpid()}-", dir=self.out))
+        self._lock = _acquire_lock(self.out, lock_timeout, on_lock_wait)
+        try:
+            _remove_stale_staging(self.out)
+            self.staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{os.getpid()}-", dir=self.out))
+        except BaseException:
+            self._lock.release()
+            raise
         self.views = {**COMMON_VIEWS, **(views or {})}
         self.flush_rows = flush_rows
         self._buffers: dict[str, list[Mapping[str, Any]]] = {m.__table__: [] for m in TABLES}
@@ -244,8 +271,26 @@ class OutputWriter:
             self.abort()
 
     def abort(self) -> None:
-        """Remove the staging folder (the previous outputs stay as they were)."""
+        """Remove the staging folder (the previous outputs stay as they were) and release the lock."""
         shutil.rmtree(self.staging, ignore_errors=True)
+        self._lock.release()
+
+
+def _acquire_lock(out: Path, timeout: float | None, on_wait: Callable[[Path], None] | None):
+    from filelock import FileLock, Timeout
+
+    path = out / LOCK_NAME
+    lock = FileLock(path)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if on_wait is not None:
+            on_wait(path)
+        try:
+            lock.acquire(timeout=-1 if timeout is None else timeout)
+        except Timeout:
+            raise OutputBusyError(path, -1 if timeout is None else timeout) from None
+    return lock
 
 
 def write_outputs(

@@ -39,7 +39,7 @@ class LayoutSettings:
 DEFAULT_SETTINGS = LayoutSettings()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Char:
     """One glyph: its text and box (x0 < x1, y0 < y1, points)."""
 
@@ -107,32 +107,29 @@ def group_lines(chars: Sequence[Char], settings: LayoutSettings = DEFAULT_SETTIN
     """
     lines: list[Line] = []
     parts: list[str] = []
-    box: list[float] = []
+    x0 = y0 = x1 = y1 = 0.0
     prev: Char | None = None
+    char_margin, word_margin, line_overlap = settings.char_margin, settings.word_margin, settings.line_overlap
     for ch in chars:
-        if prev is not None and _same_line(prev, ch, settings):
-            gap = ch.x0 - box[2]
-            if gap > settings.word_margin * max(ch.width, ch.height) and parts[-1] != " " and ch.text != " ":
-                parts.append(" ")
-            parts.append(ch.text)
-            box = [min(box[0], ch.x0), min(box[1], ch.y0), max(box[2], ch.x1), max(box[3], ch.y1)]
-        else:
-            if parts:
-                lines.append(Line("".join(parts), *box))
-            parts = [ch.text]
-            box = [ch.x0, ch.y0, ch.x1, ch.y1]
+        if prev is not None:
+            ph, ch_h = prev.y1 - prev.y0, ch.y1 - ch.y0
+            pw, ch_w = prev.x1 - prev.x0, ch.x1 - ch.x0
+            overlap = min(prev.y1, ch.y1) - max(prev.y0, ch.y0)
+            hdistance = max(0.0, max(prev.x0, ch.x0) - min(prev.x1, ch.x1))
+            if overlap > min(ph, ch_h) * line_overlap and hdistance < max(pw, ch_w) * char_margin:
+                if ch.x0 - x1 > word_margin * max(ch_w, ch_h) and parts[-1] != " " and ch.text != " ":
+                    parts.append(" ")
+                parts.append(ch.text)
+                x0, y0, x1, y1 = min(x0, ch.x0), min(y0, ch.y0), max(x1, ch.x1), max(y1, ch.y1)
+                prev = ch
+                continue
+            lines.append(Line("".join(parts), x0, y0, x1, y1))
+        parts = [ch.text]
+        x0, y0, x1, y1 = ch.x0, ch.y0, ch.x1, ch.y1
         prev = ch
     if parts:
-        lines.append(Line("".join(parts), *box))
+        lines.append(Line("".join(parts), x0, y0, x1, y1))
     return lines
-
-
-def _same_line(a: Char, b: Char, settings: LayoutSettings) -> bool:
-    overlap = min(a.y1, b.y1) - max(a.y0, b.y0)
-    if overlap <= min(a.height, b.height) * settings.line_overlap:
-        return False
-    hdistance = max(0.0, max(a.x0, b.x0) - min(a.x1, b.x1))
-    return hdistance < max(a.width, b.width) * settings.char_margin
 
 
 def group_boxes(lines: Sequence[Line], settings: LayoutSettings = DEFAULT_SETTINGS) -> list[Box]:

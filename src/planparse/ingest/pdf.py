@@ -31,7 +31,7 @@ from planparse.ingest.layout import (
     group_lines,
     reading_order,
 )
-from planparse.ingest.pdf_tables import PageTable, find_tables, join_continued
+from planparse.ingest.pdf_tables import PageTable, find_tables, join_continued, valid_unicode
 
 __all__ = ["PageText", "load_pdf", "read_pages"]
 
@@ -189,7 +189,7 @@ def _read_page(page, settings: LayoutSettings) -> PageText:
         table = box.payload if isinstance(box.payload, int) else None
         if table is not None:
             row_lines[table] = list(range(len(lines), len(lines) + len(tables[table].rows)))
-        texts = [text.replace(_LOST_GLYPH, "") for text in box.texts]
+        texts = [valid_unicode(text.replace(_LOST_GLYPH, "")) for text in box.texts]
         items.append(PageItem(table, opens=not any(_above(o, box) for o in ordered if o is not box),
                               closes=not any(_above(box, o) for o in ordered if o is not box),
                               filler=table is None and all(not t.strip() or t.strip().isdigit() for t in texts)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["PageTable", "find_tables", "join_continued"]
+__all__ = ["PageTable", "find_tables", "join_continued", "valid_unicode"]
 
 _COLUMN_TOLERANCE = 3.0  # points: two column borders closer than this are the same border
 _MAX_REPEATED_HEADER_ROWS = 3
@@ -32,7 +32,7 @@ def find_tables(page) -> list[PageTable]:
     height = float(page.height)
     out: list[PageTable] = []
     for table in page.find_tables():
-        rows = tuple(tuple("" if cell is None else str(cell) for cell in row) for row in table.extract())
+        rows = tuple(tuple("" if cell is None else valid_unicode(str(cell)) for cell in row) for row in table.extract())
         rows = tuple(row for row in rows if any(cell.strip() for cell in row)) or rows
         if not rows or max(len(r) for r in rows) < 2:
             continue  # a framed box of text, not a table
@@ -42,6 +42,16 @@ def find_tables(page) -> list[PageTable]:
                              tuple(_merge_close(borders)), rows))
     out.sort(key=lambda t: -t.bbox[3])
     return out
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` with lone surrogates (a broken ToUnicode map) replaced by U+FFFD, so that every
+    writer accepts it; valid text is returned unchanged."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def _merge_close(values: list[float]) -> list[float]:

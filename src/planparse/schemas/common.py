@@ -93,15 +93,18 @@ class Document(Row):
     __doc_table__ = "One row per input file (also files that failed to extract)."
     __primary_key__ = ("document_id",)
 
-    document_id: str = _f("First 12 hex digits of the SHA-256 of the raw file's bytes.")
+    document_id: str = _f("First 12 hex digits of the SHA-256 of the raw file's bytes (of `unreadable:` + "
+                          "its path when the file could not be read, so such files never share an id).")
     format: str | None = _f("Detected format (SCHEMA.md `format` values); null when unknown.")
     municipality_code: str | None = _f("6-digit 全国地方公共団体コード with check digit.")
     municipality_name: str | None = _f("Municipality name as written (八王子市 …).")
     title: str | None = _f("Document title as written.")
     plan_start_fy: int | None = _f("First fiscal year of the plan period (Gregorian start year).")
     plan_end_fy: int | None = _f("Last fiscal year of the plan period.")
-    source_path: str = _f("Path of the raw file as given to `planparse extract`.")
-    source_sha256: str = _f("SHA-256 of the raw file's bytes (hex).")
+    source_path: str = _f("Path of the raw file as given to `planparse extract` (bytes of a name that is "
+                          "not valid UTF-8 backslash-escaped: \\x95).")
+    source_sha256: str = _f("SHA-256 of the raw file's bytes (hex); of `unreadable:` + the path when the "
+                            "file could not be read.")
     source_kind: Literal["pdf", "text"] | None = _f("pdf or text; null when the file could not be read.")
     page_count: int | None = _f("Number of PDF pages; null for text.")
     parser_version: str = _f("planparse version that wrote the row.")
