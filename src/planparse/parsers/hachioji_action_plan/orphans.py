@@ -3,8 +3,10 @@ that lacks them (notes §5.1–§5.3)."""
 
 from __future__ import annotations
 
+from planparse.normalize import nfkc
 from planparse.parsers.hachioji_action_plan.model import Context, Piece, Unit
 from planparse.parsers.hachioji_action_plan.names import department_only, name_like
+from planparse.parsers.hachioji_action_plan.patterns import NAME_MIN_CHARS, YEAR_LED
 
 
 def orphan_groups(ctx: Context, orphans: list[int], pieces: list[Piece]) -> list[list[Piece]]:
@@ -101,12 +103,23 @@ def split_group(ctx: Context, group: list[Piece]) -> dict[str, list[Piece]]:
             parts["kpi"].append(p)
     # a lone one-line text box without marks is a name written without its department
     if not parts["name"] and not parts["tags"] and len(parts["kpi"]) == 1 and parts["kpi"][0].kind == "X" \
-            and len(parts["kpi"][0].lines) == 1:
+            and len(parts["kpi"][0].lines) == 1 and _could_be_name(ctx.lines[parts["kpi"][0].first - 1]):
         parts["name_only"] = parts["kpi"]
         parts["kpi"] = []
     if parts["kpi"] and all(p.kind in "ID" for p in parts["kpi"]) and not parts["tags"]:
         parts["tags"], parts["kpi"] = [p for p in parts["kpi"] if p.kind == "D"], []
     return parts
+
+
+def _could_be_name(line: str) -> bool:
+    """A line that can be a 事業名称 written alone: a noun phrase of some length, not a year label,
+    not a short figure (``12,521時間``) and not a sentence (``…を図る``, ``…。``)."""
+    text = nfkc(line).strip()
+    if len(text) < NAME_MIN_CHARS or YEAR_LED.match(text) or text.startswith("("):
+        return False
+    if any(ch.isdigit() for ch in text) and len(text) < NAME_MIN_CHARS * 3:
+        return False
+    return not text.endswith(("る", "す", "。", "た"))
 
 
 def accepts(ctx: Context, unit: Unit, parts: dict[str, list[Piece]]) -> bool:

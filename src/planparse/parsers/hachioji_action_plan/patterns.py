@@ -85,6 +85,8 @@ DEPARTMENT_LINE_EVIDENCE = regex.compile(r"[課部室局所]")
 LABEL_LEAD = regex.compile(r"^[\s・･→〈<＜「]+")
 LABEL_NOISE = regex.compile(r"[0-9.,%]+")
 LABEL_CUT = regex.compile(r"[:：\s]")
+# a 事業名称 written alone has at least this many characters (a shorter box is a stray word: "構築")
+NAME_MIN_CHARS = 4
 # a year label opening a text: "令和４年度", "（2022年度）"
 YEAR_LED = regex.compile(r"^(?:令和|平成)\s*[0-9０-９元]+\s*年度")
 # a box ending mid-phrase continues in the next box: "…手続における", "…の", "…、"

@@ -60,6 +60,11 @@ def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = Fals
                 gap = False
                 n = piece.last + 1
                 continue
+            if gap and (n + 1 >= end or not ctx.keys[n]) and not raw.startswith((" ", "\u3000")):
+                # a year line standing alone (not a header, not opening a text): a stray header line
+                pieces.append(Piece("P", [n], gap))
+                n += 1
+                continue
         if key == "備考":  # the table's 備考 label, repeated in the values of 基本方針2 pages
             pieces.append(Piece("P", [n], gap))
             gap = True
@@ -88,7 +93,9 @@ def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = Fals
             gap = False
             n = lines[-1] + 1
             continue
-        if key in LABEL_KEYS:  # a label of the header's label block standing among the values
+        if key in LABEL_KEYS or key in OBJECTIVE_LABEL_KEYS:
+            # a label of the header's label block standing among the values; a 目的 or あるべき姿
+            # without its partner (taken as an anchor only when the pairs do not match the headers)
             pieces.append(Piece("P", [n], gap))
             gap = True
             n += 1

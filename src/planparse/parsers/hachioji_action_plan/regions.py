@@ -15,6 +15,8 @@ from planparse.parsers.hachioji_action_plan.patterns import (
     KPI_TABLE_LABEL_KEYS,
     LABEL_KEYS,
     LEADING_LABEL_KEYS,
+    MEASURE_HEADING,
+    MEASURE_HEADING_ANY_GLYPH,
     NAME_LABEL_KEY,
     OBJECTIVE_LABEL_KEYS,
 )
@@ -29,16 +31,16 @@ def find_headers(ctx: Context) -> list[Header]:
     so that the page keeps its shape; its card is reported (``card_header_lost``), not extracted.
     """
     out = []
-    in_blocks: set[int] = set()
     for n, line in enumerate(ctx.lines, start=1):
         m = CARD_HEADER.match(line) if "管理番号" in line else None
         if not m:
             continue
         code = nfkc(m.group("code")).replace("－", "-")
         labels = _label_block(ctx, n + 1, f"card {code}")
-        in_blocks.update(labels)
         out.append(Header(code=code, sub_heading=m.group("sub").strip(" \u3000"), line=n,
                           label_lines=labels, has_kpi=_has_kpi(ctx, labels)))
+    out = _drop_stray_repeats(ctx, out)
+    in_blocks = {k for h in out for k in h.label_lines}
     for n, key in enumerate(ctx.keys, start=1):
         if key != NAME_LABEL_KEY or n in in_blocks:
             continue
@@ -48,6 +50,46 @@ def find_headers(ctx: Context) -> list[Header]:
         in_blocks.update(labels)
         out.append(Header(code="", sub_heading="", line=n, label_lines=labels[1:], has_kpi=_has_kpi(ctx, labels)))
     return sorted(out, key=lambda h: h.line)
+
+
+def _code_key(code: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in code.split("-") if x.isdigit())
+
+
+def _drop_stray_repeats(ctx: Context, headers: list[Header]) -> list[Header]:
+    """A 管理番号 written twice: keep the header that stands in sequence (its neighbours' codes
+    before and after it) and drop the other copies (a line repeated or pasted elsewhere in a
+    damaged copy), each reported as ``duplicate_card``. Headers written once are all kept."""
+    count: dict[str, int] = {}
+    for h in headers:
+        count[h.code] = count.get(h.code, 0) + 1
+    if all(c == 1 for c in count.values()):
+        return headers
+
+    def fit(i: int) -> int:
+        key = _code_key(headers[i].code)
+        score = 0
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(headers) and headers[j].code != headers[i].code:
+                other = _code_key(headers[j].code)
+                score += (other < key) if j < i else (other > key)
+                score += other[:2] == key[:2]
+        return score
+
+    keep = set(range(len(headers)))
+    for code, c in count.items():
+        if c < 2:
+            continue
+        where = [i for i, h in enumerate(headers) if h.code == code]
+        best = max(where, key=lambda i: (fit(i), len(headers[i].label_lines), -i))
+        for i in where:
+            if i != best:
+                keep.discard(i)
+                ctx.log.error("duplicate_card",
+                              f"管理番号 {code} is written again at line {headers[i].line} (kept: the header at line "
+                              f"{headers[best].line}, which stands in sequence); the repeat was ignored",
+                              headers[i].line)
+    return [h for i, h in enumerate(headers) if i in keep]
 
 
 def _has_kpi(ctx: Context, labels: list[int]) -> bool:
@@ -111,15 +153,26 @@ def group_pages(ctx: Context, headers: list[Header], boundaries: list[int]
     return pages
 
 
+def _measure_heading(text: str) -> bool:
+    return bool(MEASURE_HEADING.match(text) or MEASURE_HEADING_ANY_GLYPH.match(text))
+
+
 def overview_starts(ctx: Context, headers: list[Header]) -> list[int]:
-    """Lines ``年度`` that open a 施策 overview page: not in a label block, not opening a year header."""
+    """Lines ``年度`` that open a 施策 overview page: not in a label block, not opening a year header,
+    and followed by a ``施策…`` heading before the next card header (a stray ``年度`` among a card's
+    values, e.g. in a damaged copy, does not cut the card's page)."""
     in_labels = {k for h in headers for k in h.label_lines}
+    header_lines = sorted(h.line for h in headers)
     out = []
     for n, key in enumerate(ctx.keys, start=1):
         if key != "年度" or n in in_labels:
             continue
         nxt = ctx.next_nonempty(n + 1)
-        if nxt is not None and not ctx.is_year_line(nxt):
+        if nxt is None or ctx.is_year_line(nxt):
+            continue
+        end = next((h for h in header_lines if h > n), len(ctx.lines) + 1)
+        if any(ctx.keys[k - 1].startswith("施策") and _measure_heading(ctx.lines[k - 1].strip(" \u3000"))
+               for k in range(n + 1, end)):
             out.append(n)
     return out
 
