@@ -9,7 +9,8 @@ orders and draw one of them as a PDF:
   where each card is drawn in its own part of the page);
 * ``swapped``: the same, bottom card first;
 * ``stacked_pdf``: ``natural`` drawn on A4 pages, one seed page per PDF page, each card in its own
-  horizontal band (two cards: top half and bottom half), the rest of the document as a flow of boxes.
+  horizontal band (two cards: top half and bottom half), the rest of the document as a flow of boxes;
+  ``side_by_side=True``: the cards of a page in columns (left column first).
 
 Which lines belong to which card is taken from **the parser's own provenance on the seed text**
 (``HachiojiCard.source_lines``: the lines each card was read from) and its page grouping
@@ -118,12 +119,13 @@ def _boxes(block: list[str]) -> list[list[str]]:
     return [b for b in boxes if b]
 
 
-def stacked_pdf(text: str) -> bytes:
+def stacked_pdf(text: str, *, side_by_side: bool = False) -> bytes:
     """Draw ``text`` (the action plan seed) as A4 pages: each card page of the seed on a page of its
     own with its cards in horizontal bands, top card on top (each card's header, labels and values
-    together, boxes top-down, text shrunk to fit its band); everything else as boxes flowing
-    top-down over as many pages as needed. Fonts as ``tests/replicas.py`` (IPAex Gothic embedded).
-    Raises FileNotFoundError without a Japanese TTF."""
+    together, boxes top-down, text shrunk to fit its band); with ``side_by_side`` the cards stand in
+    columns instead, first card on the left (read left column, then right column). Everything else
+    flows as boxes top-down over as many pages as needed. Fonts as ``tests/replicas.py`` (IPAex
+    Gothic embedded). Raises FileNotFoundError without a Japanese TTF."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
@@ -133,19 +135,21 @@ def stacked_pdf(text: str) -> bytes:
     font = _register_font()
     width, height = A4
     margin = 28.0
+    gutter = 24.0
     usable = width - 2 * margin
+    state = {"left": margin, "usable": usable}
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=A4)
     lines = text.split("\n")
 
     def fit(box: list[str]) -> float:
         widest = max(stringWidth(line, font, 1.0) for line in box) or 1.0
-        return min(_MAX_SIZE, (usable - 2) / widest)
+        return min(_MAX_SIZE, (state["usable"] - 2) / widest)
 
     def draw_box(box: list[str], y_top: float, size: float) -> float:
         y = y_top - size
         for line in box:
-            t = canvas.beginText(margin, y)
+            t = canvas.beginText(state["left"], y)
             for run_font, run in _runs(line):
                 t.setFont(run_font, size)
                 t.textOut(run)
@@ -179,9 +183,16 @@ def stacked_pdf(text: str) -> bytes:
             flow(lines[pos - 1: page.start - 1])
         n = len(page.cards)
         band = (height - 2 * margin) / n
+        column = (usable - gutter * (n - 1)) / n
         for i, card in enumerate(page.cards):
-            top = height - margin - i * band
-            draw_band(_boxes(_card_text(lines, card)), top, top - band + 2 * _MAX_SIZE)
+            boxes = _boxes(_card_text(lines, card))
+            if side_by_side:
+                state.update(left=margin + i * (column + gutter), usable=column)
+                draw_band(boxes, height - margin, margin)
+            else:
+                top = height - margin - i * band
+                draw_band(boxes, top, top - band + 2 * _MAX_SIZE)
+        state.update(left=margin, usable=usable)
         canvas.showPage()
         pos = page.end
     if pos <= len(lines):

@@ -103,17 +103,19 @@ def test_natural_order_really_puts_each_cards_values_under_its_header(tmp: str) 
 
 
 @cache
-def stacked_result(tmp: str) -> FileResult:
-    path = Path(tmp) / "hachioji_action_plan.stacked.pdf"
-    path.write_bytes(stacked_pdf(seed_text()))
+def stacked_result(tmp: str, side_by_side: bool = False) -> FileResult:
+    path = Path(tmp) / f"hachioji_action_plan.{'side_by_side' if side_by_side else 'stacked'}.pdf"
+    path.write_bytes(stacked_pdf(seed_text(), side_by_side=side_by_side))
     return extract_file(path)
 
 
 @needs_font
-def test_stacked_cards_pdf_gives_the_texts_dataset(tmp: str) -> None:
-    """Two cards stacked on a page (top half, bottom half), each with its header, labels and values:
-    the PDF's records equal the text's (agreement 1.0 on every table, and every field)."""
-    text, pdf = extracted(NAME), stacked_result(tmp)
+@pytest.mark.parametrize("side_by_side", [False, True], ids=["stacked", "side_by_side"])
+def test_stacked_cards_pdf_gives_the_texts_dataset(side_by_side: bool, tmp: str) -> None:
+    """Two cards stacked on a page (top half, bottom half), each with its header, labels and values,
+    or side by side (left column, right column): the PDF's records equal the text's (agreement 1.0
+    on every table, and every field)."""
+    text, pdf = extracted(NAME), stacked_result(tmp, side_by_side)
     assert pdf.document.source_kind == "pdf" and pdf.document.page_count > 75
     assert not [i for i in pdf.issues if i.severity == "error"]
     scores = agreement(text, pdf)
