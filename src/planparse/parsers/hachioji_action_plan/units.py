@@ -23,44 +23,7 @@ def find_units(ctx: Context, pieces: list[Piece], page: list[Header]) -> list[Un
         if a + 1 < len(pieces) and pieces[a + 1].kind == "X" and not _next_card_start(ctx, pieces, a + 1):
             unit.objective = pieces[a + 1]
             owner[a + 1] = unit
-        j = a - 1
-        if j > prev_end and _name_line(ctx, pieces[j]) and not (
-                j - 1 > prev_end and pieces[j - 1].kind == "X" and name_like(ctx, pieces[j - 1])):
-            # a `<名称> <担当>` line right before 目的: the 事業内容 was lost (the card reports it missing)
-            unit.name = pieces[j]
-            owner[j] = unit
-            j -= 1
-        elif j > prev_end and pieces[j].kind == "X":
-            unit.summary = pieces[j]
-            owner[j] = unit
-            j -= 1
-            if j - 1 > prev_end and pieces[j].kind == "X" and pieces[j - 1].kind == "X" and \
-                    not name_like(ctx, pieces[j]) and _name_line(ctx, pieces[j - 1]) and \
-                    not _name_line(ctx, Piece("X", pieces[j].lines[:1], False)):
-                # 事業内容 cut in two boxes (a blank line in it), the name line before them
-                unit.summary = Piece("X", pieces[j].lines + unit.summary.lines, pieces[j].gap)
-                owner[j] = unit
-                j -= 1
-            if j > prev_end and pieces[j].kind == "X" and (
-                    name_like(ctx, pieces[j]) or unknown_name(ctx, pieces, j, prev_end)):
-                unit.name = pieces[j]
-                owner[j] = unit
-                j -= 1
-            elif j > prev_end and pieces[j].kind == "X" and len(pieces[j].lines) > 1 and \
-                    _name_line(ctx, Piece("X", pieces[j].lines[:1], False)):
-                # a name line with a foreign line glued to it (a damaged copy): the first line is the name
-                unit.name = Piece("X", pieces[j].lines[:1], pieces[j].gap)
-                owner[j] = unit
-                ctx.log.warning("name_line_extra_text",
-                                f"the name line {ctx.lines[pieces[j].first - 1].strip()!r} is followed in its box by "
-                                f"{ctx.snippet([Piece('X', pieces[j].lines[1:], False)])!r}; the extra text was not read",
-                                pieces[j].lines[1])
-                j -= 1
-            elif len(unit.summary.lines) > 1 and _name_line(ctx, Piece("X", unit.summary.lines[:1], False)):
-                # name line and 事業内容 in one box (the blank line between them lost)
-                summary = unit.summary
-                unit.name = Piece("X", summary.lines[:1], summary.gap)
-                unit.summary = Piece("X", summary.lines[1:], False)
+        j = _take_name_and_summary(ctx, pieces, a, prev_end, unit, owner)
         # canonical lower part: KPI cells (and name-like boxes: a second name → orphan), then tags
         state = "kpi"
         lower: list[int] = []
@@ -103,6 +66,57 @@ def find_units(ctx: Context, pieces: list[Piece], page: list[Header]) -> list[Un
     place_orphans(ctx, units, orphans, pieces, codes)
     check_affinity(ctx, units, codes)
     return units
+
+
+def _take_name_and_summary(ctx: Context, pieces: list[Piece], a: int, prev_end: int, unit: Unit,
+                           owner: dict[int, Unit]) -> int:
+    """Give ``unit`` (anchored at piece ``a``) its 事業内容 (the box before the anchor) and name line (the
+    box before that), repairing a damaged copy where that is certain: a name line right before 目的
+    (事業内容 lost), a 事業内容 cut in two boxes, a name line with a foreign line glued to it, a name line
+    glued to 事業内容. Returns the index of the last piece not taken (the lower part starts there)."""
+    j = a - 1
+    if j > prev_end and _name_line(ctx, pieces[j]) and not (
+            j - 1 > prev_end and pieces[j - 1].kind == "X" and name_like(ctx, pieces[j - 1])):
+        # a `<名称> <担当>` line right before 目的: the 事業内容 was lost (the card reports it missing)
+        unit.name = pieces[j]
+        owner[j] = unit
+        j -= 1
+    elif j > prev_end and pieces[j].kind == "X":
+        unit.summary = pieces[j]
+        owner[j] = unit
+        j -= 1
+        if j - 1 > prev_end and pieces[j].kind == "X" and pieces[j - 1].kind == "X" and \
+                not name_like(ctx, pieces[j]) and _name_line(ctx, pieces[j - 1]) and \
+                not _name_line(ctx, _first_line(pieces[j])):
+            # 事業内容 cut in two boxes (a blank line in it), the name line before them
+            unit.summary = Piece("X", pieces[j].lines + unit.summary.lines, pieces[j].gap)
+            owner[j] = unit
+            j -= 1
+        if j > prev_end and pieces[j].kind == "X" and (
+                name_like(ctx, pieces[j]) or unknown_name(ctx, pieces, j, prev_end)):
+            unit.name = pieces[j]
+            owner[j] = unit
+            j -= 1
+        elif j > prev_end and pieces[j].kind == "X" and len(pieces[j].lines) > 1 and \
+                _name_line(ctx, _first_line(pieces[j])):
+            # a name line with a foreign line glued to it (a damaged copy): the first line is the name
+            unit.name = Piece("X", pieces[j].lines[:1], pieces[j].gap)
+            owner[j] = unit
+            ctx.log.warning("name_line_extra_text",
+                            f"the name line {ctx.lines[pieces[j].first - 1].strip()!r} is followed in its box by "
+                            f"{ctx.snippet([Piece('X', pieces[j].lines[1:], False)])!r}; the extra text was not read",
+                            pieces[j].lines[1])
+            j -= 1
+        elif len(unit.summary.lines) > 1 and _name_line(ctx, _first_line(unit.summary)):
+            # name line and 事業内容 in one box (the blank line between them lost)
+            summary = unit.summary
+            unit.name = Piece("X", summary.lines[:1], summary.gap)
+            unit.summary = Piece("X", summary.lines[1:], False)
+    return j
+
+
+def _first_line(piece: Piece) -> Piece:
+    return Piece("X", piece.lines[:1], piece.gap)
 
 
 def _next_card_start(ctx: Context, pieces: list[Piece], i: int) -> bool:
