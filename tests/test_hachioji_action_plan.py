@@ -321,6 +321,15 @@ def test_kpi_values() -> None:
     assert [(v["value"], v["unit"], v["baseline_text"]) for v in rel] == [(5, "%", "前年比")]
     k = kpis("1-4-8", 2024)
     assert [(v["value"], v["delta"]) for v in k] == [(2673, None), (19.4, 14.4)]
+    # a change against the previous year in an assessed column is a baseline, not an actual (issue 12.4)
+    assert [(v["kind"], v["baseline_text"]) for v in k] == [("actual", None), ("baseline", "前年比")]
+    assert [(v["kind"], v["value"], v["baseline_text"]) for v in kpis("3-3-4", 2022)] == [
+        ("actual", 7, None), ("baseline", 1, "対前年度")]
+    # comparators as written: 以上 >=, 以下 <=, a range gives both bounds
+    assert [(v["value"], v["comparator"]) for v in kpis("1-4-5", 2025)] == [(52.8, ">=")]
+    assert [(v["kind"], v["value"], v["comparator"]) for v in kpis("1-6-9", 2025)] == [("target", 1200, "<=")]
+    assert [(v["value"], v["comparator"]) for v in kpis("2-6-6", 2025)][-2:] == [(3, ">="), (10, "<=")]
+    assert all(k.comparator in (None, ">=", "<=") for k in result().rows.kpi_values)
     k = kpis("1-6-9", 2024)
     assert [(v["kind"], v["value"], v["comparator"]) for v in k] == [("target", 1646, "<="), ("actual", 1483, None)]
     assert kpis("1-4-3", 2022)[0]["value"] == 3200 and kpis("1-4-3", 2022)[0]["delta"] == -1800
