@@ -152,3 +152,25 @@ def test_docs_name_every_issue_code_the_parser_can_log() -> None:
     doc = (Path(__file__).parent.parent / "docs/formats/hachioji_action_plan.md").read_text(encoding="utf-8")
     assert len(codes) > 40
     assert sorted(c for c in codes if f"`{c}`" not in doc) == []
+
+
+def test_lost_header_line_between_two_codes_is_inferred() -> None:
+    """Deleting 1-1-2's header line (764): its label block stands between 1-1-1 and 1-1-3, so it is
+    card 1-1-2 (reported), with its own name and values; deleting the page's first header 1-1-1 (751)
+    leaves a block that nothing brackets: reported as lost, and 1-1-2 still gets its own block."""
+    lines = list(seed_lines())
+    assert lines[763].endswith("管理番号 1-1-2")
+    del lines[763]
+    result = parse_text("\n".join(lines))
+    assert kept_share(result) == 1.0
+    card = next(c for c in result.record.cards if c.code == "1-1-2")
+    assert (card.sub_heading, card.department) == ("", "学務課")
+    assert [y.marks for y in card.years][:3] == [["【達成】"], ["【達成】"], ["【達成】"]]
+    assert [i.code for i in result.issues if i.code == "card_code_inferred"] == ["card_code_inferred"]
+    lines = list(seed_lines())
+    assert lines[750].endswith("管理番号 1-1-1")
+    del lines[750]
+    result = parse_text("\n".join(lines))
+    names = {c.code: c.name for c in result.record.cards}
+    assert "1-1-1" not in names and names["1-1-2"] == "就学手続のオンライン申請化"
+    assert any(i.code == "card_header_lost" and "オンライン申請推進のサポート" in i.message for i in result.issues)

@@ -49,7 +49,26 @@ def find_headers(ctx: Context) -> list[Header]:
             continue  # a stray label line, not a block
         in_blocks.update(labels)
         out.append(Header(code="", sub_heading="", line=n, label_lines=labels[1:], has_kpi=_has_kpi(ctx, labels)))
-    return sorted(out, key=lambda h: h.line)
+    out.sort(key=lambda h: h.line)
+    _infer_lost_codes(ctx, out)
+    return out
+
+
+def _infer_lost_codes(ctx: Context, headers: list[Header]) -> None:
+    """A label block without 管理番号 between ``a-b-c`` and ``a-b-(c+2)`` is card ``a-b-(c+1)``: the
+    numbers of a 施策 run without gaps, so the one missing is the one lost (``card_code_inferred``)."""
+    for i, h in enumerate(headers):
+        if h.code or i == 0 or i + 1 >= len(headers):
+            continue
+        before, after = headers[i - 1].code, headers[i + 1].code
+        if not before or not after:
+            continue
+        b, a = _code_key(before), _code_key(after)
+        if len(b) == len(a) == 3 and b[:2] == a[:2] and a[2] == b[2] + 2:
+            h.code = f"{b[0]}-{b[1]}-{b[2] + 1}"
+            ctx.log.warning("card_code_inferred",
+                            f"the label block at line {h.line} has no 管理番号 line before it; it stands between "
+                            f"{before} and {after}, so it was read as card {h.code}", h.line)
 
 
 def _code_key(code: str) -> tuple[int, ...]:
