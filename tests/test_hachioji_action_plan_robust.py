@@ -157,7 +157,8 @@ def test_docs_name_every_issue_code_the_parser_can_log() -> None:
 def test_lost_header_line_between_two_codes_is_inferred() -> None:
     """Deleting 1-1-2's header line (764): its label block stands between 1-1-1 and 1-1-3, so it is
     card 1-1-2 (reported), with its own name and values; deleting the page's first header 1-1-1 (751)
-    leaves a block that nothing brackets: reported as lost, and 1-1-2 still gets its own block."""
+    leaves a block before 1-1-2 that follows no card of 施策 1-1: card 1-1-1. Deleting both 1-1-1 and
+    1-1-2 leaves two blocks nothing names: reported as lost, 1-1-3 … keep theirs."""
     lines = list(seed_lines())
     assert lines[763].endswith("管理番号 1-1-2")
     del lines[763]
@@ -171,6 +172,13 @@ def test_lost_header_line_between_two_codes_is_inferred() -> None:
     assert lines[750].endswith("管理番号 1-1-1")
     del lines[750]
     result = parse_text("\n".join(lines))
+    assert kept_share(result) == 1.0
+    lines = list(seed_lines())
+    del lines[763]
+    del lines[750]
+    result = parse_text("\n".join(lines))
     names = {c.code: c.name for c in result.record.cards}
-    assert "1-1-1" not in names and names["1-1-2"] == "就学手続のオンライン申請化"
-    assert any(i.code == "card_header_lost" and "オンライン申請推進のサポート" in i.message for i in result.issues)
+    assert "1-1-1" not in names and "1-1-2" not in names and names["1-1-3"] == "学童保育所入所手続のオンライン申請化"
+    lost = [i.message for i in result.issues if i.code == "card_header_lost"]
+    assert len(lost) == 2 and any("オンライン申請推進のサポート" in m for m in lost)
+    assert kept_share(result) == 168 / 170

@@ -56,19 +56,26 @@ def find_headers(ctx: Context) -> list[Header]:
 
 def _infer_lost_codes(ctx: Context, headers: list[Header]) -> None:
     """A label block without 管理番号 between ``a-b-c`` and ``a-b-(c+2)`` is card ``a-b-(c+1)``: the
-    numbers of a 施策 run without gaps, so the one missing is the one lost (``card_code_inferred``)."""
+    numbers of a 施策 run without gaps from 1, so the one missing is the one lost; likewise a block
+    right before ``a-b-2`` that follows no card of 施策 ``a-b`` is ``a-b-1`` (``card_code_inferred``)."""
     for i, h in enumerate(headers):
-        if h.code or i == 0 or i + 1 >= len(headers):
+        if h.code or i + 1 >= len(headers) or not headers[i + 1].code:
             continue
-        before, after = headers[i - 1].code, headers[i + 1].code
-        if not before or not after:
+        before = headers[i - 1].code if i > 0 else ""
+        a = _code_key(headers[i + 1].code)
+        b = _code_key(before) if before else ()
+        if len(a) != 3:
             continue
-        b, a = _code_key(before), _code_key(after)
-        if len(b) == len(a) == 3 and b[:2] == a[:2] and a[2] == b[2] + 2:
-            h.code = f"{b[0]}-{b[1]}-{b[2] + 1}"
-            ctx.log.warning("card_code_inferred",
-                            f"the label block at line {h.line} has no 管理番号 line before it; it stands between "
-                            f"{before} and {after}, so it was read as card {h.code}", h.line)
+        if len(b) == 3 and b[:2] == a[:2] and a[2] == b[2] + 2:
+            h.code = f"{a[0]}-{a[1]}-{a[2] - 1}"
+        elif a[2] == 2 and b[:2] != a[:2]:
+            h.code = f"{a[0]}-{a[1]}-1"
+        else:
+            continue
+        ctx.log.warning("card_code_inferred",
+                        f"the label block at line {h.line} has no 管理番号 line before it; it stands "
+                        f"{'between ' + before + ' and' if before else 'before'} {headers[i + 1].code}, so it "
+                        f"was read as card {h.code}", h.line)
 
 
 def _code_key(code: str) -> tuple[int, ...]:
