@@ -72,6 +72,14 @@ def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = Fals
             continue
         if key == "目的" and not lone_labels:  # the label pair 目的 / あるべき姿
             nxt = ctx.next_nonempty(n + 1, end)
+            after = ctx.next_nonempty(nxt + 1, end) if nxt is not None else None
+            if nxt is not None and ctx.keys[nxt - 1] != "あるべき姿" and after is not None and \
+                    ctx.keys[after - 1] == "あるべき姿":
+                # one foreign line between the two labels (a damaged copy): skipped
+                ctx.log.warning("label_block_interrupted",
+                                f"the line {ctx.lines[nxt - 1].strip()!r} stands between the labels 目的 and "
+                                "あるべき姿; skipped", nxt)
+                nxt = after
             if nxt is not None and ctx.keys[nxt - 1] == "あるべき姿":
                 pieces.append(Piece("O", [n, nxt], gap))
                 gap = False
