@@ -54,6 +54,15 @@ def find_units(ctx: Context, pieces: list[Piece], page: list[Header]) -> list[Un
                 pieces[k])
         orphans.extend(range(prev_end + 1, j + 1))
         end_index = a + (2 if unit.objective else 1)
+        if end_index + 1 < len(pieces) and pieces[end_index].kind == "X" and len(pieces[end_index].lines) == 1 \
+                and pieces[end_index + 1].kind == "Y" and not pieces[end_index + 1].gap and unit.objective:
+            # a foreign line glued to the front of the card's year header (a damaged copy): skipped
+            stray = pieces[end_index]
+            owner[end_index] = unit
+            ctx.log.warning("label_block_interrupted",
+                            f"the line {ctx.lines[stray.first - 1].strip()!r} stands right before a year header; "
+                            "skipped", stray.first)
+            end_index += 1
         if end_index < len(pieces) and pieces[end_index].kind == "Y":
             unit.year_headers.append(pieces[end_index])
             owner[end_index] = unit
