@@ -182,3 +182,34 @@ def test_lost_header_line_between_two_codes_is_inferred() -> None:
     lost = [i.message for i in result.issues if i.code == "card_header_lost"]
     assert len(lost) == 2 and any("オンライン申請推進のサポート" in m for m in lost)
     assert kept_share(result) == 168 / 170
+
+
+def test_many_repeated_tag_lines_stay_fast() -> None:
+    """1-1-4's 取組内容 lines (915–921, one row over several lines) written 8 times: the card is still read
+    with its four columns."""
+    lines = list(seed_lines())
+    row = lines[914:921]
+    assert row[0] == "【調達】"
+    lines[914:921] = row * 8
+    result = parse_text("\n".join(lines))
+    assert kept_share(result) == 1.0
+    card = next(c for c in result.record.cards if c.code == "1-1-4")
+    assert [y.fiscal_year for y in card.years] == [2022, 2023, 2024, 2025]
+
+
+def test_merging_a_huge_tag_row_gives_up_instead_of_searching() -> None:
+    """40 one-tag lines for 20 columns: C(39, 20) ≈ 7·10¹⁰ ways to merge them; beyond
+    ``Settings.plan_merge_max_combinations`` the first cells are kept and the merge reported unsure."""
+    import time
+
+    from planparse.parsers.hachioji_action_plan.plan_cells import merge_cells
+
+    ctx = Context([f"【工程{i}】" for i in range(40)])
+    entries = [{"line": i + 1, "box": 0, "cells": [(f"【工程{i}】", [i + 1])], "remark": ""} for i in range(40)]
+    started = time.perf_counter()
+    cells, penalty, unique = merge_cells(ctx, entries, 20)
+    assert time.perf_counter() - started < 1
+    assert (len(cells), penalty, unique) == (20, 99, False)
+    assert cells[0] == ("【工程0】", [1])
+    few = merge_cells(ctx, entries[:6], 4)  # 10 ways: searched
+    assert few[1] == 0 and len(few[0]) == 4

@@ -112,6 +112,7 @@ YEAR_HEADER_MIN_COLUMNS = 2       # a year header shows at least this many 令�
 AFFINITY_RATIO = 1.5              # swap two KPI blocks when the swapped wording fits this much better …
 AFFINITY_MARGIN = 0.2             # … and by at least this share of character pairs
 SNIPPET_CHARS = 80                # length of quoted text in messages
+PLAN_MERGE_MAX_COMBINATIONS = 20_000  # ways of merging a 取組内容 row's lines tried before giving up
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,9 @@ class Settings:
     ``year_header_min_columns``: columns (≥ 1) a line run needs to count as a year header;
     ``affinity_ratio`` (> 1) and ``affinity_margin`` (0–1, share of character pairs): how much better
     a swapped pairing of two KPI blocks must fit the cards' wording on an interleaved page;
-    ``snippet_chars`` (≥ 10): length of source text quoted in issue messages.
+    ``snippet_chars`` (≥ 10): length of source text quoted in issue messages;
+    ``plan_merge_max_combinations`` (≥ 1): the most ways of merging a 取組内容 row's lines back into
+    its columns that are tried (beyond it the row is kept as written, reported).
     Raises ``ValueError`` for values outside those ranges.
     """
 
@@ -129,6 +132,7 @@ class Settings:
     affinity_ratio: float = AFFINITY_RATIO
     affinity_margin: float = AFFINITY_MARGIN
     snippet_chars: int = SNIPPET_CHARS
+    plan_merge_max_combinations: int = PLAN_MERGE_MAX_COMBINATIONS
 
     def __post_init__(self) -> None:
         if self.year_header_min_columns < 1:
@@ -139,6 +143,8 @@ class Settings:
             raise ValueError("affinity_margin must be within 0–1")
         if self.snippet_chars < 10:
             raise ValueError("snippet_chars must be ≥ 10")
+        if self.plan_merge_max_combinations < 1:
+            raise ValueError("plan_merge_max_combinations must be ≥ 1")
 
 
 class Context:

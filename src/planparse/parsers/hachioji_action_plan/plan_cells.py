@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 from planparse.parsers.hachioji_action_plan.model import Context, Piece, Unit
 from planparse.parsers.hachioji_action_plan.patterns import TAG, TAG_TOKEN
@@ -101,6 +102,10 @@ def merge_cells(ctx: Context, entries: list[dict], need: int
     n_merge = len(flat) - need
     best: tuple | None = None
     ties = 0
+    if n_merge > len(points) or math.comb(len(points), n_merge) > ctx.settings.plan_merge_max_combinations:
+        # too many ways (a row written far more often than its columns, e.g. a damaged copy): the
+        # columns are not recoverable by search; keep the first cells, reported as unsure
+        return [(t, ls) for t, ls, *_ in flat][:need], 99, False
     for combo in itertools.combinations(points, n_merge):
         ks = {k for k, _ in combo}
         groups: list[list[int]] = [[0]]
