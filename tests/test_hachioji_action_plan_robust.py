@@ -213,3 +213,12 @@ def test_merging_a_huge_tag_row_gives_up_instead_of_searching() -> None:
     assert cells[0] == ("【工程0】", [1])
     few = merge_cells(ctx, entries[:6], 4)  # 10 ways: searched
     assert few[1] == 0 and len(few[0]) == 4
+
+
+def test_year_header_with_a_lost_line_is_reported_as_incomplete() -> None:
+    lines = list(seed_lines())
+    assert lines[822] == "令和5年度"
+    del lines[822]
+    result = parse_text("\n".join(lines))
+    msgs = [i for i in result.issues if i.code == "year_header_incomplete"]
+    assert len(msgs) == 1 and "1-1-2" in msgs[0].message and "（2023年度）" in msgs[0].message

@@ -59,6 +59,9 @@ def build_card(ctx: Context, header: Header, unit: Unit, years: list[int]) -> Ha
             if c.startswith("columns"):
                 ctx.log.warning("year_header_repeated", f"card {code}: year header {c}; the repeat was ignored",
                                 y.first)
+            elif "stands without" in c:
+                ctx.log.warning("year_header_incomplete", f"card {code}: year header {c}; the column was read "
+                                "from the line that is there", y.first)
             else:
                 ctx.log.warning("year_header_conflict",
                                 f"card {code}: year header {c}; the 和暦 year was used", y.first)
