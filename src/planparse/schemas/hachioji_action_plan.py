@@ -559,8 +559,8 @@ def _year_kpis(iid: str, year: HachiojiYear) -> list[KpiValue]:
         n = counters[kind]
         out.append(KpiValue(
             kpi_value_id=f"{iid}:{year.fiscal_year}:{kind}:{n}", initiative_id=iid, fiscal_year=year.fiscal_year,
-            kind=kind, metric=v.metric, value=float(v.value), unit=v.unit,
-            delta=float(v.delta) if v.delta is not None else None, raw=v.raw, seq=n,
+            kind=kind, metric=v.metric, value=v.value, unit=v.unit,
+            delta=v.delta, raw=v.raw, seq=n,
             delta_unit=v.delta_unit, comparator=v.comparator, approximate=v.approximate,
             baseline_text=v.baseline_text, source_line=line,
         ))
@@ -578,8 +578,8 @@ def _grid_kpis(mid: str, measure: HachiojiMeasure) -> list[KpiValue]:
             n = counters[kind]
             out.append(KpiValue(
                 kpi_value_id=f"{mid}:-:{kind}:{n}", initiative_id=None, measure_id=mid, fiscal_year=None,
-                kind=kind, metric=v.metric, value=float(v.value), unit=v.unit,
-                delta=float(v.delta) if v.delta is not None else None, raw=v.raw, seq=n,
+                kind=kind, metric=v.metric, value=v.value, unit=v.unit,
+                delta=v.delta, raw=v.raw, seq=n,
                 delta_unit=v.delta_unit, comparator=v.comparator, approximate=v.approximate,
                 baseline_text=v.baseline_text, source_line=cell.source_line_start,
             ))
