@@ -115,23 +115,26 @@ class _Hit:
 
 
 def _field_hits(text: str, field: str, rules: ThemeRules) -> dict[str, _Hit]:
-    """``{theme: _Hit}`` of one field: distinct words found, strongest rule first."""
-    hits: dict[str, _Hit] = {}
-    found: set[tuple[str, str]] = set()
-    for rule in sorted(rules.rules, key=lambda r: -r.weight):
+    """``{theme: _Hit}`` of one field: the distinct words found, strongest rule first.
+
+    The longest match wins: a match lying inside a longer match of any rule does not count
+    (学習 inside 機械学習 is not community, 教育 inside セキュリティ教育 neither)."""
+    matches: list[tuple[int, int, Rule, str]] = []
+    for rule in rules.rules:
         for word, pattern in zip(rule.words, rule.patterns, strict=True):
-            if (rule.theme, word) in found or not pattern.search(text):
-                continue
-            # a word inside a longer word already found for the theme adds nothing (標準化 in 標準化・共通化)
-            hit = hits.get(rule.theme)
-            if hit is not None and any(word in w for w in hit.words):
-                continue
-            found.add((rule.theme, word))
-            if hit is None:
-                hit = hits[rule.theme] = _Hit(field=field, words=[], rule_ids=[], raw=0.0)
-            hit.words.append(word)
-            hit.rule_ids.append(rule.id)
-            hit.raw += rule.weight
+            matches.extend((m.start(), m.end(), rule, word) for m in pattern.finditer(text))
+    kept = [m for m in matches
+            if not any(o[0] <= m[0] and m[1] <= o[1] and o[1] - o[0] > m[1] - m[0] for o in matches)]
+    hits: dict[str, _Hit] = {}
+    for _start, _end, rule, word in sorted(kept, key=lambda m: (-m[2].weight, m[0])):
+        hit = hits.get(rule.theme)
+        if hit is None:
+            hit = hits[rule.theme] = _Hit(field=field, words=[], rule_ids=[], raw=0.0)
+        if word in hit.words:
+            continue
+        hit.words.append(word)
+        hit.rule_ids.append(rule.id)
+        hit.raw += rule.weight
     return hits
 
 
