@@ -368,7 +368,8 @@ def test_a_bug_outside_the_parsers_fails_only_its_file(tmp_path: Path, monkeypat
     run = pipeline.extract([tmp_path / "bad.md", tmp_path / "good.md"], tmp_path / "out")
     bad, good = run.files
     assert [i.code for i in bad.issues if i.severity == "error"] == [code]
-    assert "RuntimeError: simulated bug" in bad.issues[-1].message and "RuntimeError" in bad.error_detail
+    (error,) = [i for i in bad.issues if i.severity == "error"]
+    assert "RuntimeError: simulated bug" in error.message and "RuntimeError" in bad.error_detail
     assert bad.counts.get("initiatives", 0) == 0 and good.counts["initiatives"] == 42 and not good.failed
     assert _written(tmp_path / "out", "documents").height == 2
 
