@@ -1,6 +1,7 @@
 """The ``planparse`` command line (typer): a thin layer over ``pipeline``, ``check`` and ``golden``.
 
-Commands: ``extract``, ``detect``, ``check``, ``golden``, ``schema``. Exit codes: 0 success,
+Commands: ``extract``, ``detect``, ``formats``, ``check``, ``golden``, ``schema``, ``report``,
+``dictionary``; ``--version``. Exit codes: 0 success,
 1 a file failed (or a self-check disagreed), 2 usage or output errors. No traceback reaches the
 user for bad input; ``--verbose`` shows parser tracebacks (bugs).
 """
@@ -14,10 +15,15 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperArgument
+
+from planparse import __version__
+from planparse.project import project_path
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    rich_markup_mode=None,  # plain help: no type tags such as <bool> beside flags, docstrings shown as written
     help="Turn municipal DX / IT plan documents (PDF, text, Markdown) into one dataset (Parquet + DuckDB).",
 )
 console = Console(highlight=False, soft_wrap=True)
@@ -32,9 +38,25 @@ _SHORT = {"annual_entries": "annual", "kpi_values": "kpi", "glossary_terms": "gl
 
 PathsArg = Annotated[
     list[Path] | None,
-    typer.Argument(help="Files or folders to read (folders are walked recursively). Default: data/raw."),
+    typer.Argument(help="Files or folders to read (folders are walked recursively). Default: data/raw.",
+                   metavar="PATH"),
 ]
-OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output folder for the Parquet files and planparse.duckdb.")]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", metavar="DIR",
+                                      help="Output folder for the Parquet files and planparse.duckdb.")]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        console.print(f"planparse {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                          help="Print the planparse version and exit.")] = False,
+) -> None:
+    """Turn municipal DX / IT plan documents (PDF, text, Markdown) into one dataset (Parquet + DuckDB)."""
 
 
 @app.command()
@@ -112,7 +134,7 @@ def _print_file(result, verbose: bool) -> None:
 
 @app.command()
 def detect(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to inspect.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to inspect.", metavar="PATH")],
 ) -> None:
     """Print the detected format and its confidence for each file (content only, never the name).
 
@@ -142,11 +164,28 @@ def detect(
 
 
 @app.command()
+def formats() -> None:
+    """List the formats planparse reads: the municipality, the document, and what detection looks for.
+
+    A document is recognised from its content only (never its file name); how each format is
+    read, and every warning it can log, is documented in docs/formats/FORMAT.md.
+    """
+    from planparse.detect import FORMATS_DOC, MIN_CONFIDENCE, supported_formats
+
+    for info in supported_formats():
+        city = f"{info.municipality_name} {info.municipality_code}" if info.municipality_code else "any"
+        console.print(f"[bold]{info.format}[/]  {escape(city)}  {escape(info.description)}")
+        console.print(f"    markers: {escape(info.markers)}")
+        console.print(f"    docs: {FORMATS_DOC}{info.format}.md")
+    console.print(f"A document whose best score is below {MIN_CONFIDENCE:.2f} is reported as unknown_format.")
+
+
+@app.command()
 def check(out: OutOpt = _DEFAULT_OUT) -> None:
     """Compare what each document states about itself with what was extracted (reads OUT).
 
     Prints, per document that states figures, the stated and the computed value side by side,
-    then the document's self-check warnings (codes ``figure_mismatch`` and ``check_*``).
+    then the document's self-check warnings (issue codes figure_mismatch and check_*).
     Exits 1 when a stated figure disagrees with the extracted data.
     """
     from rich.table import Table
@@ -223,18 +262,23 @@ def _run_check_queries(out: Path) -> None:
 
 @app.command()
 def golden(
-    paths: PathsArg = None,
-    fixtures: Annotated[Path, typer.Option(help="Folder of the golden fixtures.")] = Path("tests/fixtures"),
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Raw files or folders to write fixtures for. Default: the project's data/raw.", metavar="PATH")] = None,
+    fixtures: Annotated[Path | None, typer.Option(
+        metavar="DIR", help="Folder of the golden fixtures. Default: the project's tests/fixtures.")] = None,
 ) -> None:
-    """Regenerate the golden fixtures (tests/fixtures/<format>/<file>.json) from the raw files.
+    """Regenerate the golden fixtures (tests/fixtures/FORMAT/FILE.json) from the raw files.
 
-    Review the diff (git diff tests/fixtures) before committing: fixtures are reviewed data.
+    Default paths are those of the project (the folder of planparse's pyproject.toml), whatever
+    the current folder. Review the diff (git diff tests/fixtures) before committing: fixtures are
+    reviewed data.
     """
     from planparse.golden import write_fixture
     from planparse.pipeline import collect_inputs, extract_file
 
+    fixtures = fixtures or project_path("tests/fixtures")
     failed = 0
-    for path in collect_inputs(paths or [_DEFAULT_RAW]):
+    for path in collect_inputs(paths or [project_path("data/raw")]):
         result = extract_file(path)
         if result.document.format is None or result.failed:
             failed += 1
@@ -246,12 +290,15 @@ def golden(
 
 @app.command()
 def schema(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSON Schema ('-' = stdout).")]
-    = Path("schemas/planparse.schema.json"),
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", metavar="FILE",
+        help="Where to write the JSON Schema ('-' = stdout). Default: the project's schemas/planparse.schema.json.",
+    )] = None,
 ) -> None:
     """Write the JSON Schema of all tables (generated from the models; CI checks it is current)."""
     from planparse.schemas.common import json_schema
 
+    output = output or project_path("schemas/planparse.schema.json")
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if str(output) == "-":
         console.print(text, markup=False, end="")
@@ -261,5 +308,32 @@ def schema(
     console.print(f"wrote {escape(str(output))}")
 
 
+class _PlainArgument(TyperArgument):
+    """A positional argument shown by its metavar alone (no ``<list[Path]>`` type tag, no braces)."""
+
+    def display_type_rich(self, ctx) -> str | None:
+        return None
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+
+def command():
+    """The click command behind ``app``, with positional arguments shown plainly in the help."""
+    group = typer.main.get_command(app)
+    for sub in [group, *getattr(group, "commands", {}).values()]:
+        for param in sub.params:
+            if isinstance(param, TyperArgument):
+                param.__class__ = _PlainArgument
+    return group
+
+
+def main() -> None:
+    """Console-script entry point (``planparse``)."""
+    command()()
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    main()

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from planparse import __version__
 from planparse.check import compare_figures
-from planparse.detect import Detection, detect
+from planparse.detect import Detection, detect, unknown_format_message
 from planparse.ingest import IngestError, SourceDocument, document_id_for, load_bytes
 from planparse.parsers import PARSERS
 from planparse.schemas.base import Issue, ParseResult, RowContext
@@ -142,12 +142,8 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
         detection = detect(doc)
         format_name = detection.format
         if format_name is None:
-            best = detection.scores[0] if detection.scores else ("-", 0.0)
-            issues.append(Issue(
-                severity="error", code="unknown_format",
-                message=f"unknown format: no parser recognises this document (best guess {best[0]} "
-                        f"at confidence {best[1]:.2f}, below the threshold)",
-            ))
+            issues.append(Issue(severity="error", code="unknown_format",
+                                message=unknown_format_message(detection)))
         else:
             try:
                 result = parse_document(doc, format_name)
