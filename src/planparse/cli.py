@@ -308,6 +308,38 @@ def schema(
     console.print(f"wrote {escape(str(output))}")
 
 
+@app.command()
+def report(
+    data: Annotated[Path, typer.Option("--data", "-d", metavar="DIR",
+                                       help="Folder holding planparse.duckdb (what extract wrote).")] = _DEFAULT_OUT,
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR",
+                                      help="Folder to write the HTML pages into.")] = _DEFAULT_OUT / "report",
+) -> None:
+    """Write a static, self-contained HTML report of the extraction (index.html and a page per document).
+
+    The overview shows the cities side by side (status per fiscal year, themes, KPI achievement,
+    extraction issues); each document's page lists its measures and initiatives with their
+    status per year, its KPI target-vs-actual chart and its extraction issues with their source
+    lines. Pages load nothing from the network: CSS inlined, charts as inline SVG. Exits 2 when
+    DIR holds no extraction.
+    """
+    import duckdb
+
+    from planparse.report import build_report
+
+    try:
+        built = build_report(data, out)
+    except FileNotFoundError as exc:
+        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    except duckdb.Error as exc:
+        err_console.print(f"[red]error:[/] {escape(str(data))} was written by another planparse version "
+                          f"({escape(str(exc).splitlines()[0])}): run `planparse extract` again")
+        raise typer.Exit(2) from None
+    console.print(f"wrote {escape(str(built.index))} and {len(built.pages)} document pages "
+                  f"({built.charts} charts; {', '.join(built.cities)})")
+
+
 class _PlainArgument(TyperArgument):
     """A positional argument shown by its metavar alone (no ``<list[Path]>`` type tag, no braces)."""
 
