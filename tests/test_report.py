@@ -73,7 +73,7 @@ def test_one_page_per_document_with_its_issues_and_source_lines(built) -> None:
 
 
 def test_document_page_shows_status_per_year(built) -> None:
-    out, report = built
+    _, report = built
     page = next(p for p in report.pages if p.name.startswith("musashino_progress_sheet-"))
     html = page.read_text(encoding="utf-8")
     assert all(f"<th>FY{fy}</th>" in html for fy in (2023, 2024, 2025))

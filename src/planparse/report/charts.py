@@ -21,8 +21,8 @@ __all__ = [
     "kpi_achievement_chart",
     "kpi_ratio_chart",
     "render_svg",
-    "status_share_chart",
     "status_by_year_chart",
+    "status_share_chart",
     "theme_matrix_chart",
 ]
 
