@@ -20,10 +20,12 @@ import types
 import typing
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
-from planparse.schemas.common import TABLES, Row
+from planparse.schemas.common import KPI_DECIMAL_DIGITS, KPI_DECIMAL_PLACES, TABLES, Row
+from planparse.views import COMMON_VIEWS, view_ddl
 
 __all__ = [
     "COMMON_VIEWS",
@@ -38,23 +40,6 @@ __all__ = [
 DUCKDB_NAME = "planparse.duckdb"
 _STAGING_PREFIX = ".planparse-staging-"
 
-COMMON_VIEWS: dict[str, str] = {
-    # One row per initiative and fiscal year with its municipality, measure and policy: the usual
-    # starting point for comparing targets, results and status across cities and years.
-    "annual_status": """
-        SELECT d.municipality_code, d.municipality_name, d.format, i.document_id,
-               m.policy_code, m.policy_name, m.code AS measure_code, m.name AS measure_name,
-               i.initiative_id, i.code AS initiative_code, i.name AS initiative_name,
-               i.lead_department, a.fiscal_year, a.plan, a.target, a.result,
-               a.status_raw, a.status, a.note
-        FROM annual_entries a
-        JOIN initiatives i USING (initiative_id)
-        JOIN documents d ON d.document_id = i.document_id
-        LEFT JOIN measures m ON m.measure_id = i.measure_id
-    """,
-}
-
-
 # --------------------------------------------------------------------------------------------
 # Types derived from the pydantic models
 # --------------------------------------------------------------------------------------------
@@ -64,15 +49,20 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
     """(inner type, nullable) of ``X | None``."""
     if get_origin(annotation) in (typing.Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
-        return args[0], len(args) < len(get_args(annotation))
-    return annotation, False
+        return _plain(args[0]), len(args) < len(get_args(annotation))
+    return _plain(annotation), False
+
+
+def _plain(annotation: Any) -> Any:
+    """``X`` of ``Annotated[X, …]`` (constrained types such as the exact KPI decimals)."""
+    return get_args(annotation)[0] if get_origin(annotation) is typing.Annotated else annotation
 
 
 def column_types(model: type[Row]) -> list[tuple[str, str, bool, tuple[str, ...] | None, str]]:
     """For each column of ``model``: ``(name, duckdb_type, nullable, enum_values, description)``.
 
-    Python → DuckDB: str → VARCHAR, int → BIGINT, float → DOUBLE, bool → BOOLEAN,
-    datetime → TIMESTAMP (UTC), list[str] → VARCHAR[], Literal[...] → VARCHAR + CHECK.
+    Python → DuckDB: str → VARCHAR, int → BIGINT, float → DOUBLE, Decimal → DECIMAL(18,4),
+    bool → BOOLEAN, datetime → TIMESTAMP (UTC), list[str] → VARCHAR[], Literal[...] → VARCHAR + CHECK.
     Raises TypeError for an annotation outside that set.
     """
     out = []
@@ -90,6 +80,8 @@ def column_types(model: type[Row]) -> list[tuple[str, str, bool, tuple[str, ...]
             sql = "BIGINT"
         elif inner is float:
             sql = "DOUBLE"
+        elif inner is Decimal:
+            sql = _DECIMAL
         elif inner is datetime:
             sql = "TIMESTAMP"
         elif get_origin(inner) is list and get_args(inner) == (str,):
@@ -100,11 +92,15 @@ def column_types(model: type[Row]) -> list[tuple[str, str, bool, tuple[str, ...]
     return out
 
 
+_DECIMAL = f"DECIMAL({KPI_DECIMAL_DIGITS},{KPI_DECIMAL_PLACES})"
+
+
 def _polars_schema(model: type[Row]):
     import polars as pl
 
     mapping = {"VARCHAR": pl.Utf8, "BOOLEAN": pl.Boolean, "BIGINT": pl.Int64, "DOUBLE": pl.Float64,
-               "TIMESTAMP": pl.Datetime("us"), "VARCHAR[]": pl.List(pl.Utf8)}
+               "TIMESTAMP": pl.Datetime("us"), "VARCHAR[]": pl.List(pl.Utf8),
+               _DECIMAL: pl.Decimal(KPI_DECIMAL_DIGITS, KPI_DECIMAL_PLACES)}
     return {name: mapping[sql] for name, sql, *_ in column_types(model)}
 
 
@@ -224,8 +220,8 @@ class OutputWriter:
                         con.execute(stmt)
                     con.execute(f"INSERT INTO {model.__table__} BY NAME "
                                 f"SELECT * FROM read_parquet({_quote(str(path))})")
-                for name, select in self.views.items():
-                    con.execute(f"CREATE VIEW {name} AS {select}")
+                for stmt in view_ddl(self.views):  # views.py: CREATE VIEW + COMMENT ON its columns
+                    con.execute(stmt)
                 con.execute("COMMIT")
                 con.execute("CHECKPOINT")
             finally:
