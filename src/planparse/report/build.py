@@ -82,6 +82,7 @@ def build_report(data_dir: str | Path, out_dir: str | Path) -> Report:
             d["page"] = page_name(d)
         overview = {
             "status_share": charts.status_share_chart(data.status_share(con)),
+            "initiative_status": charts.initiative_status_chart(data.initiative_status_share(con)),
             "themes": charts.theme_matrix_chart(data.theme_matrix(con)),
             "kpi": charts.kpi_achievement_chart(data.kpi_achievement(con)),
             "issues": charts.issues_chart(data.issue_counts(con), title="Extraction issues per document"),

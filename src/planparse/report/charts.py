@@ -17,6 +17,7 @@ from planparse.report.data import STATUS_GROUPS
 
 __all__ = [
     "FONT",
+    "initiative_status_chart",
     "issues_chart",
     "kpi_achievement_chart",
     "kpi_ratio_chart",
@@ -51,12 +52,17 @@ def render_svg(chart: alt.TopLevelMixin) -> str:
     return svg[svg.index("<svg"):]
 
 
+def _city_order(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Municipality names of ``rows`` in municipality-code order (the overview's order)."""
+    return [name for _, name in sorted({(r["municipality_code"], r["municipality_name"]) for r in rows})]
+
+
 def status_share_chart(rows: Sequence[dict[str, Any]]) -> str | None:
     """Share of ``status_group`` per fiscal year, one panel per city in municipality-code order
     (rows of ``data.status_share``)."""
     if not rows:
         return None
-    cities = [name for _, name in sorted({(r["municipality_code"], r["municipality_name"]) for r in rows})]
+    cities = _city_order(rows)
     chart = alt.Chart(alt.Data(values=list(rows))).mark_bar().encode(
         x=alt.X("fiscal_year:O", title="年度 (fiscal year)"),
         y=alt.Y("share:Q", stack="normalize", title="share of annual entries", axis=alt.Axis(format="%")),
@@ -71,13 +77,30 @@ def status_share_chart(rows: Sequence[dict[str, Any]]) -> str | None:
     return render_svg(chart)
 
 
+def initiative_status_chart(rows: Sequence[dict[str, Any]]) -> str | None:
+    """Share of initiatives per ``status_group`` of their latest assessment, one bar per city
+    (rows of ``data.initiative_status_share``)."""
+    if not rows:
+        return None
+    chart = alt.Chart(alt.Data(values=list(rows))).mark_bar().encode(
+        y=alt.Y("municipality_name:N", title=None, sort=_city_order(rows), axis=alt.Axis(labelFontSize=12)),
+        x=alt.X("share:Q", stack="normalize", title="share of initiatives", axis=alt.Axis(format="%")),
+        color=alt.Color("status_group:N", scale=_STATUS_SCALE, sort=list(STATUS_GROUPS), title="status_group"),
+        order=alt.Order("order:Q"),
+    ).transform_calculate(
+        order=f"indexof({list(STATUS_GROUPS)!r}, datum.status_group)"
+    ).properties(width=420, title="Latest assessment of each initiative (share)")
+    return render_svg(chart)
+
+
 def theme_matrix_chart(rows: Sequence[dict[str, Any]]) -> str | None:
     """Heat map of initiatives per theme (rows) and city (columns) (rows of ``data.theme_matrix``)."""
     if not rows:
         return None
     values = [{**r, "label": f"{r['theme_name_ja'] or r['theme']}"} for r in rows]
     base = alt.Chart(alt.Data(values=values)).encode(
-        x=alt.X("municipality_name:N", title=None, axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=12)),
+        x=alt.X("municipality_name:N", title=None, sort=_city_order(rows),
+                axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=12)),
         y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=320)),
     )
     cells = base.mark_rect().encode(
@@ -95,7 +118,7 @@ def kpi_achievement_chart(rows: Sequence[dict[str, Any]]) -> str | None:
     if not rows:
         return None
     chart = alt.Chart(alt.Data(values=list(rows))).mark_bar().encode(
-        y=alt.Y("municipality_name:N", title=None, axis=alt.Axis(labelFontSize=12)),
+        y=alt.Y("municipality_name:N", title=None, sort=_city_order(rows), axis=alt.Axis(labelFontSize=12)),
         x=alt.X("pairs:Q", title="KPI target/actual pairs and lone numbers"),
         color=alt.Color("outcome:N", scale=_OUTCOME_SCALE, sort=list(_OUTCOMES), title="KPI"),
         order=alt.Order("order:Q"),

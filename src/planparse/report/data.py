@@ -24,6 +24,7 @@ __all__ = [
     "document_measures",
     "document_status_by_year",
     "documents",
+    "initiative_status_share",
     "issue_counts",
     "kpi_achievement",
     "status_share",
@@ -97,28 +98,43 @@ def status_share(con) -> list[dict[str, Any]]:
     """)
 
 
+def initiative_status_share(con) -> list[dict[str, Any]]:
+    """Initiatives per municipality and ``status_group`` of their latest assessment (view
+    ``initiative_status``: the latest assessed fiscal year, else the document's overall assessment
+    such as Akishima's mid-term 〇△×): rows ``{municipality_code, municipality_name, status_group,
+    initiatives, share}``, ``share`` 0–1 of the city's initiatives."""
+    return _rows(con, """
+        SELECT municipality_code, municipality_name, coalesce(status_group, 'unassessed') AS status_group,
+               count(*) AS initiatives,
+               count(*) / sum(count(*)) OVER (PARTITION BY municipality_code) AS share
+        FROM initiative_status
+        GROUP BY municipality_code, municipality_name, 3 ORDER BY municipality_code, status_group
+    """)
+
+
 def theme_matrix(con) -> list[dict[str, Any]]:
     """Initiatives per municipality and theme (view ``theme_summary``, all status groups summed):
-    rows ``{municipality_name, theme, theme_name_ja, initiatives}``."""
+    rows ``{municipality_code, municipality_name, theme, theme_name_ja, initiatives}``."""
     return _rows(con, """
-        SELECT municipality_name, theme, any_value(theme_name_ja) AS theme_name_ja,
+        SELECT municipality_code, municipality_name, theme, any_value(theme_name_ja) AS theme_name_ja,
                sum(initiatives)::BIGINT AS initiatives
-        FROM theme_summary GROUP BY municipality_name, theme ORDER BY theme, municipality_name
+        FROM theme_summary GROUP BY municipality_code, municipality_name, theme
+        ORDER BY theme, municipality_code
     """)
 
 
 def kpi_achievement(con) -> list[dict[str, Any]]:
-    """KPI numbers per municipality by outcome (view ``kpi_progress``): rows ``{municipality_name,
-    outcome, pairs}`` with ``outcome`` one of ``target met``, ``target missed``, ``target only``
-    (no actual yet), ``actual only`` (no target stated)."""
+    """KPI numbers per municipality by outcome (view ``kpi_progress``): rows ``{municipality_code,
+    municipality_name, outcome, pairs}`` with ``outcome`` one of ``target met``, ``target missed``,
+    ``target only`` (no actual yet), ``actual only`` (no target stated)."""
     return _rows(con, """
-        SELECT municipality_name,
+        SELECT municipality_code, municipality_name,
                CASE WHEN target IS NOT NULL AND actual IS NOT NULL AND target_met THEN 'target met'
                     WHEN target IS NOT NULL AND actual IS NOT NULL THEN 'target missed'
                     WHEN target IS NOT NULL THEN 'target only'
                     ELSE 'actual only' END AS outcome,
                count(*) AS pairs
-        FROM kpi_progress GROUP BY ALL ORDER BY municipality_name, outcome
+        FROM kpi_progress GROUP BY ALL ORDER BY municipality_code, outcome
     """)
 
 
