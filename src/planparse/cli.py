@@ -301,7 +301,7 @@ def schema(
     output = output or project_path("schemas/planparse.schema.json")
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if str(output) == "-":
-        console.print(text, markup=False, end="")
+        typer.echo(text, nl=False)  # verbatim: no markup, no :emoji: codes
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
@@ -338,6 +338,45 @@ def report(
         raise typer.Exit(2) from None
     console.print(f"wrote {escape(str(built.index))} and {len(built.pages)} document pages "
                   f"({built.charts} charts; {', '.join(built.cities)})")
+
+
+@app.command()
+def dictionary(
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", metavar="FILE",
+        help="Where to write the Markdown ('-' = stdout). Default: the project's docs/data_dictionary.md.")] = None,
+    data: Annotated[Path | None, typer.Option(
+        "--data", "-d", metavar="DIR",
+        help="Read the comments of DIR/planparse.duckdb instead of planparse's own empty schema.")] = None,
+) -> None:
+    """Write the data dictionary (every table and view, its columns, types and comments) as Markdown.
+
+    Generated from the COMMENT ON statements the DuckDB file carries; CI checks that
+    docs/data_dictionary.md is current. Exits 2 when DIR holds no planparse.duckdb.
+    """
+    from planparse.dictionary import markdown, schema_connection
+
+    if data is not None:
+        from planparse.report.data import connect
+
+        try:
+            con = connect(data)
+        except FileNotFoundError as exc:
+            err_console.print(f"[red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(2) from None
+    else:
+        con = schema_connection()
+    try:
+        text = markdown(con)
+    finally:
+        con.close()
+    if str(output) == "-":
+        typer.echo(text, nl=False)  # verbatim: no markup, no :emoji: codes
+        return
+    output = output or project_path("docs/data_dictionary.md")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    console.print(f"wrote {escape(str(output))}")
 
 
 class _PlainArgument(TyperArgument):

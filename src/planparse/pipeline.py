@@ -327,7 +327,7 @@ def extract(
     if out is not None:
         from planparse.store import OutputWriter
 
-        writer = OutputWriter(out, views=_views())
+        writer = OutputWriter(out, views=_views(), view_comments=_view_comments())
     try:
         for index, path in enumerate(files):
             if on_file:
@@ -417,3 +417,10 @@ def _views() -> dict[str, str]:
     for parser in PARSERS.values():
         views.update(parser.views)
     return views
+
+
+def _view_comments() -> dict[str, tuple[str, dict[str, str]]]:
+    comments: dict[str, tuple[str, dict[str, str]]] = {}
+    for parser in PARSERS.values():
+        comments.update(parser.view_comments)
+    return comments

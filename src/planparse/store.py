@@ -32,6 +32,7 @@ __all__ = [
     "DUCKDB_NAME",
     "OutputWriter",
     "column_types",
+    "create_schema",
     "ddl",
     "read_tables",
     "write_outputs",
@@ -139,9 +140,9 @@ class OutputWriter:
     ``add(rows)`` buffers row dicts per table and writes a Parquet *part* to the staging folder
     whenever ``flush_rows`` rows are buffered, so memory is bounded by the buffer, not by the
     corpus. ``commit()`` joins the parts into ``<table>.parquet`` (streamed by polars), builds
-    ``planparse.duckdb`` from them (DDL with keys, checks and comments, then the rows, then the
-    views) and moves every file over the previous outputs (``os.replace``; the DuckDB file
-    last). ``abort()`` (or leaving a ``with`` block by an exception) removes the staging folder
+    ``planparse.duckdb`` from them (``create_schema``: DDL with keys, checks and comments, the
+    views and their comments; then the rows), exports every view as ``<view>.parquet`` too, and
+    moves every file over the previous outputs (``os.replace``; the DuckDB file last). ``abort()`` (or leaving a ``with`` block by an exception) removes the staging folder
     and leaves the previous outputs untouched.
 
     Raises ``duckdb.Error`` from ``commit`` when rows break a declared constraint (the pipeline
@@ -149,12 +150,13 @@ class OutputWriter:
     """
 
     def __init__(self, out_dir: str | Path, *, views: Mapping[str, str] | None = None,
-                 flush_rows: int = 20_000) -> None:
+                 view_comments: Mapping[str, ViewComments] | None = None, flush_rows: int = 20_000) -> None:
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
         _remove_stale_staging(self.out)
         self.staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{os.getpid()}-", dir=self.out))
         self.views = {**COMMON_VIEWS, **(views or {})}
+        self.view_comments = dict(view_comments or {})
         self.flush_rows = flush_rows
         self._buffers: dict[str, list[Mapping[str, Any]]] = {m.__table__: [] for m in TABLES}
         self._buffered = 0
@@ -213,20 +215,22 @@ class OutputWriter:
                 parquet_files.append((model, path))
             db_path = self.staging / DUCKDB_NAME
             con = duckdb.connect(str(db_path))
+            view_files = []
             try:
                 con.execute("BEGIN TRANSACTION")  # one transaction: catalog changes cost half as much
+                create_schema(con, views=self.views, view_comments=self.view_comments)
                 for model, path in parquet_files:
-                    for stmt in ddl(model):
-                        con.execute(stmt)
                     con.execute(f"INSERT INTO {model.__table__} BY NAME "
                                 f"SELECT * FROM read_parquet({_quote(str(path))})")
-                for stmt in view_ddl(self.views):  # views.py: CREATE VIEW + COMMENT ON its columns
-                    con.execute(stmt)
                 con.execute("COMMIT")
                 con.execute("CHECKPOINT")
+                for name in self.views:  # the views as Parquet too, for tools that do not read DuckDB
+                    path = self.staging / f"{name}.parquet"
+                    con.execute(f'COPY (SELECT * FROM "{name}") TO {_quote(str(path))} (FORMAT parquet)')
+                    view_files.append(path)
             finally:
                 con.close()
-            files = [p for _, p in parquet_files] + [db_path]
+            files = [p for _, p in parquet_files] + view_files + [db_path]
             for path in files:
                 _fsync(path)
             written = []
@@ -244,20 +248,46 @@ class OutputWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
+ViewComments = tuple[str, Mapping[str, str]]
+"""``(comment on the view, {column: comment})``: how a format plugin documents one of its views."""
+
+
+def create_schema(con, *, views: Mapping[str, str],
+                  view_comments: Mapping[str, ViewComments] | None = None) -> None:
+    """Create every table of ``TABLES`` (``ddl``: keys, checks, comments) and ``views`` (``{name:
+    SELECT …}``, in order; ``views.view_ddl`` comments the common ones) on the DuckDB connection
+    ``con``, then ``COMMENT ON`` the views and columns of ``view_comments`` (the formats' views).
+
+    The same statements build ``planparse.duckdb`` and the empty schema ``planparse dictionary``
+    reads. Raises ``duckdb.Error`` when a statement fails (e.g. a comment on a missing column).
+    """
+    for model in TABLES:
+        for stmt in ddl(model):
+            con.execute(stmt)
+    for stmt in view_ddl(views):
+        con.execute(stmt)
+    for name, (comment, columns) in (view_comments or {}).items():
+        con.execute(f"COMMENT ON VIEW {name} IS {_quote(comment)}")
+        for column, text in columns.items():
+            con.execute(f'COMMENT ON COLUMN {name}."{column}" IS {_quote(text)}')
+
+
 def write_outputs(
     out_dir: str | Path,
     rows: Mapping[str, Sequence[Mapping[str, Any]]],
     *,
     views: Mapping[str, str] | None = None,
+    view_comments: Mapping[str, ViewComments] | None = None,
 ) -> list[Path]:
     """Write every table as Parquet and into one DuckDB file, atomically (see ``OutputWriter``).
 
     Input: ``rows`` maps table names (``schemas.common.TABLES``) to row dicts (``Row.model_dump()``);
     missing tables are written empty. ``views``: extra DuckDB views ``{name: SELECT …}`` on top of
-    ``COMMON_VIEWS``. Output: the paths written. Raises as ``OutputWriter.commit``; the previous
-    outputs are then left untouched.
+    ``COMMON_VIEWS``, documented by ``view_comments``. Output: the paths written (tables, views as
+    Parquet, the DuckDB file). Raises as ``OutputWriter.commit``; the previous outputs are then
+    left untouched.
     """
-    with OutputWriter(out_dir, views=views) as writer:
+    with OutputWriter(out_dir, views=views, view_comments=view_comments) as writer:
         writer.add(rows)
         return writer.commit()
 
