@@ -65,7 +65,10 @@ def extract(
     out: OutOpt = _DEFAULT_OUT,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every issue and parser tracebacks.")] = False,
 ) -> None:
-    """Extract every file into OUT: one Parquet file per table and planparse.duckdb.
+    """Extract files into Parquet tables and planparse.duckdb.
+
+    Every file is written into the --out folder: one Parquet file per table and view, and
+    planparse.duckdb.
 
     Prints one line per file (format, record counts, issue counts). Exits 1 when any file failed
     (the others are still written), 2 when the outputs could not be written.
@@ -136,7 +139,9 @@ def _print_file(result, verbose: bool) -> None:
 def detect(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to inspect.", metavar="PATH")],
 ) -> None:
-    """Print the detected format and its confidence for each file (content only, never the name).
+    """Show the detected format of each file, with its confidence.
+
+    Detection reads the content only, never the file name.
 
     Exits 1 when a file cannot be read or no format is recognised.
     """
@@ -165,7 +170,9 @@ def detect(
 
 @app.command()
 def formats() -> None:
-    """List the formats planparse reads: the municipality, the document, and what detection looks for.
+    """List the formats planparse reads and what detection looks for.
+
+    For each format: the municipality, the document and its markers.
 
     A document is recognised from its content only (never its file name); how each format is
     read, and every warning it can log, is documented in docs/formats/FORMAT.md.
@@ -182,7 +189,9 @@ def formats() -> None:
 
 @app.command()
 def check(out: OutOpt = _DEFAULT_OUT) -> None:
-    """Compare what each document states about itself with what was extracted (reads OUT).
+    """Compare the figures a document states with the extraction.
+
+    Reads the outputs in the --out folder.
 
     Prints, per document that states figures, the stated and the computed value side by side,
     then the document's self-check warnings (issue codes figure_mismatch and check_*).
@@ -267,7 +276,9 @@ def golden(
     fixtures: Annotated[Path | None, typer.Option(
         metavar="DIR", help="Folder of the golden fixtures. Default: the project's tests/fixtures.")] = None,
 ) -> None:
-    """Regenerate the golden fixtures (tests/fixtures/FORMAT/FILE.json) from the raw files.
+    """Regenerate the golden fixtures from the raw files.
+
+    One fixture per raw file: tests/fixtures/FORMAT/FILE.json.
 
     Default paths are those of the project (the folder of planparse's pyproject.toml), whatever
     the current folder. Review the diff (git diff tests/fixtures) before committing: fixtures are
@@ -295,7 +306,10 @@ def schema(
         help="Where to write the JSON Schema ('-' = stdout). Default: the project's schemas/planparse.schema.json.",
     )] = None,
 ) -> None:
-    """Write the JSON Schema of all tables (generated from the models; CI checks it is current)."""
+    """Write the JSON Schema of all tables.
+
+    Generated from the models; a test checks that the published file is current.
+    """
     from planparse.schemas.common import json_schema
 
     output = output or project_path("schemas/planparse.schema.json")
@@ -315,7 +329,9 @@ def report(
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR",
                                       help="Folder to write the HTML pages into.")] = _DEFAULT_OUT / "report",
 ) -> None:
-    """Write a static, self-contained HTML report of the extraction (index.html and a page per document).
+    """Write a self-contained HTML report of an extraction.
+
+    index.html and one page per document, in the --out folder.
 
     The overview shows the cities side by side (status per fiscal year, themes, KPI achievement,
     extraction issues); each document's page lists its measures and initiatives with their
@@ -349,10 +365,12 @@ def dictionary(
         "--data", "-d", metavar="DIR",
         help="Read the comments of DIR/planparse.duckdb instead of planparse's own empty schema.")] = None,
 ) -> None:
-    """Write the data dictionary (every table and view, its columns, types and comments) as Markdown.
+    """Write the data dictionary (docs/data_dictionary.md).
+
+    Every table and view, its columns, types and comments, as Markdown.
 
     Generated from the COMMENT ON statements the DuckDB file carries; CI checks that
-    docs/data_dictionary.md is current. Exits 2 when DIR holds no planparse.duckdb.
+    docs/data_dictionary.md is current. Exits 2 when the --data folder holds no planparse.duckdb.
     """
     from planparse.dictionary import markdown, schema_connection
 
