@@ -95,3 +95,28 @@ def test_report_command_writes_index(built, tmp_path: Path) -> None:
 def test_report_without_extraction_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", "--data", str(tmp_path), "--out", str(tmp_path / "r")])
     assert result.exit_code == 2 and "run `planparse extract` first" in result.output
+
+
+def test_a_failed_document_gets_a_page_with_its_error(tmp_path: Path) -> None:
+    minutes = tmp_path / "minutes.txt"
+    minutes.write_text("議事録\n第1回 会議\n", encoding="utf-8")
+    out = tmp_path / "out"
+    extract([RAW / "musashino_info_plan7_progress.md", minutes], out)
+    report = build_report(out, out / "report")
+    assert report.cities == ["武蔵野市"]
+    index = report.index.read_text(encoding="utf-8")
+    assert "Documents without a municipality" in index and "minutes.txt" in index
+    page = next(p for p in report.pages if p.name.startswith("unknown-"))
+    html = page.read_text(encoding="utf-8")
+    assert '<td class="sev-error">error</td><td>unknown_format</td>' in html
+    assert "Supported formats: hachioji_action_plan" in html
+
+
+def test_overall_assessment_is_the_documents_own(built) -> None:
+    # Akishima 施策12: 未達成 in the FY2022/2023 results, △ (minor revision) as the mid-term verdict
+    _, report = built
+    page = next(p for p in report.pages if p.name.startswith("akishima_midterm_report-"))
+    row = re.search(r"<tr><td>12</td>.*?</tr>", page.read_text(encoding="utf-8"), re.S).group(0)
+    cells = re.findall(r'<td class="status (\w*)"[^>]*>([^<]*)</td>', row)
+    assert cells[:2] == [("negative", "未達成"), ("negative", "未達成")]
+    assert cells[-1] == ("partial", "△")

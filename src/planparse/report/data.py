@@ -162,14 +162,16 @@ def document_measures(con, document_id: str) -> list[dict[str, Any]]:
 def document_initiatives(con, document_id: str) -> list[dict[str, Any]]:
     """The document's initiatives in source order with their status per fiscal year:
     ``{initiative_id, code, name, measure_code, lead_department, status_raw, status, status_group,
-    themes, source_line_start, years}``; ``years`` maps a fiscal year to ``{status_raw, status,
+    source_line_start, themes, years}``: ``status*`` is the document's own overall assessment
+    (``initiatives``), ``themes`` the theme codes (``initiative_themes``, strongest first); ``years`` maps a fiscal year to ``{status_raw, status,
     status_group}`` (years the source speaks of only)."""
     initiatives = _rows(con, """
         SELECT i.initiative_id, i.code, i.name, m.code AS measure_code, i.lead_department,
-               i.status_raw, i.status, s.status_group, s.themes, i.source_line_start
+               i.status_raw, i.status, i.status_group, i.source_line_start,
+               (SELECT list(t.theme ORDER BY t.seq) FROM initiative_themes t
+                 WHERE t.initiative_id = i.initiative_id) AS themes
         FROM initiatives i
         LEFT JOIN measures m ON m.measure_id = i.measure_id
-        LEFT JOIN initiative_status_all_editions s ON s.initiative_id = i.initiative_id
         WHERE i.document_id = ? ORDER BY i.seq
     """, [document_id])
     years = _rows(con, """
