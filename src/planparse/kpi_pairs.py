@@ -6,7 +6,9 @@ Within one owner (the initiative, or the measure of a measure-level number) and 
 (numbers without a fiscal year are never paired; baselines never are):
 
 1. a target and an actual whose metrics are the same (``match_key``) and whose units agree are a
-   pair, first come first paired (in ``seq`` order);
+   pair, first come first paired (in ``seq`` order); then a target and an actual where one metric
+   ends with the other (at least ``MIN_SUFFIX`` characters: 「AI・RPAの導入による業務削減時間」 /
+   「削減時間」) and whose units agree or one of them has none (「業務数 37」 / 「業務数 34業務」);
 2. an actual still alone that carries a 対目標 ``delta`` in its own unit gives a derived target:
    a row of its own, ``kind = target``, ``derived = true``, ``value = actual − delta`` (exact
    Decimal), the actual's metric, unit, raw, line and period, paired with that actual;
@@ -25,7 +27,9 @@ from collections.abc import Sequence
 from planparse.normalize import match_key, nfkc
 from planparse.schemas.common import KpiValue
 
-__all__ = ["pair_kpis", "units_agree"]
+__all__ = ["MIN_SUFFIX", "pair_kpis", "units_agree"]
+
+MIN_SUFFIX = 2
 
 
 def units_agree(a: str | None, b: str | None) -> bool:
@@ -67,6 +71,23 @@ def pair_kpis(values: Sequence[KpiValue]) -> list[KpiValue]:
                     partner[a] = t
                     free.remove(t)
                     break
+        for a in actuals:  # rule 1, second pass: one metric ends with the other
+            if a in partner:
+                continue
+            key = match_key(out[a].metric or "")
+            best = None
+            for t in free:
+                other = match_key(out[t].metric or "")
+                shorter = min(len(key), len(other))
+                if shorter < MIN_SUFFIX or not (key.endswith(other) or other.endswith(key)):
+                    continue
+                if not (units_agree(out[t].unit, out[a].unit) or out[t].unit is None or out[a].unit is None):
+                    continue
+                if best is None or shorter > best[0]:
+                    best = (shorter, t)
+            if best is not None:
+                partner[a] = best[1]
+                free.remove(best[1])
         next_seq = max((out[t].seq for t in targets), default=0)
         for a in actuals:  # rule 2: derived from the 対目標 delta
             if a in partner or not _delta_in_unit(out[a]):

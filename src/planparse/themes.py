@@ -39,7 +39,7 @@ class Rule:
     theme: str
     words: tuple[str, ...]
     weight: float
-    patterns: tuple[regex.Pattern, ...]
+    whole_word: tuple[bool, ...]  # per word: ASCII, so it must not touch an ASCII letter or digit
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,17 @@ class ThemeRules:
     threshold: float
     max_themes: int
     fallback_min: float
+    matcher: regex.Pattern  # every word at every position, the longest first (overlapping lookahead)
+    rules_of_word: dict[str, tuple[Rule, ...]]
 
 
-def _pattern(word: str) -> regex.Pattern:
-    escaped = regex.escape(word)
-    if _ASCII_WORD.match(word):
-        return regex.compile(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])")
-    return regex.compile(escaped)
+_WORD_CHAR = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _matcher(words: set[str]) -> regex.Pattern:
+    """One pattern finding, at every position of a text, the longest word starting there."""
+    alternatives = "|".join(regex.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    return regex.compile(f"(?=({alternatives}))")
 
 
 @functools.cache
@@ -90,14 +94,20 @@ def load_rules(text: str | None = None) -> ThemeRules:
         seen.add(r["id"])
         words = tuple(nfkc(w).lower() for w in r["words"])
         rules.append(Rule(id=r["id"], theme=r["theme"], words=words, weight=float(r.get("weight", 1.0)),
-                          patterns=tuple(_pattern(w) for w in words)))
+                          whole_word=tuple(bool(_ASCII_WORD.match(w)) for w in words)))
     scoring = data["scoring"]
+    rules_of_word: dict[str, list[Rule]] = {}
+    for rule in rules:
+        for word in rule.words:
+            rules_of_word.setdefault(word, []).append(rule)
     return ThemeRules(
         version=version, themes=themes, rules=tuple(rules),
         field_weight={f: float(fields[f]["weight"]) for f in fields},
         field_cap={f: float(fields[f]["cap"]) for f in fields},
         threshold=float(scoring["threshold"]), max_themes=int(scoring["max_themes"]),
         fallback_min=float(scoring["fallback_min"]),
+        matcher=_matcher(set(rules_of_word)),
+        rules_of_word={w: tuple(r) for w, r in rules_of_word.items()},
     )
 
 
@@ -115,23 +125,31 @@ class _Hit:
 
 
 def _field_hits(text: str, field: str, rules: ThemeRules) -> dict[str, _Hit]:
-    """``{theme: _Hit}`` of one field: distinct words found, strongest rule first."""
+    """``{theme: _Hit}`` of one field: the distinct words found, strongest rule first.
+
+    The longest match wins: a match lying inside a longer match of any rule does not count
+    (学習 inside 機械学習 is not community, 教育 inside セキュリティ教育 neither)."""
+    matches: list[tuple[int, int, Rule, str]] = []
+    for m in rules.matcher.finditer(text):
+        start, end = m.span(1)
+        word = m.group(1)
+        for rule in rules.rules_of_word[word]:
+            if rule.whole_word[rule.words.index(word)] and (
+                    (start > 0 and text[start - 1] in _WORD_CHAR) or (end < len(text) and text[end] in _WORD_CHAR)):
+                continue  # "line" inside "online"
+            matches.append((start, end, rule, word))
+    kept = [m for m in matches
+            if not any(o[0] <= m[0] and m[1] <= o[1] and o[1] - o[0] > m[1] - m[0] for o in matches)]
     hits: dict[str, _Hit] = {}
-    found: set[tuple[str, str]] = set()
-    for rule in sorted(rules.rules, key=lambda r: -r.weight):
-        for word, pattern in zip(rule.words, rule.patterns, strict=True):
-            if (rule.theme, word) in found or not pattern.search(text):
-                continue
-            # a word inside a longer word already found for the theme adds nothing (標準化 in 標準化・共通化)
-            hit = hits.get(rule.theme)
-            if hit is not None and any(word in w for w in hit.words):
-                continue
-            found.add((rule.theme, word))
-            if hit is None:
-                hit = hits[rule.theme] = _Hit(field=field, words=[], rule_ids=[], raw=0.0)
-            hit.words.append(word)
-            hit.rule_ids.append(rule.id)
-            hit.raw += rule.weight
+    for _start, _end, rule, word in sorted(kept, key=lambda m: (-m[2].weight, m[0])):
+        hit = hits.get(rule.theme)
+        if hit is None:
+            hit = hits[rule.theme] = _Hit(field=field, words=[], rule_ids=[], raw=0.0)
+        if word in hit.words:
+            continue
+        hit.words.append(word)
+        hit.rule_ids.append(rule.id)
+        hit.raw += rule.weight
     return hits
 
 
