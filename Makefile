@@ -42,6 +42,7 @@ check: $(STAMP)
 
 ## HTML report of the last extraction (data/out/report/index.html; self-contained, opens offline).
 report: $(STAMP)
+	@test -f data/out/planparse.duckdb || $(MAKE) extract
 	$(BIN)/planparse report --data data/out --out data/out/report
 
 ## Regenerate docs/data_dictionary.md from the DuckDB comments of every table and view.

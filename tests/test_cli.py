@@ -62,11 +62,13 @@ def test_version() -> None:
 
 def test_formats_lists_every_format_with_its_markers() -> None:
     from planparse.parsers import PARSERS
+    from tests.conftest import ROOT
 
     result = runner.invoke(app, ["formats"])
     assert result.exit_code == 0, result.output
     for name in PARSERS:
         assert f"docs: docs/formats/{name}.md" in result.output
+        assert (ROOT / "docs" / "formats" / f"{name}.md").is_file(), name
     assert "八王子市 132012" in result.output and "管理番号 x-y-z" in result.output
     assert "``" not in result.output
 
