@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from planparse.pipeline import extract
-from tests.conftest import RAW, REVIEWED_RAW_FILES
+from tests.conftest import REVIEWED_RAW
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -17,7 +17,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("readme_out")
-    assert extract([RAW / name for name in sorted(REVIEWED_RAW_FILES)], out).ok
+    assert extract(REVIEWED_RAW, out).ok
     return out / "planparse.duckdb"
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from planparse.pipeline import extract
 from planparse.report import build_report
-from tests.conftest import RAW, REVIEWED_RAW_FILES
+from tests.conftest import REVIEWED_RAW
 
 CITIES = ("八王子市", "武蔵野市", "昭島市", "小金井市")
 WINDOW = (1400, 2200)
@@ -46,7 +46,7 @@ def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("browser_data")
-    assert extract([RAW / name for name in sorted(REVIEWED_RAW_FILES)], out).ok
+    assert extract(REVIEWED_RAW, out).ok
     return build_report(out, out / "report").index
 
 
