@@ -48,8 +48,10 @@ def test_pages_are_self_contained(built) -> None:
         assert "<script" not in html and "<link" not in html and "@import" not in html
         assert not re.search(r"url\((?!#)", html), page.name  # only in-page references (SVG gradients)
         assert not re.search(r"\bsrc=|<img|<iframe|<object", html), page.name
+        anchors = set(re.findall(r'id="([^"]+)"', html))
         for target in re.findall(r'href="([^"]*)"', html):
-            assert target in names, f"{page.name} links outside the report: {target}"
+            inside = target[1:] in anchors if target.startswith("#") else target in names
+            assert inside, f"{page.name} links outside the report (or to a missing anchor): {target}"
         assert "IPAexGothic" in html  # the CJK font is named in the CSS and in the charts' text
         assert re.search(r'<text[^>]*font-family="IPAexGothic', html)
 
@@ -79,8 +81,10 @@ def test_document_page_shows_status_per_year(built) -> None:
     html = page.read_text(encoding="utf-8")
     assert all(f"<th>FY{fy}</th>" in html for fy in (2023, 2024, 2025))
     assert html.count("<svg") >= 2  # status per year and KPI target vs actual (and issues)
+    # an issue that belongs to a record links to the record's row
+    assert re.search(r'<td><a href="#i-(\d+)">\1</a></td>', html) and 'id="i-17"' in html
     # the first 取組事項 (code 1) is 概ね達成 in FY2023 and 達成 in FY2024, per the sheet
-    row = re.search(r"<tr><td>1</td>.*?</tr>", html, re.S).group(0)
+    row = re.search(r'<tr id="i-1"><td>1</td>.*?</tr>', html, re.S).group(0)
     assert re.findall(r'<td class="status (\w+)"[^>]*>([^<]*)</td>', row)[:2] == [
         ("partial", "概ね達成"), ("positive", "達成")]
 
@@ -116,7 +120,7 @@ def test_overall_assessment_is_the_documents_own(built) -> None:
     # Akishima 施策12: 未達成 in the FY2022/2023 results, △ (minor revision) as the mid-term verdict
     _, report = built
     page = next(p for p in report.pages if p.name.startswith("akishima_midterm_report-"))
-    row = re.search(r"<tr><td>12</td>.*?</tr>", page.read_text(encoding="utf-8"), re.S).group(0)
+    row = re.search(r'<tr id="i-12"><td>12</td>.*?</tr>', page.read_text(encoding="utf-8"), re.S).group(0)
     cells = re.findall(r'<td class="status (\w*)"[^>]*>([^<]*)</td>', row)
     assert cells[:2] == [("negative", "未達成"), ("negative", "未達成")]
     assert cells[-1] == ("partial", "△")

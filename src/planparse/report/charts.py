@@ -38,6 +38,7 @@ _STATUS_SCALE = alt.Scale(domain=list(STATUS_GROUPS), range=[STATUS_COLORS[g] fo
 _OUTCOMES = ("target met", "target missed", "target only", "actual only")
 _OUTCOME_SCALE = alt.Scale(domain=list(_OUTCOMES), range=["#2e7d32", "#c62828", "#90a4ae", "#cfd8dc"])
 _SEVERITY_SCALE = alt.Scale(domain=["error", "warning"], range=["#c62828", "#f9a825"])
+_COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")  # counts: whole-number ticks only
 
 
 def render_svg(chart: alt.TopLevelMixin) -> str:
@@ -119,7 +120,7 @@ def kpi_achievement_chart(rows: Sequence[dict[str, Any]]) -> str | None:
         return None
     chart = alt.Chart(alt.Data(values=list(rows))).mark_bar().encode(
         y=alt.Y("municipality_name:N", title=None, sort=_city_order(rows), axis=alt.Axis(labelFontSize=12)),
-        x=alt.X("pairs:Q", title="KPI target/actual pairs and lone numbers"),
+        x=alt.X("pairs:Q", title="KPI target/actual pairs and lone numbers", axis=_COUNT_AXIS),
         color=alt.Color("outcome:N", scale=_OUTCOME_SCALE, sort=list(_OUTCOMES), title="KPI"),
         order=alt.Order("order:Q"),
     ).transform_calculate(
@@ -135,7 +136,7 @@ def issues_chart(rows: Sequence[dict[str, Any]], *, by: str = "file_name", title
         return None
     chart = alt.Chart(alt.Data(values=list(rows))).mark_bar().encode(
         y=alt.Y(f"{by}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=360)),
-        x=alt.X("sum(issues):Q", title="issues"),
+        x=alt.X("sum(issues):Q", title="issues", axis=_COUNT_AXIS),
         color=alt.Color("severity:N", scale=_SEVERITY_SCALE, title="severity"),
     ).properties(width=360, title=title)
     return render_svg(chart)
@@ -148,7 +149,7 @@ def status_by_year_chart(rows: Sequence[dict[str, Any]]) -> str | None:
         return None
     chart = alt.Chart(alt.Data(values=list(rows))).mark_bar().encode(
         x=alt.X("fiscal_year:O", title="年度 (fiscal year)", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("entries:Q", title="annual entries"),
+        y=alt.Y("entries:Q", title="annual entries", axis=_COUNT_AXIS),
         color=alt.Color("status_group:N", scale=_STATUS_SCALE, sort=list(STATUS_GROUPS), title="status_group"),
         order=alt.Order("order:Q"),
     ).transform_calculate(
