@@ -35,6 +35,7 @@ __all__ = [
     "create_schema",
     "ddl",
     "read_tables",
+    "schema_statements",
     "write_outputs",
 ]
 
@@ -140,8 +141,8 @@ class OutputWriter:
     ``add(rows)`` buffers row dicts per table and writes a Parquet *part* to the staging folder
     whenever ``flush_rows`` rows are buffered, so memory is bounded by the buffer, not by the
     corpus. ``commit()`` joins the parts into ``<table>.parquet`` (streamed by polars), builds
-    ``planparse.duckdb`` from them (``create_schema``: DDL with keys, checks and comments, the
-    views and their comments; then the rows), exports every view as ``<view>.parquet`` too, and
+    ``planparse.duckdb`` from them (``schema_statements``: DDL with keys, checks and comments,
+    the views and their comments; then the rows), exports every view as ``<view>.parquet`` too, and
     moves every file over the previous outputs (``os.replace``; the DuckDB file last). ``abort()`` (or leaving a ``with`` block by an exception) removes the staging folder
     and leaves the previous outputs untouched.
 
@@ -217,12 +218,11 @@ class OutputWriter:
             con = duckdb.connect(str(db_path))
             view_files = []
             try:
-                con.execute("BEGIN TRANSACTION")  # one transaction: catalog changes cost half as much
-                create_schema(con, views=self.views, view_comments=self.view_comments)
-                for model, path in parquet_files:
-                    con.execute(f"INSERT INTO {model.__table__} BY NAME "
-                                f"SELECT * FROM read_parquet({_quote(str(path))})")
-                con.execute("COMMIT")
+                # one script in one transaction: the contract (tables, views, comments), then the rows
+                script = ["BEGIN TRANSACTION", *schema_statements(self.views, self.view_comments)]
+                script += [f"INSERT INTO {model.__table__} BY NAME SELECT * FROM read_parquet({_quote(str(path))})"
+                           for model, path in parquet_files]
+                con.execute(";\n".join([*script, "COMMIT"]) + ";")
                 con.execute("CHECKPOINT")
                 for name in self.views:  # the views as Parquet too, for tools that do not read DuckDB
                     path = self.staging / f"{name}.parquet"
@@ -252,24 +252,26 @@ ViewComments = tuple[str, Mapping[str, str]]
 """``(comment on the view, {column: comment})``: how a format plugin documents one of its views."""
 
 
+def schema_statements(views: Mapping[str, str],
+                      view_comments: Mapping[str, ViewComments] | None = None) -> list[str]:
+    """The DuckDB statements of planparse's schema, in order: every table of ``TABLES`` (``ddl``:
+    keys, checks, comments), ``views`` (``{name: SELECT …}``; ``views.view_ddl`` comments the
+    common ones), then ``COMMENT ON`` the views and columns of ``view_comments`` (the formats'
+    views). The same statements build ``planparse.duckdb`` and the empty schema that
+    ``planparse dictionary`` reads."""
+    stmts = [stmt for model in TABLES for stmt in ddl(model)]
+    stmts += view_ddl(views)
+    for name, (comment, columns) in (view_comments or {}).items():
+        stmts.append(f"COMMENT ON VIEW {name} IS {_quote(comment)}")
+        stmts += [f'COMMENT ON COLUMN {name}."{column}" IS {_quote(text)}' for column, text in columns.items()]
+    return stmts
+
+
 def create_schema(con, *, views: Mapping[str, str],
                   view_comments: Mapping[str, ViewComments] | None = None) -> None:
-    """Create every table of ``TABLES`` (``ddl``: keys, checks, comments) and ``views`` (``{name:
-    SELECT …}``, in order; ``views.view_ddl`` comments the common ones) on the DuckDB connection
-    ``con``, then ``COMMENT ON`` the views and columns of ``view_comments`` (the formats' views).
-
-    The same statements build ``planparse.duckdb`` and the empty schema ``planparse dictionary``
-    reads. Raises ``duckdb.Error`` when a statement fails (e.g. a comment on a missing column).
-    """
-    for model in TABLES:
-        for stmt in ddl(model):
-            con.execute(stmt)
-    for stmt in view_ddl(views):
-        con.execute(stmt)
-    for name, (comment, columns) in (view_comments or {}).items():
-        con.execute(f"COMMENT ON VIEW {name} IS {_quote(comment)}")
-        for column, text in columns.items():
-            con.execute(f'COMMENT ON COLUMN {name}."{column}" IS {_quote(text)}')
+    """Run ``schema_statements`` on the DuckDB connection ``con`` (one script). Raises
+    ``duckdb.Error`` when a statement fails (e.g. a comment on a column the view lacks)."""
+    con.execute(";\n".join(schema_statements(views, view_comments)) + ";")
 
 
 def write_outputs(
