@@ -127,3 +127,19 @@ def test_kpi_progress_respects_the_comparator(out: Path) -> None:
         assert n >= 50
     finally:
         con.close()
+
+
+def test_pairs_agree_with_the_cards_own_marks(out: Path) -> None:
+    """Where a card marks a year 【達成】 every pair of that year meets its target, where it marks
+    【未達成】 none does: a check of the derived targets and of the comparator against the document."""
+    con = duckdb.connect(str(out / "planparse.duckdb"), read_only=True)
+    try:
+        rows = dict(((s, m), n) for s, m, n in con.execute("""
+            select a.status, k.target_met, count(*) from kpi_progress k
+            join annual_entries a on a.initiative_id = k.initiative_id and a.fiscal_year = k.fiscal_year
+            where k.format = 'hachioji_action_plan' and k.target is not null and k.actual is not null
+              and a.status in ('achieved', 'not_achieved') group by all""").fetchall())
+    finally:
+        con.close()
+    assert rows.get(("achieved", False), 0) == 0 and rows.get(("not_achieved", True), 0) == 0
+    assert rows[("achieved", True)] >= 70 and rows[("not_achieved", False)] >= 30

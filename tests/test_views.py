@@ -61,10 +61,14 @@ def test_initiative_status(con) -> None:
     counts = dict(con.execute("""select format, count(*) from initiative_status group by 1""").fetchall())
     assert counts == {"hachioji_action_plan": 170, "akishima_midterm_report": 30, "koganei_roadmap": 63,
                       "musashino_progress_sheet": 42}
-    # Akishima's mid-term marks (〇 20, △ 3, × 2) are an overall assessment of the initiative
+    # Akishima's mid-term marks (〇 20, △ 3, × 2) assess FY2022–2023: placed on FY2023 (status_placed),
+    # except 12 (△), whose FY2023 cell says 未達成 itself
     aki = dict(con.execute("""select status_raw, count(*) from initiative_status
-        where format = 'akishima_midterm_report' and status_source = 'initiatives' group by 1""").fetchall())
-    assert aki.get("〇") == 20
+        where format = 'akishima_midterm_report' and assessed_fiscal_year = 2023 group by 1""").fetchall())
+    assert aki == {"〇": 20, "△": 2, "×": 2, "未達成": 1}
+    placed = con.execute("""select fiscal_year, count(*) from annual_entries where status_placed
+        group by 1""").fetchall()
+    assert placed == [(2023, 24)]
 
 
 def test_theme_summary_counts_the_tags(con) -> None:

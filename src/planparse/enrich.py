@@ -1,8 +1,9 @@
 """The cross-format step after ``to_common``: what makes cities and editions comparable (SCHEMA.md
 v2 additions), computed from the common rows of any format, never inside a parser.
 
-``enrich_document`` fills the document's edition columns (``editions``); ``enrich_rows`` fills
-``status_group`` (annual entries, initiatives), ``initiative_key``, the KPI pairs and derived
+``enrich_document`` fills the document's edition columns (``editions``); ``enrich_rows`` places an
+initiative's overall assessment on the fiscal year it assesses (``place_overall_assessments``),
+fills ``status_group`` (annual entries, initiatives), ``initiative_key``, the KPI pairs and derived
 targets (``kpi_pairs``) and ``initiative_themes`` (``themes``); ``IssuePlacer`` gives each issue
 the initiative / measure it belongs to:
 
@@ -22,7 +23,7 @@ from planparse.schemas.base import Issue
 from planparse.schemas.common import CommonRows, Document, initiative_id, measure_id, status_group
 from planparse.themes import tag_initiatives
 
-__all__ = ["IssuePlacer", "enrich_document", "enrich_rows"]
+__all__ = ["IssuePlacer", "enrich_document", "enrich_rows", "place_overall_assessments"]
 
 
 def enrich_document(document: Document, lines: Sequence[str]) -> None:
@@ -43,6 +44,7 @@ def enrich_rows(rows: CommonRows, document: Document) -> None:
     ``<plan_series>:<code>`` (null without a series), pairs KPI numbers and adds derived targets,
     and tags themes. Raises ``pydantic.ValidationError`` only if a derived value breaks the schema.
     """
+    place_overall_assessments(rows)
     for entry in rows.annual_entries:
         entry.status_group = status_group(entry.status)
     for initiative in rows.initiatives:
@@ -50,6 +52,25 @@ def enrich_rows(rows: CommonRows, document: Document) -> None:
         initiative.initiative_key = f"{document.plan_series}:{initiative.code}" if document.plan_series else None
     rows.kpi_values = pair_kpis(rows.kpi_values)
     rows.initiative_themes = tag_initiatives(rows.initiatives)
+
+
+def place_overall_assessments(rows: CommonRows) -> None:
+    """An assessment given once for a period (``initiatives.status``, e.g. Akishima's mid-term 〇△×)
+    is also placed on the fiscal year it assesses: the last year of the initiative whose annual
+    entry reports a ``result``, when that entry has no status of its own (SCHEMA.md v2). The entry
+    gets the initiative's ``status_raw`` and ``status`` and ``status_placed = true``. In place;
+    never raises."""
+    by_initiative: dict[str, list] = {}
+    for entry in rows.annual_entries:
+        if entry.result:
+            by_initiative.setdefault(entry.initiative_id, []).append(entry)
+    for initiative in rows.initiatives:
+        entries = by_initiative.get(initiative.initiative_id)
+        if initiative.status is None or not entries:
+            continue
+        last = max(entries, key=lambda e: e.fiscal_year)
+        if last.status is None:
+            last.status_raw, last.status, last.status_placed = initiative.status_raw, initiative.status, True
 
 
 class IssuePlacer:

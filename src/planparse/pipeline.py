@@ -28,7 +28,10 @@ from planparse.parsers import PARSERS
 from planparse.schemas.base import Issue, ParseResult, RowContext
 from planparse.schemas.common import TABLES, CommonRows, Document, ExtractionIssue, Row
 
-__all__ = ["FileResult", "RunResult", "collect_inputs", "extract", "extract_file", "parse_document"]
+__all__ = [
+    "FileResult", "RunResult", "collect_inputs", "extract", "extract_file", "mark_latest_editions", "parse_document",
+    "run_level_rows",
+]
 
 
 @dataclass
@@ -353,19 +356,28 @@ def extract(
             if on_done:
                 on_done(result)
         run = RunResult(files=results)
-        edition_issues = mark_latest_editions([r for r in results if r.duplicate_of is None])
+        run_rows = run_level_rows(results)  # before the documents rows: it sets is_latest_edition
         if writer is not None:  # documents last: a later duplicate adds to an earlier row
-            from planparse.themes import theme_rows
-
-            writer.add({"documents": [r.document.model_dump() for r in results if r.duplicate_of is None],
-                        "extraction_issues": [i.model_dump() for i in edition_issues],
-                        "themes": [t.model_dump() for t in theme_rows()]})
+            writer.add({**run_rows,
+                        "documents": [r.document.model_dump() for r in results if r.duplicate_of is None]})
             run.outputs = writer.commit()
         return run
     except BaseException:
         if writer is not None:
             writer.abort()
         raise
+
+
+def run_level_rows(results: Sequence[FileResult]) -> dict[str, list[dict[str, Any]]]:
+    """The rows that depend on the whole run, not on one file: marks ``is_latest_edition`` on the
+    results' documents (``mark_latest_editions``) and returns ``{"extraction_issues": [the
+    multiple_editions warnings], "themes": [the taxonomy]}`` as row dicts, to be written once per
+    run before the ``documents`` rows. Duplicates (``duplicate_of``) are left out."""
+    from planparse.themes import theme_rows
+
+    issues = mark_latest_editions([r for r in results if r.duplicate_of is None])
+    return {"extraction_issues": [i.model_dump() for i in issues],
+            "themes": [t.model_dump() for t in theme_rows()]}
 
 
 def mark_latest_editions(results: Sequence[FileResult]) -> list[ExtractionIssue]:

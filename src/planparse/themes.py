@@ -12,6 +12,7 @@ the field and the rule id. ``theme_rows`` gives the ``themes`` table (the taxono
 from __future__ import annotations
 
 import functools
+import hashlib
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -21,7 +22,7 @@ import regex
 from planparse.normalize import nfkc
 from planparse.schemas.common import Initiative, InitiativeTheme, Theme
 
-__all__ = ["FIELDS", "Rule", "ThemeRules", "load_rules", "tag_initiatives", "theme_rows"]
+__all__ = ["FIELDS", "Rule", "ThemeRules", "load_rules", "rules_digest", "tag_initiatives", "theme_rows"]
 
 FIELDS = ("name", "indicator", "objective", "summary")
 """The initiative columns read, in the order ties between fields are decided."""
@@ -67,6 +68,15 @@ def _matcher(words: set[str]) -> regex.Pattern:
     return regex.compile(f"(?=({alternatives}))")
 
 
+def _rules_text() -> str:
+    return resources.files("planparse").joinpath("themes.toml").read_text(encoding="utf-8")
+
+
+def rules_digest() -> str:
+    """SHA-256 (hex) of the packaged themes.toml: part of what a cached document's tags depend on."""
+    return hashlib.sha256(_rules_text().encode("utf-8")).hexdigest()
+
+
 @functools.cache
 def load_rules(text: str | None = None) -> ThemeRules:
     """Parse the rules (``text``: TOML; default: the packaged ``themes.toml``).
@@ -75,7 +85,7 @@ def load_rules(text: str | None = None) -> ThemeRules:
     that is not in the taxonomy, a field is unknown or a rule id repeats.
     """
     if text is None:
-        text = resources.files("planparse").joinpath("themes.toml").read_text(encoding="utf-8")
+        text = _rules_text()
     data = tomllib.loads(text)
     version = str(data["version"])
     themes = tuple(Theme(theme=t["theme"], name_ja=t["name_ja"], source=t["source"], taxonomy_version=version)

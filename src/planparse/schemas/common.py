@@ -310,6 +310,10 @@ class AnnualEntry(Row):
     status_group: StatusGroup = _f(
         "`status` on one scale across cities: positive / partial / negative / unassessed (see initiatives).",
         default="unassessed")
+    status_placed: bool = _f(
+        "True when status_raw / status are the initiative's overall assessment of a period (Akishima's "
+        "mid-term 〇△×) placed on the last year of results it assesses, not a mark of this year.",
+        default=False)
 
 
 class KpiValue(Row):
