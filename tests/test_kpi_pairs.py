@@ -12,7 +12,7 @@ import pytest
 from planparse.kpi_pairs import pair_kpis, units_agree
 from planparse.pipeline import extract
 from planparse.schemas.common import KpiValue
-from tests.conftest import RAW, extracted, raw_by_format
+from tests.conftest import REVIEWED_RAW, extracted, raw_by_format
 
 
 def kpi(kind: str, n: int, value: str, metric: str | None, unit: str | None = "%", *, fy: int = 2024,
@@ -87,7 +87,7 @@ def test_action_plan_fy2024_targets() -> None:
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("kpi_out")
-    assert extract([RAW], out).ok
+    assert extract(REVIEWED_RAW, out).ok
     return out
 
 

@@ -12,13 +12,13 @@ from planparse.pipeline import extract
 from planparse.schemas.base import Issue
 from planparse.schemas.common import STATUS_GROUPS, CommonRows, Initiative, Measure, status_group
 from planparse.views import COMMON_VIEWS, VIEWS
-from tests.conftest import RAW, extracted, raw_by_format
+from tests.conftest import REVIEWED_RAW, extracted, raw_by_format
 
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory: pytest.TempPathFactory):
     out: Path = tmp_path_factory.mktemp("views_out")
-    assert extract([RAW], out).ok
+    assert extract(REVIEWED_RAW, out).ok
     connection = duckdb.connect(str(out / "planparse.duckdb"), read_only=True)
     yield connection
     connection.close()

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from planparse import __version__
 from planparse.check import compare_figures
-from planparse.detect import Detection, detect, detection_warnings
+from planparse.detect import Detection, detect, detection_warnings, unknown_format_message
 from planparse.editions import EditionRow, latest_editions
 from planparse.enrich import IssuePlacer, enrich_document, enrich_rows
 from planparse.ingest import IngestError, SourceDocument, document_id_for, load_bytes
@@ -155,12 +155,8 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
         if detection is None:
             pass
         elif format_name is None:
-            best = detection.scores[0] if detection.scores else ("-", 0.0)
-            issues.append(Issue(
-                severity="error", code="unknown_format",
-                message=f"unknown format: no parser recognises this document (best guess {best[0]} "
-                        f"at confidence {best[1]:.2f}, below the threshold)",
-            ))
+            issues.append(Issue(severity="error", code="unknown_format",
+                                message=unknown_format_message(detection)))
         else:
             issues.extend(detection_warnings(detection))
             try:
@@ -365,7 +361,8 @@ def extract(
     if out is not None:
         from planparse.store import OutputWriter
 
-        writer = OutputWriter(out, views=_views(), lock_timeout=lock_timeout, on_lock_wait=on_lock_wait)
+        writer = OutputWriter(out, views=_views(), view_comments=_view_comments(), lock_timeout=lock_timeout,
+                              on_lock_wait=on_lock_wait)
     try:
         for index, path in enumerate(files):
             if on_file:
@@ -466,3 +463,10 @@ def _views() -> dict[str, str]:
     for parser in PARSERS.values():
         views.update(parser.views)
     return views
+
+
+def _view_comments() -> dict[str, tuple[str, dict[str, str]]]:
+    comments: dict[str, tuple[str, dict[str, str]]] = {}
+    for parser in PARSERS.values():
+        comments.update(parser.view_comments)
+    return comments
