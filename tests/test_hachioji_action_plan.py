@@ -38,9 +38,13 @@ def years(code: str) -> dict[int, dict]:
 
 
 def kpis(code: str, fiscal_year: int | None = None) -> list[dict]:
+    """The numbers the card writes (derived targets left out, see test_kpi_pairs), exact Decimals as
+    floats so that literals compare."""
     iid = card(code)["initiative_id"]
-    return [k.model_dump() for k in result().rows.kpi_values
-            if k.initiative_id == iid and (fiscal_year is None or k.fiscal_year == fiscal_year)]
+    return [{**d, "value": float(d["value"]), "delta": None if d["delta"] is None else float(d["delta"])}
+            for k in result().rows.kpi_values
+            if k.initiative_id == iid and not k.derived and (fiscal_year is None or k.fiscal_year == fiscal_year)
+            for d in [k.model_dump()]]
 
 
 def issues(code: str) -> list:

@@ -11,6 +11,7 @@ DX plan) do not outweigh the document's own fifty headings.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 
 from planparse.ingest import SourceDocument
@@ -18,8 +19,11 @@ from planparse.parsers import PARSERS
 from planparse.parsers.base import MarkerScore
 from planparse.schemas.base import Issue
 
-__all__ = ["MIN_CONFIDENCE", "RUNNER_UP_MARGIN", "STRUCTURE_SHARE_FULL", "Detection", "detect",
-           "detection_warnings"]
+__all__ = ["FORMATS_DOC", "MIN_CONFIDENCE", "RUNNER_UP_MARGIN", "STRUCTURE_SHARE_FULL", "Detection", "FormatInfo",
+           "detect", "detection_warnings", "supported_formats", "unknown_format_message"]
+
+FORMATS_DOC = "docs/formats/"
+"""Where each format's reading rules and markers are documented (one Markdown file per format)."""
 
 MIN_CONFIDENCE = 0.5
 """Below this confidence a document is reported as ``unknown_format``."""
@@ -93,3 +97,39 @@ def detection_warnings(detection: Detection) -> list[Issue]:
     return [Issue(severity="warning", code="ambiguous_format",
                   message=f"read as {detection.format} (confidence {detection.confidence:.2f}), but it also "
                           f"looks like {name} ({conf:.2f}): check that the format is right")]
+
+
+@dataclass(frozen=True)
+class FormatInfo:
+    """One registered format as a user sees it: ``format`` (SCHEMA.md value), the municipality
+    (``municipality_code``, ``municipality_name``, None when the format is not tied to one),
+    ``description`` (the document it reads) and ``markers`` (what ``detect`` looks for, in words:
+    the first paragraph of the parser's ``detect`` docstring)."""
+
+    format: str
+    municipality_code: str | None
+    municipality_name: str | None
+    description: str
+    markers: str
+
+
+def supported_formats() -> list[FormatInfo]:
+    """Every format of the ``PARSERS`` registry, in registry order. Never raises."""
+    out = []
+    for name, parser in PARSERS.items():
+        doc = inspect.getdoc(parser.detect) or ""
+        markers = " ".join(doc.split("\n\n", 1)[0].replace("``", "").split())
+        out.append(FormatInfo(format=name, municipality_code=parser.municipality_code,
+                              municipality_name=parser.municipality_name,
+                              description=parser.description, markers=markers))
+    return out
+
+
+def unknown_format_message(detection: Detection) -> str:
+    """The ``unknown_format`` issue text: the best guess and its score, the supported formats, and
+    where to read how each is recognised (``docs/formats/``, ``planparse formats``)."""
+    best, score = detection.scores[0] if detection.scores else ("-", 0.0)
+    names = ", ".join(f.format for f in supported_formats())
+    return (f"unknown format: no parser recognises this document (best guess {best} at confidence "
+            f"{score:.2f}, below the threshold {MIN_CONFIDENCE:.2f}). Supported formats: {names}. "
+            f"What each format looks for: `planparse formats` and {FORMATS_DOC}")

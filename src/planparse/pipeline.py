@@ -20,14 +20,19 @@ from pydantic import ValidationError
 
 from planparse import __version__
 from planparse.check import compare_figures
-from planparse.detect import Detection, detect, detection_warnings
+from planparse.detect import Detection, detect, detection_warnings, unknown_format_message
+from planparse.editions import EditionRow, latest_editions
+from planparse.enrich import IssuePlacer, enrich_document, enrich_rows
 from planparse.ingest import IngestError, SourceDocument, document_id_for, load_bytes
 from planparse.inputs import collect_inputs, display_path, path_document_id, path_problem
 from planparse.parsers import PARSERS
 from planparse.schemas.base import Issue, ParseResult, RowContext
 from planparse.schemas.common import TABLES, CommonRows, Document, ExtractionIssue, Row
 
-__all__ = ["FileResult", "NoInputError", "RunResult", "collect_inputs", "extract", "extract_file", "parse_document"]
+__all__ = [
+    "FileResult", "NoInputError", "RunResult", "collect_inputs", "extract", "extract_file", "mark_latest_editions",
+    "parse_document", "run_level_rows",
+]
 
 
 class NoInputError(ValueError):
@@ -150,12 +155,8 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
         if detection is None:
             pass
         elif format_name is None:
-            best = detection.scores[0] if detection.scores else ("-", 0.0)
-            issues.append(Issue(
-                severity="error", code="unknown_format",
-                message=f"unknown format: no parser recognises this document (best guess {best[0]} "
-                        f"at confidence {best[1]:.2f}, below the threshold)",
-            ))
+            issues.append(Issue(severity="error", code="unknown_format",
+                                message=unknown_format_message(detection)))
         else:
             issues.extend(detection_warnings(detection))
             try:
@@ -217,15 +218,26 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
         line_count=len(doc.lines) if doc else None,
         extraction_status="failed" if failed else "ok",
     )
+    if doc is not None:  # v2: editions, status_group, keys, KPI pairs, themes (enrich.py)
+        try:
+            enrich_document(document, doc.lines)
+            enrich_rows(rows, document)
+        except Exception as exc:  # a bug in the cross-format step must not stop the other files
+            error_detail = traceback.format_exc()
+            issues.append(Issue(severity="error", code="enrich_error",
+                                message=f"the cross-format step failed ({type(exc).__name__}: {exc})"))
+            document.extraction_status = "failed"
     page_of = doc.page_of if doc is not None else (lambda _n: None)
-    issue_rows = [
-        ExtractionIssue(
+    placer = IssuePlacer(rows, document_id)
+    issue_rows = []
+    for n, i in enumerate(issues, start=1):
+        iid, mid = placer.place(i)
+        issue_rows.append(ExtractionIssue(
             document_id=document_id, severity=i.severity, code=i.code, message=i.message,
             source_line=i.source_line, seq=n, source_path=spath,
             source_page=page_of(i.source_line) if i.source_line else None,
-        )
-        for n, i in enumerate(issues, start=1)
-    ]
+            initiative_id=iid, measure_id=mid,
+        ))
     return FileResult(path=spath, document=document, rows=rows, issues=issue_rows,
                       detection=detection, error_detail=error_detail)
 
@@ -246,7 +258,7 @@ def _enforce_keys(rows: CommonRows, document_id: str) -> list[Issue]:
     present: dict[str, set] = {"documents": {(document_id,)}}
     for model in TABLES:
         name = model.__table__
-        if name in ("documents", "extraction_issues"):
+        if name in ("documents", "extraction_issues", "themes"):
             continue
         table_rows: list[Row] = getattr(rows, name)
         kept: list[Row] = []
@@ -349,7 +361,8 @@ def extract(
     if out is not None:
         from planparse.store import OutputWriter
 
-        writer = OutputWriter(out, views=_views(), lock_timeout=lock_timeout, on_lock_wait=on_lock_wait)
+        writer = OutputWriter(out, views=_views(), view_comments=_view_comments(), lock_timeout=lock_timeout,
+                              on_lock_wait=on_lock_wait)
     try:
         for index, path in enumerate(files):
             if on_file:
@@ -377,14 +390,57 @@ def extract(
             if on_done:
                 on_done(result)
         run = RunResult(files=results)
+        run_rows = run_level_rows(results)  # before the documents rows: it sets is_latest_edition
         if writer is not None:  # documents last: a later duplicate adds to an earlier row
-            writer.add({"documents": [r.document.model_dump() for r in results if r.duplicate_of is None]})
+            writer.add({**run_rows,
+                        "documents": [r.document.model_dump() for r in results if r.duplicate_of is None]})
             run.outputs = writer.commit()
         return run
     except BaseException:
         if writer is not None:
             writer.abort()
         raise
+
+
+def run_level_rows(results: Sequence[FileResult]) -> dict[str, list[dict[str, Any]]]:
+    """The rows that depend on the whole run, not on one file: marks ``is_latest_edition`` on the
+    results' documents (``mark_latest_editions``) and returns ``{"extraction_issues": [the
+    multiple_editions warnings], "themes": [the taxonomy]}`` as row dicts, to be written once per
+    run before the ``documents`` rows. Duplicates (``duplicate_of``) are left out."""
+    from planparse.themes import theme_rows
+
+    issues = mark_latest_editions([r for r in results if r.duplicate_of is None])
+    return {"extraction_issues": [i.model_dump() for i in issues],
+            "themes": [t.model_dump() for t in theme_rows()]}
+
+
+def mark_latest_editions(results: Sequence[FileResult]) -> list[ExtractionIssue]:
+    """Set ``documents.is_latest_edition`` across a run's results (``editions.latest_editions``) and
+    report every series with several editions: one ``multiple_editions`` warning per document of
+    such a series, appended to its ``issues``. Output: the new issue rows (to be written)."""
+    rows = [EditionRow(document_id=r.document.document_id, plan_series=r.document.plan_series,
+                       edition_fy=r.document.edition_fy, plan_start_fy=r.document.plan_start_fy,
+                       plan_end_fy=r.document.plan_end_fy) for r in results]
+    latest, groups = latest_editions(rows)
+    by_id = {r.document.document_id: r for r in results}
+    new: list[ExtractionIssue] = []
+    for r in results:
+        r.document.is_latest_edition = latest[r.document.document_id]
+    for series, members in groups:
+        names = ", ".join(f"{by_id[d].document.file_name} ({by_id[d].document.edition or 'no edition'})"
+                          for d in members)
+        for d in members:
+            r = by_id[d]
+            state = "the latest" if latest[d] else "not the latest"
+            issue = ExtractionIssue(
+                document_id=d, severity="warning", code="multiple_editions",
+                message=f"{len(members)} documents of this run are editions of {series}: {names}; "
+                        f"this one is {state} (the analyst views show the latest only)",
+                source_line=None, seq=max((i.seq for i in r.issues), default=0) + 1, source_path=r.path,
+            )
+            r.issues.append(issue)
+            new.append(issue)
+    return new
 
 
 def tables_of(results: Iterable[FileResult], *, documents: bool = True) -> dict[str, list[dict[str, Any]]]:
@@ -407,3 +463,10 @@ def _views() -> dict[str, str]:
     for parser in PARSERS.values():
         views.update(parser.views)
     return views
+
+
+def _view_comments() -> dict[str, tuple[str, dict[str, str]]]:
+    comments: dict[str, tuple[str, dict[str, str]]] = {}
+    for parser in PARSERS.values():
+        comments.update(parser.view_comments)
+    return comments

@@ -25,10 +25,12 @@ import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
-from planparse.schemas.common import TABLES, Row
+from planparse.schemas.common import KPI_DECIMAL_DIGITS, KPI_DECIMAL_PLACES, TABLES, Row
+from planparse.views import COMMON_VIEWS, view_ddl
 
 __all__ = [
     "COMMON_VIEWS",
@@ -37,8 +39,10 @@ __all__ = [
     "OutputBusyError",
     "OutputWriter",
     "column_types",
+    "create_schema",
     "ddl",
     "read_tables",
+    "schema_statements",
     "write_outputs",
 ]
 
@@ -56,22 +60,6 @@ class OutputBusyError(RuntimeError):
                          f"for more than {timeout:g} s); try again when it has finished")
         self.lock_path = lock_path
 
-COMMON_VIEWS: dict[str, str] = {
-    # One row per initiative and fiscal year with its municipality, measure and policy: the usual
-    # starting point for comparing targets, results and status across cities and years.
-    "annual_status": """
-        SELECT d.municipality_code, d.municipality_name, d.format, i.document_id,
-               m.policy_code, m.policy_name, m.code AS measure_code, m.name AS measure_name,
-               i.initiative_id, i.code AS initiative_code, i.name AS initiative_name,
-               i.lead_department, a.fiscal_year, a.plan, a.target, a.result,
-               a.status_raw, a.status, a.note
-        FROM annual_entries a
-        JOIN initiatives i USING (initiative_id)
-        JOIN documents d ON d.document_id = i.document_id
-        LEFT JOIN measures m ON m.measure_id = i.measure_id
-    """,
-}
-
 
 # --------------------------------------------------------------------------------------------
 # Types derived from the pydantic models
@@ -82,15 +70,20 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
     """(inner type, nullable) of ``X | None``."""
     if get_origin(annotation) in (typing.Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
-        return args[0], len(args) < len(get_args(annotation))
-    return annotation, False
+        return _plain(args[0]), len(args) < len(get_args(annotation))
+    return _plain(annotation), False
+
+
+def _plain(annotation: Any) -> Any:
+    """``X`` of ``Annotated[X, …]`` (constrained types such as the exact KPI decimals)."""
+    return get_args(annotation)[0] if get_origin(annotation) is typing.Annotated else annotation
 
 
 def column_types(model: type[Row]) -> list[tuple[str, str, bool, tuple[str, ...] | None, str]]:
     """For each column of ``model``: ``(name, duckdb_type, nullable, enum_values, description)``.
 
-    Python → DuckDB: str → VARCHAR, int → BIGINT, float → DOUBLE, bool → BOOLEAN,
-    datetime → TIMESTAMP (UTC), list[str] → VARCHAR[], Literal[...] → VARCHAR + CHECK.
+    Python → DuckDB: str → VARCHAR, int → BIGINT, float → DOUBLE, Decimal → DECIMAL(18,4),
+    bool → BOOLEAN, datetime → TIMESTAMP (UTC), list[str] → VARCHAR[], Literal[...] → VARCHAR + CHECK.
     Raises TypeError for an annotation outside that set.
     """
     out = []
@@ -108,6 +101,8 @@ def column_types(model: type[Row]) -> list[tuple[str, str, bool, tuple[str, ...]
             sql = "BIGINT"
         elif inner is float:
             sql = "DOUBLE"
+        elif inner is Decimal:
+            sql = _DECIMAL
         elif inner is datetime:
             sql = "TIMESTAMP"
         elif get_origin(inner) is list and get_args(inner) == (str,):
@@ -118,11 +113,15 @@ def column_types(model: type[Row]) -> list[tuple[str, str, bool, tuple[str, ...]
     return out
 
 
+_DECIMAL = f"DECIMAL({KPI_DECIMAL_DIGITS},{KPI_DECIMAL_PLACES})"
+
+
 def _polars_schema(model: type[Row]):
     import polars as pl
 
     mapping = {"VARCHAR": pl.Utf8, "BOOLEAN": pl.Boolean, "BIGINT": pl.Int64, "DOUBLE": pl.Float64,
-               "TIMESTAMP": pl.Datetime("us"), "VARCHAR[]": pl.List(pl.Utf8)}
+               "TIMESTAMP": pl.Datetime("us"), "VARCHAR[]": pl.List(pl.Utf8),
+               _DECIMAL: pl.Decimal(KPI_DECIMAL_DIGITS, KPI_DECIMAL_PLACES)}
     return {name: mapping[sql] for name, sql, *_ in column_types(model)}
 
 
@@ -161,21 +160,22 @@ class OutputWriter:
     ``add(rows)`` buffers row dicts per table and writes a Parquet *part* to the staging folder
     whenever ``flush_rows`` rows are buffered, so memory is bounded by the buffer, not by the
     corpus. ``commit()`` joins the parts into ``<table>.parquet`` (streamed by polars), builds
-    ``planparse.duckdb`` from them (DDL with keys, checks and comments, then the rows, then the
-    views) and moves every file over the previous outputs (``os.replace``; the DuckDB file
-    last). ``abort()`` (or leaving a ``with`` block by an exception) removes the staging folder
-    and leaves the previous outputs untouched. The folder's lock (``LOCK_NAME``) is held from
-    creation to ``commit``/``abort``: creating a writer waits up to ``lock_timeout`` seconds (None:
-    no limit), calling ``on_lock_wait(lock path)`` once if it has to wait, and raises
-    ``OutputBusyError`` when the time is up.
+    ``planparse.duckdb`` from them (``schema_statements``: DDL with keys, checks and comments,
+    the views and their comments; then the rows), exports every view as ``<view>.parquet`` too, and
+    moves every file over the previous outputs (``os.replace``; the DuckDB file last). ``abort()``
+    (or leaving a ``with`` block by an exception) removes the staging folder and leaves the
+    previous outputs untouched. The folder's lock (``LOCK_NAME``) is held from creation to
+    ``commit``/``abort``: creating a writer waits up to ``lock_timeout`` seconds (None: no limit),
+    calling ``on_lock_wait(lock path)`` once if it has to wait, and raises ``OutputBusyError`` when
+    the time is up.
 
     Raises ``duckdb.Error`` from ``commit`` when rows break a declared constraint (the pipeline
     checks keys before adding rows) and ``OSError`` on file-system errors.
     """
 
     def __init__(self, out_dir: str | Path, *, views: Mapping[str, str] | None = None,
-                 flush_rows: int = 20_000, lock_timeout: float | None = None,
-                 on_lock_wait: Callable[[Path], None] | None = None) -> None:
+                 view_comments: Mapping[str, ViewComments] | None = None, flush_rows: int = 20_000,
+                 lock_timeout: float | None = None, on_lock_wait: Callable[[Path], None] | None = None) -> None:
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
         self._lock = _acquire_lock(self.out, lock_timeout, on_lock_wait)
@@ -186,6 +186,7 @@ class OutputWriter:
             self._lock.release()
             raise
         self.views = {**COMMON_VIEWS, **(views or {})}
+        self.view_comments = dict(view_comments or {})
         self.flush_rows = flush_rows
         self._buffers: dict[str, list[Mapping[str, Any]]] = {m.__table__: [] for m in TABLES}
         self._buffered = 0
@@ -244,20 +245,21 @@ class OutputWriter:
                 parquet_files.append((model, path))
             db_path = self.staging / DUCKDB_NAME
             con = duckdb.connect(str(db_path))
+            view_files = []
             try:
-                con.execute("BEGIN TRANSACTION")  # one transaction: catalog changes cost half as much
-                for model, path in parquet_files:
-                    for stmt in ddl(model):
-                        con.execute(stmt)
-                    con.execute(f"INSERT INTO {model.__table__} BY NAME "
-                                f"SELECT * FROM read_parquet({_quote(str(path))})")
-                for name, select in self.views.items():
-                    con.execute(f"CREATE VIEW {name} AS {select}")
-                con.execute("COMMIT")
+                # one script in one transaction: the contract (tables, views, comments), then the rows
+                script = ["BEGIN TRANSACTION", *schema_statements(self.views, self.view_comments)]
+                script += [f"INSERT INTO {model.__table__} BY NAME SELECT * FROM read_parquet({_quote(str(path))})"
+                           for model, path in parquet_files]
+                con.execute(";\n".join([*script, "COMMIT"]) + ";")
                 con.execute("CHECKPOINT")
+                for name in self.views:  # the views as Parquet too, for tools that do not read DuckDB
+                    path = self.staging / f"{name}.parquet"
+                    con.execute(f'COPY (SELECT * FROM "{name}") TO {_quote(str(path))} (FORMAT parquet)')
+                    view_files.append(path)
             finally:
                 con.close()
-            files = [p for _, p in parquet_files] + [db_path]
+            files = [p for _, p in parquet_files] + view_files + [db_path]
             for path in files:
                 _fsync(path)
             written = []
@@ -293,20 +295,48 @@ def _acquire_lock(out: Path, timeout: float | None, on_wait: Callable[[Path], No
     return lock
 
 
+ViewComments = tuple[str, Mapping[str, str]]
+"""``(comment on the view, {column: comment})``: how a format plugin documents one of its views."""
+
+
+def schema_statements(views: Mapping[str, str],
+                      view_comments: Mapping[str, ViewComments] | None = None) -> list[str]:
+    """The DuckDB statements of planparse's schema, in order: every table of ``TABLES`` (``ddl``:
+    keys, checks, comments), ``views`` (``{name: SELECT …}``; ``views.view_ddl`` comments the
+    common ones), then ``COMMENT ON`` the views and columns of ``view_comments`` (the formats'
+    views). The same statements build ``planparse.duckdb`` and the empty schema that
+    ``planparse dictionary`` reads."""
+    stmts = [stmt for model in TABLES for stmt in ddl(model)]
+    stmts += view_ddl(views)
+    for name, (comment, columns) in (view_comments or {}).items():
+        stmts.append(f"COMMENT ON VIEW {name} IS {_quote(comment)}")
+        stmts += [f'COMMENT ON COLUMN {name}."{column}" IS {_quote(text)}' for column, text in columns.items()]
+    return stmts
+
+
+def create_schema(con, *, views: Mapping[str, str],
+                  view_comments: Mapping[str, ViewComments] | None = None) -> None:
+    """Run ``schema_statements`` on the DuckDB connection ``con`` (one script). Raises
+    ``duckdb.Error`` when a statement fails (e.g. a comment on a column the view lacks)."""
+    con.execute(";\n".join(schema_statements(views, view_comments)) + ";")
+
+
 def write_outputs(
     out_dir: str | Path,
     rows: Mapping[str, Sequence[Mapping[str, Any]]],
     *,
     views: Mapping[str, str] | None = None,
+    view_comments: Mapping[str, ViewComments] | None = None,
 ) -> list[Path]:
     """Write every table as Parquet and into one DuckDB file, atomically (see ``OutputWriter``).
 
     Input: ``rows`` maps table names (``schemas.common.TABLES``) to row dicts (``Row.model_dump()``);
     missing tables are written empty. ``views``: extra DuckDB views ``{name: SELECT …}`` on top of
-    ``COMMON_VIEWS``. Output: the paths written. Raises as ``OutputWriter.commit``; the previous
-    outputs are then left untouched.
+    ``COMMON_VIEWS``, documented by ``view_comments``. Output: the paths written (tables, views as
+    Parquet, the DuckDB file). Raises as ``OutputWriter.commit``; the previous outputs are then
+    left untouched.
     """
-    with OutputWriter(out_dir, views=views) as writer:
+    with OutputWriter(out_dir, views=views, view_comments=view_comments) as writer:
         writer.add(rows)
         return writer.commit()
 

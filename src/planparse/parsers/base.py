@@ -102,7 +102,9 @@ class Parser(ABC):
 
     Class attributes: ``format`` (SCHEMA.md format value), ``description``, the municipality the
     format belongs to (``municipality_code`` with check digit, ``municipality_name``), and
-    ``views`` (DuckDB views the format contributes: ``{name: SELECT …}``) and ``check_queries``
+    ``views`` (DuckDB views the format contributes: ``{name: SELECT …}``), ``view_comments``
+    (``{name: (comment on the view, {column: comment})}`` for every column of those views, written
+    as ``COMMENT ON`` into planparse.duckdb and into docs/data_dictionary.md) and ``check_queries``
     (``{title: SELECT …}`` run by ``planparse check`` against planparse.duckdb; every row returned
     is a finding listed under the title, e.g. measures without a counterpart in another document).
     """
@@ -112,6 +114,7 @@ class Parser(ABC):
     municipality_code: ClassVar[str | None] = None
     municipality_name: ClassVar[str | None] = None
     views: ClassVar[dict[str, str]] = {}
+    view_comments: ClassVar[dict[str, tuple[str, dict[str, str]]]] = {}
     check_queries: ClassVar[dict[str, str]] = {}
 
     @classmethod
