@@ -29,7 +29,7 @@ def build_card(ctx: Context, header: Header, unit: Unit, years: list[int]) -> Ha
     if summary and is_revised:
         summary = REVISED_PREFIX.sub("", summary)
     if summary is None:
-        ctx.log.error("summary_missing", f"card {code}: no 事業内容 found", unit.anchor.first)
+        ctx.log.error("summary_missing", f"card {code}: no 事業内容 found", unit.anchor.first, initiative=code)
     objective = piece_text(ctx.lines, unit.objective) or None
     remarks: list[str] = []
     year_rows: list[HachiojiYear] = []
@@ -39,12 +39,13 @@ def build_card(ctx: Context, header: Header, unit: Unit, years: list[int]) -> Ha
         except Exception as exc:  # the card keeps its name, 事業内容 and 目的
             ctx.log.error("card_values_unreadable",
                           f"card {code}: its 取組内容/目標・ＫＰＩ cells could not be read ({type(exc).__name__}: "
-                          f"{exc}); the card is kept without yearly values", unit.anchor.first)
+                          f"{exc}); the card is kept without yearly values", unit.anchor.first,
+                          initiative=code)
             year_rows, remarks = [], []
     elif unit.tags + unit.kpi:
         extra = unit.tags + unit.kpi
         ctx.log.error("unplaced_values", f"card {code} has no ＫＰＩ label but KPI values were found at line "
-                      f"{extra[0].first}; not read", extra[0].first)
+                      f"{extra[0].first}; not read", extra[0].first, initiative=code)
     # 【見直し】: the legend (５ 記載方式) puts it at the head of 事業内容 to mark a project the city
     # decided to revise. A 【見直し】 取組内容 tag is a year's planned activity (review the project
     # in that year), not that mark, so it does not set is_revised; it is reported for review.
@@ -53,23 +54,25 @@ def build_card(ctx: Context, header: Header, unit: Unit, years: list[int]) -> Ha
             ctx.log.warning("revision_tag_in_plan",
                             f"card {code}: 取組内容 of FY{row.fiscal_year} is {row.plan!r}; the legend marks revised "
                             "projects with 【見直し】 at the head of 事業内容, which this card does not have, so "
-                            "is_revised stays false", row.plan_lines[0] if row.plan_lines else header.line)
+                            "is_revised stays false", row.plan_lines[0] if row.plan_lines else header.line,
+                            initiative=code)
     for y in unit.year_headers:
         for c in y.conflicts:
             if c.startswith("columns"):
                 ctx.log.warning("year_header_repeated", f"card {code}: year header {c}; the repeat was ignored",
-                                y.first)
+                                y.first, initiative=code)
             elif "stands without" in c:
                 ctx.log.warning("year_header_incomplete", f"card {code}: year header {c}; the column was read "
-                                "from the line that is there", y.first)
+                                "from the line that is there", y.first, initiative=code)
             else:
                 ctx.log.warning("year_header_conflict",
-                                f"card {code}: year header {c}; the 和暦 year was used", y.first)
+                                f"card {code}: year header {c}; the 和暦 year was used", y.first,
+                                initiative=code)
     seen_years = sorted({fy for y in unit.year_headers for fy in y.years})
     if unit.year_headers and header.has_kpi and seen_years != list(years):
         ctx.log.warning("year_header_truncated",
                         f"card {code}: its year header shows only {seen_years}; the document's columns "
-                        f"{years} were used", unit.year_headers[0].first)
+                        f"{years} were used", unit.year_headers[0].first, initiative=code)
     used = [header.line, *header.label_lines]
     for p in [unit.anchor, unit.objective, unit.summary, unit.name, unit.name_only, *unit.tags,
               *unit.displaced_tags, *unit.kpi, *unit.year_headers]:
@@ -105,5 +108,5 @@ def read_year_rows(ctx: Context, code: str, unit: Unit, years: list[int], remark
     if not unit.year_headers:
         ctx.log.warning("year_header_missing",
                         f"card {code}: no year header was found with its values; the document's columns "
-                        f"{years[0]}–{years[-1]} were used", unit.anchor.first)
+                        f"{years[0]}–{years[-1]} were used", unit.anchor.first, initiative=code)
     return rows

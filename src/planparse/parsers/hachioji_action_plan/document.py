@@ -62,7 +62,7 @@ def parse_document(doc: SourceDocument, municipality_code: str, municipality_nam
                 ctx.log.error("card_unreadable",
                               f"card {header.code}: its page ({' '.join(h.code for h in page)}, values at lines "
                               f"{_span_text(spans)}) could not be read ({type(exc).__name__}: {exc}); the card "
-                              "was not extracted", header.line)
+                              "was not extracted", header.line, initiative=header.code)
     cards.sort(key=lambda c: [int(x) for x in c.code.split("-")])
     for seq, card in enumerate(cards, start=1):
         card.seq = seq
@@ -126,7 +126,8 @@ def read_page(ctx: Context, page: list[Header], spans: list[tuple[int, int]], ye
         if id(header) not in paired:
             ctx.log.error("card_unreadable",
                           f"card {header.code}: page {codes} has {len(units)} 目的/あるべき姿 blocks for {len(page)} "
-                          "card headers; no block was left for this card, so it was not extracted", header.line)
+                          "card headers; no block was left for this card, so it was not extracted", header.line,
+                          initiative=header.code)
     for header, unit in pairs:
         if not header.code:
             name = piece_text(ctx.lines, unit.name) or "?"
@@ -139,7 +140,7 @@ def read_page(ctx: Context, page: list[Header], spans: list[tuple[int, int]], ye
         except Exception as exc:  # one card that cannot be read costs only itself
             ctx.log.error("card_unreadable",
                           f"card {header.code}: its values could not be read ({type(exc).__name__}: {exc}); "
-                          "the card was not extracted", header.line)
+                          "the card was not extracted", header.line, initiative=header.code)
     return cards
 
 

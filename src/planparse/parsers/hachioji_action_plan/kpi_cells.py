@@ -120,7 +120,7 @@ class KpiCells:
                 self.p.log.warning("baseline_in_kpi_row",
                                    f"card {self.code}: {first_text!r} (a year-labelled figure, the 備考 column) "
                                    "stands before the first mark; kept in remarks, not read as a year's cell",
-                                   leading_lines[0])
+                                   leading_lines[0], initiative=self.code)
                 leading = []
         if leading:
             if not groups and col == self.n - 1:
@@ -132,12 +132,14 @@ class KpiCells:
         if not groups:
             if assessed > 0:
                 self.p.log.warning("kpi_marks_missing",
-                                   f"card {self.code}: no 【達成】/【未達成】 mark in its 目標/ＫＰＩ row", self.unit.anchor.first)
+                                   f"card {self.code}: no 【達成】/【未達成】 mark in its 目標/ＫＰＩ row", self.unit.anchor.first,
+                                   initiative=self.code)
             return cells
         if assessed <= 0:
             self.p.log.warning("kpi_marks_unplaced",
                                f"card {self.code}: marks found but no assessed column is left after the "
-                               "unmarked/`-` cells; the marks were put in the column before the target", groups[0][0][1])
+                               "unmarked/`-` cells; the marks were put in the column before the target", groups[0][0][1],
+                               initiative=self.code)
             assessed = 1
             col = self.n - 2
         by_year = self._distribute(groups, assessed)
@@ -154,7 +156,7 @@ class KpiCells:
         cells[-1].lines.extend(tail)
         if not tail:
             self.p.log.warning("target_missing", f"card {self.code}: no target text for the last column",
-                               groups[-1][0][1])
+                               groups[-1][0][1], initiative=self.code)
         return cells
 
     def _group_text(self, group: tuple[tuple[str, int], list[Piece]]) -> str:
@@ -175,7 +177,8 @@ class KpiCells:
         if m < n_years:
             self.p.log.warning("kpi_marks_missing",
                                f"card {self.code}: {m} marks for {n_years} assessed columns; the marks were given "
-                               "to the last columns, the earlier ones stay unmarked", groups[0][0][1])
+                               "to the last columns, the earlier ones stay unmarked", groups[0][0][1],
+                               initiative=self.code)
             return [[] for _ in range(n_years - m)] + [[g] for g in range(m)]
         years: list[list[int]] = [[] for _ in range(n_years)]
         y = n_years - 1
@@ -247,18 +250,20 @@ class KpiCells:
             self.p.log.warning("target_split_inferred",
                                f"card {self.code}: the target column is taken to start where the text begins a "
                                f"new item the result column does not have, or restates a line of it: result "
-                               f"{join_wrapped(texts[:j])!r}, target {join_wrapped(texts[j:])!r}", boxes[j][0])
+                               f"{join_wrapped(texts[:j])!r}, target {join_wrapped(texts[j:])!r}", boxes[j][0],
+                               initiative=self.code)
             return self._flat(boxes[:j]), self._flat(boxes[j:])
         if len(boxes) == 1:
             self.p.log.warning("target_split_guessed",
                                f"card {self.code}: one text after the last mark; read as the target, the "
-                               "assessed column keeps only its mark", boxes[0][0])
+                               "assessed column keeps only its mark", boxes[0][0], initiative=self.code)
             return [], self._flat(boxes)
         j = self._best_boundary(texts, ["\n".join(self.lines[n - 1].strip(" \u3000") for n in b) for b in boxes])
         self.p.log.warning("target_split_guessed",
                            f"card {self.code}: the last assessed result and the target are not told apart by a "
                            f"repeated label or a 対目標 difference; split where a phrase ends nearest the middle: "
-                           f"result {join_wrapped(texts[:j])!r}, target {join_wrapped(texts[j:])!r}", boxes[j][0])
+                           f"result {join_wrapped(texts[:j])!r}, target {join_wrapped(texts[j:])!r}", boxes[j][0],
+                           initiative=self.code)
         return self._flat(boxes[:j]), self._flat(boxes[j:])
 
     def _parallel_start(self, boxes: list[list[int]]) -> int | None:

@@ -48,7 +48,7 @@ def name_and_department(ctx: Context, unit: Unit, code: str) -> tuple[str, str |
     """Name and 担当 of a unit (see ``split_name``); a department-only name box is combined with
     the unit's name-only line."""
     if unit.name is None and unit.name_only is None:
-        ctx.log.error("name_missing", f"card {code}: no 事業名称 found", unit.anchor.first)
+        ctx.log.error("name_missing", f"card {code}: no 事業名称 found", unit.anchor.first, initiative=code)
         return "", None
     texts = [ctx.lines[n - 1].strip(" \u3000") for n in unit.name.lines] if unit.name else []
     if unit.name_only is not None:
@@ -57,32 +57,33 @@ def name_and_department(ctx: Context, unit: Unit, code: str) -> tuple[str, str |
         ctx.log.warning("name_department_apart",
                         f"card {code}: 事業名称 {name!r} (line {unit.name_only.first}) and 担当 {department!r} "
                         f"(line {unit.name.first if unit.name else '-'}) are written apart; joined",
-                        unit.name_only.first)
+                        unit.name_only.first, initiative=code)
         return name, department
     if len(texts) == 1:
         split = split_name(texts[0])
         if split and DEPARTMENT_NOTE.match(split[1]):
             ctx.log.warning("department_is_note",
                             f"card {code}: the 担当 column holds {split[1]!r}, a note rather than a department; "
-                            "kept as written", unit.name.first)
+                            "kept as written", unit.name.first, initiative=code)
         if split:
             return split
         if department_only(texts[0]):
             ctx.log.warning("name_missing", f"card {code}: only the 担当 {texts[0]!r} was found, no 事業名称",
-                            unit.name.first)
+                            unit.name.first, initiative=code)
             return "", texts[0]
         name, _, department = texts[0].rpartition(" ")
         if name and department:
             ctx.log.warning("department_unrecognised",
                             f"card {code}: {department!r} does not end like a department (課, 部, 室, 局, 所, "
-                            "センター, 館); the name line was split at its last space", unit.name.first)
+                            "センター, 館); the name line was split at its last space", unit.name.first,
+                            initiative=code)
             return name.strip(), department
         ctx.log.warning("department_missing", f"card {code}: no 担当 found on the name line {texts[0]!r}",
-                        unit.name.first)
+                        unit.name.first, initiative=code)
         return texts[0], None
     ctx.log.warning("name_department_wrapped",
                     f"card {code}: 事業名称 and 担当 wrap over {len(texts)} lines; the first line was read as "
-                    "the name, the rest as the department", unit.name.first)
+                    "the name, the rest as the department", unit.name.first, initiative=code)
     return texts[0], join_wrapped(texts[1:])
 
 

@@ -79,6 +79,6 @@ def pair_units(ctx: Context, page: list[Header], units: list[Unit]) -> list[tupl
         if u.notes:
             ctx.log.warning("block_pieces_relocated",
                             f"card {h.code}: values not in the usual order: {'; '.join(u.notes)}",
-                            u.anchor.first)
+                            u.anchor.first, initiative=h.code)
     order = {id(h): i for i, h in enumerate(page)}
     return sorted(pairs, key=lambda hu: order[id(hu[0])])

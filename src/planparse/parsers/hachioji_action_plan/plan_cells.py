@@ -28,12 +28,14 @@ def read_plan_cells(ctx: Context, code: str, unit: Unit, n_years: int
     need = n_years - len(displaced)
     cells = [c for e in entries for c in e["cells"]]
     if not entries and not displaced:
-        ctx.log.warning("plan_missing", f"card {code}: no 取組内容 tags found", unit.anchor.first)
+        ctx.log.warning("plan_missing", f"card {code}: no 取組内容 tags found", unit.anchor.first,
+                        initiative=code)
         return [None] * n_years, remark
     if len(cells) < need:
         ctx.log.warning("plan_cells_missing",
                         f"card {code}: the 取組内容 row has {len(cells) + len(displaced)} cells for {n_years} "
-                        "columns; the last columns are empty", (unit.tags or unit.displaced_tags)[0].first)
+                        "columns; the last columns are empty", (unit.tags or unit.displaced_tags)[0].first,
+                        initiative=code)
         merged = cells + [None] * (need - len(cells))
     elif len(cells) > need:
         merged, penalty, unique = merge_cells(ctx, entries, need)
@@ -41,14 +43,14 @@ def read_plan_cells(ctx: Context, code: str, unit: Unit, n_years: int
             ctx.log.warning("ambiguous_plan_cells",
                             f"card {code}: the 取組内容 cells span several lines ({tag_snippet(ctx, entries)}); "
                             f"the lines were merged into {need} cells by rule: "
-                            f"{' | '.join(c[0] for c in merged if c)}", entries[0]["line"])
+                            f"{' | '.join(c[0] for c in merged if c)}", entries[0]["line"], initiative=code)
     else:
         merged = cells
     if displaced:
         ctx.log.warning("plan_cells_displaced",
                         f"card {code}: {len(displaced)} 取組内容 cell(s) written after the year header "
                         f"(line {unit.displaced_tags[0].first}) were put in the first column(s)",
-                        unit.displaced_tags[0].first)
+                        unit.displaced_tags[0].first, initiative=code)
     out = (displaced + merged)[:n_years]
     return out + [None] * (n_years - len(out)), remark
 
