@@ -91,7 +91,8 @@ def read_measure(ctx: Context, start: int, end: int, seq: int, policies: dict[st
         number = 1 + sum(1 for m in earlier if m.policy_code == pcode)
         ctx.log.warning("measure_number_from_order",
                         f"施策 heading glyph {heading[1].group('num')!r} is not a circled number; "
-                        f"numbered {pcode}-{number} by its order under 基本方針{pcode}", heading[0])
+                        f"numbered {pcode}-{number} by its order under 基本方針{pcode}", heading[0],
+                        measure=f"{pcode}-{number}")
     skip = {heading[0], policy[0], *labels.values()}
     objective, direction, implementation, text_lines = measure_texts(ctx, labels, start, end, skip)
     grid_end = min([heading[0], policy[0], *[v for k, v in labels.items() if k != "schedule"]])
@@ -103,7 +104,7 @@ def read_measure(ctx: Context, start: int, end: int, seq: int, policies: dict[st
             "overview_schedule_not_read",
             f"施策 {pcode}-{number}: {len(unread)} lines of the 実現に向けた主なスケジュール chart (lines "
             f"{unread[0]}–{unread[-1]}, drawn when the plan was made) are not read: the text does not tie "
-            "its cells to years or rows", unread[0])
+            "its cells to years or rows", unread[0], measure=f"{pcode}-{number}")
     return HachiojiMeasure(
         code=f"{pcode}-{number}", number=number or 0, name=heading[1].group("name").strip(), policy_code=pcode,
         objective=objective, direction=direction, implementation=implementation, grid_rows=rows,
