@@ -1,0 +1,198 @@
+"""One parse of one document: the steps in order (sections → 第１章 → reports → checks)."""
+
+from __future__ import annotations
+
+import regex
+
+from planparse.ingest import SourceDocument
+from planparse.normalize import (
+    join_wrapped,
+    match_key,
+    parse_fiscal_year,
+    to_int,
+)
+from planparse.parsers.akishima_midterm_report.chapter1 import (
+    Chapter1,
+)
+from planparse.parsers.akishima_midterm_report.checks import (
+    Checks,
+)
+from planparse.parsers.akishima_midterm_report.model import (
+    _PolicySeen,
+    _Section,
+)
+from planparse.parsers.akishima_midterm_report.patterns import (
+    _SECTION_KEYS,
+    CHAPTER,
+    MUNICIPALITY,
+    MUNICIPALITY_CODE,
+    MUNICIPALITY_NAME,
+    PAGE_NUMBER,
+    PLAN_PERIOD,
+    SECTION,
+    TITLE,
+    TITLE_FALLBACK,
+)
+from planparse.parsers.akishima_midterm_report.reports import (
+    Reports,
+)
+from planparse.parsers.akishima_midterm_report.text import (
+    _ascii_no,
+    _clean,
+    _Line,
+    _page_number_context,
+    display_width,
+)
+from planparse.schemas.akishima_midterm_report import (
+    AkishimaMidtermReport,
+    AkishimaPolicy,
+)
+from planparse.schemas.base import IssueLog, ParseResult
+
+
+class Run(Chapter1, Reports, Checks):
+    """One parse of one document: the lines, the issue log, and the steps."""
+
+    def __init__(self, doc: SourceDocument) -> None:
+        self.doc = doc
+        self.log = IssueLog()
+        self.n = len(doc.lines)
+        self.lines: list[_Line | None] = [None] * (self.n + 1)   # index = line number
+        raw = doc.lines
+        for no in range(1, self.n + 1):
+            text = raw[no - 1]
+            stripped = text.strip()
+            if not stripped:
+                if text:
+                    self.lines[no] = _Line(no, "", 0, filler=True)
+                continue
+            if PAGE_NUMBER.match(text) and _page_number_context(raw, no):
+                continue   # a printed page number
+            clean = _clean(text)
+            self.lines[no] = _Line(no, clean, display_width(clean))
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def content(self, start: int, end: int, *, fillers: bool = False) -> list[_Line]:
+        """Lines ``start``..``end`` (inclusive, 1-based) that have text (and fillers if asked)."""
+        out = []
+        for no in range(max(1, start), min(end, self.n) + 1):
+            ln = self.lines[no]
+            if ln is not None and (fillers or not ln.filler):
+                out.append(ln)
+        return out
+
+    # -- the steps ----------------------------------------------------------------------------
+
+    def parse(self) -> ParseResult:
+        chapters = [(ln.no, m) for ln in self.content(1, self.n) if (m := CHAPTER.match(ln.text))]
+        anchors = [ln.no for ln in self.content(1, self.n) if match_key(ln.text) == "事業名担当部署"]
+        reports_start, reports_end = self._reports_region(chapters, anchors)
+        sections = self._sections(1, reports_start - 1, chapters)
+        title = self._title(chapters)
+        first_section = min((sec.start for sec in sections.values()), default=reports_start)
+        plan_start, plan_end = self._plan_period(first_section)
+
+        policies: _PolicySeen = {}
+        legend, legend_lines, list_line, status_rows = self._status_list(sections.get("status"))
+        revisions = self._revisions(sections.get("revision"), policies)
+        additions, footnotes = self._additions(sections.get("additions"), policies)
+        raw_reports = self._raw_reports(anchors, reports_start, reports_end, policies)
+        reports = self._reports(raw_reports)
+        if not reports:
+            self.log.error("no_records", "no 第２章 report found (no 事業名 担当部署 label)")
+        if plan_start is None and reports:
+            starts = [r.start_fy for r in reports if r.start_fy]
+            ends = [r.end_fy for r in reports if r.end_fy]
+            plan_start, plan_end = (min(starts) if starts else None), (max(ends) if ends else None)
+            self.log.warning("plan_period_from_reports",
+                             "the plan period (…を初年度とする…まで) was not found; taken from the reports' 事業期間")
+        self._cross_check(status_rows, revisions, reports, legend)
+        municipality = None
+        if title and (m := MUNICIPALITY.match(title)):
+            municipality = m.group("name")
+        record = AkishimaMidtermReport(
+            title=title, municipality_code=MUNICIPALITY_CODE,
+            municipality_name=municipality or MUNICIPALITY_NAME,
+            plan_start_fy=plan_start, plan_end_fy=plan_end,
+            policies=self._policies(policies),
+            legend=legend, legend_lines=legend_lines, status_list_line=list_line, status_list=status_rows,
+            revisions=revisions, additions=additions, reports=reports, footnotes=footnotes,
+        )
+        return ParseResult(record=record, issues=self.log.issues)
+
+    # -- document layout ----------------------------------------------------------------------
+
+    def _reports_region(self, chapters: list[tuple[int, regex.Match]], anchors: list[int]) -> tuple[int, int]:
+        """First and last line of the reports' chapter: from the chapter heading before the first
+        ``事業名 担当部署`` label to the line before the next chapter heading."""
+        if not anchors:
+            return self.n + 1, self.n
+        start = max((no for no, _ in chapters if no < anchors[0]), default=1)
+        end = min((no - 1 for no, _ in chapters if no > anchors[-1]), default=self.n)
+        return start, end
+
+    def _sections(self, start: int, end: int, chapters: list[tuple[int, regex.Match]]) -> dict[str, _Section]:
+        """第１章 sections found by their titles (施策の達成状況 / 施策の見直し / 施策の追加)."""
+        heads: list[tuple[int, str | None]] = [(no, None) for no, _ in chapters if start <= no <= end]
+        for ln in self.content(start, end):
+            m = SECTION.match(ln.text)
+            if not m:
+                continue
+            key = match_key(m.group("title"))
+            kind = next((k for words, k in _SECTION_KEYS.items() if words in key), None)
+            heads.append((ln.no, kind or "other"))
+        heads.sort()
+        sections: dict[str, _Section] = {}
+        for i, (no, kind) in enumerate(heads):
+            if kind is None or kind == "other":
+                continue
+            stop = heads[i + 1][0] - 1 if i + 1 < len(heads) else end
+            if kind in sections:
+                self.log.warning("duplicate_section", f"a second 「{kind}」 section heading; only the first is read",
+                                 no)
+                continue
+            sections[kind] = _Section(kind, no, stop)
+        for kind, words in ((k, w) for w, k in _SECTION_KEYS.items()):
+            if kind not in sections:
+                self.log.warning("section_missing", f"第１章 section 「{words}」 not found: its data is absent")
+        return sections
+
+    def _title(self, chapters: list[tuple[int, regex.Match]]) -> str | None:
+        first = chapters[0][0] if chapters else min(self.n, 60)
+        text = join_wrapped(ln.text for ln in self.content(1, first))
+        m = TITLE.search(text) or TITLE_FALLBACK.search(text)
+        if not m:
+            self.log.warning("title_missing", "no title (本書「…」) found before the first chapter")
+            return None
+        return m.group("title").strip()
+
+    def _plan_period(self, before: int) -> tuple[int | None, int | None]:
+        """``…年度を初年度とする…年度まで`` in the text before the first 第１章 section."""
+        text = join_wrapped(ln.text for ln in self.content(1, before - 1))
+        m = PLAN_PERIOD.search(text)
+        if not m:
+            return None, None
+        return parse_fiscal_year(m.group("start")), parse_fiscal_year(m.group("end"))
+
+    @staticmethod
+    def _policy(policies: _PolicySeen, m: regex.Match, line: int, chapter2: bool) -> str:
+        """Record a 基本方針 header (name, line, whether it is a 第２章 header); returns its code."""
+        code = _ascii_no(m.group("n"))
+        policies.setdefault(code, []).append((m.group("name").strip(), line, chapter2))
+        return code
+
+    def _policies(self, seen: _PolicySeen) -> list[AkishimaPolicy]:
+        """One policy per code: the first 第２章 header gives the name and line (else the first header
+        seen); other wordings become ``name_variants`` and ``check_policy_name_variant`` warnings."""
+        out = []
+        for code, occurrences in seen.items():
+            name, line, _ = next((o for o in occurrences if o[2]), occurrences[0])
+            variants: list[str] = []
+            for other, other_line, _ in occurrences:
+                if match_key(other) != match_key(name) and other not in variants:
+                    variants.append(other)
+                    self.log.warning("check_policy_name_variant",
+                                     f"基本方針{code} is worded {other!r} here, {name!r} in 第２章", other_line)
+            out.append(AkishimaPolicy(code=code, name=name, source_line=line, name_variants=variants))
+        return sorted(out, key=lambda p: (to_int(p.code) or 0, p.code))
