@@ -51,6 +51,7 @@ from planparse.parsers.hachioji_dx_plan.patterns import (
     MUNICIPALITY_NAME,
 )
 from planparse.parsers.hachioji_dx_plan.policies import _policies
+from planparse.parsers.hachioji_dx_plan.prepare import prepare_lines
 from planparse.parsers.hachioji_dx_plan.text import clean_text, split_paragraphs
 from planparse.parsers.hachioji_dx_plan.views import CHECK_QUERIES, VIEWS
 from planparse.schemas.base import IssueLog, ParseResult
@@ -82,7 +83,7 @@ class HachiojiDxPlanParser(Parser):
         raises on irregular input.
         """
         log = IssueLog()
-        lines = doc.lines
+        lines = prepare_lines(doc.lines, log)
         headings = _find_headings(lines)
         policies = _policies(lines, headings, log)
         measures, ranges = _measures(lines, headings, policies, log)

@@ -10,14 +10,17 @@ from planparse.parsers.hachioji_dx_plan.patterns import (
     CHAPTER_HEADING,
     GLOSSARY_ENTRY,
     GLOSSARY_HEADER_KEY,
+    MAX_TERM_WRAP,
     READING,
     TERM_SPACE,
     VERSION_TOKEN,
 )
 from planparse.parsers.hachioji_dx_plan.text import (
+    _is_indented,
     _is_page_start,
     clean_text,
     ends_paragraph,
+    ends_sentence,
     split_paragraphs,
 )
 from planparse.schemas.base import IssueLog
@@ -81,8 +84,8 @@ def _read_glossary(lines: tuple[str, ...], log: IssueLog) -> tuple[list[Glossary
         elif raw.strip().isdigit() and block_closed:
             skipped.add(n)  # a printed page number ("86 ")
             continue
-        elif _is_page_start(lines, n) and block_closed and not _entry_follows(lines, n, expected):
-            break  # the next section (" 参考資料")
+        elif _is_indented(lines, n) and block_closed and not _entry_follows(lines, n, expected):
+            break  # the next section (" 参考資料"): a page start (or an indent) with no next entry after it
         elif CHAPTER_HEADING.match(raw):
             break
         elif blocks:
@@ -121,8 +124,9 @@ def _glossary_entry(lines: tuple[str, ...], block: list[int], log: IssueLog) -> 
     remaining = list(block[1:])
     term_raw = first
     if not rest.strip():
-        # the term stands alone: complete when its line ends a paragraph, else it wraps
-        while not ends_paragraph(term_raw) and remaining:
+        # the term stands alone: complete when its line ends a paragraph, else it wraps onto a short
+        # next line that is followed by the definition (never onto a 【reading】 or a sentence)
+        while not ends_paragraph(term_raw) and len(remaining) >= 2 and _term_wraps_onto(lines[remaining[0] - 1]):
             n = remaining.pop(0)
             term_raw = lines[n - 1]
             term += term_raw.strip()
@@ -143,6 +147,14 @@ def _glossary_entry(lines: tuple[str, ...], block: list[int], log: IssueLog) -> 
         log.warning("glossary_empty_definition", f"用語集 {number} ({term!r}) has no definition", block[0])
     return GlossaryEntry(number=number, term=clean_text(term), reading=reading, definition=definition,
                          source_line_start=block[0], source_line_end=block[-1])
+
+
+def _term_wraps_onto(raw: str) -> bool:
+    """Whether a term line without paragraph end continues on ``raw``: a short line
+    (``MAX_TERM_WRAP`` characters at most: ``八王子``, ``ント``) that is not a 【reading】 and ends no
+    sentence."""
+    text = raw.strip(" \u3000")
+    return 0 < len(text) <= MAX_TERM_WRAP and READING.match(raw) is None and not ends_sentence(raw)
 
 
 def _check_glossary_numbers(entries: list[GlossaryEntry], log: IssueLog) -> None:

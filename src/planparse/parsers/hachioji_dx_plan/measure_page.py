@@ -10,15 +10,19 @@ from planparse.normalize import (
 )
 from planparse.parsers.hachioji_dx_plan.patterns import (
     BULLET,
+    FIGURE_START,
     ICON_KEY,
+    MIN_PROSE_CHARS,
 )
 from planparse.parsers.hachioji_dx_plan.text import (
+    _is_indented,
     _is_page_start,
     _next_content,
     _objective_label,
     _section_label,
     clean_text,
     ends_paragraph,
+    ends_sentence,
     split_paragraphs,
 )
 from planparse.schemas.base import IssueLog
@@ -48,6 +52,7 @@ class _MeasurePage:
     pre_label: list[int] = field(default_factory=list)
     figures: list[list[int]] = field(default_factory=list)
     last_line: int = 0
+    glyph_lost_warned: bool = False
 
     def current(self) -> _Item | None:
         items = self.sections[self.section] if self.section else []
@@ -73,7 +78,14 @@ def _read_measure(lines: tuple[str, ...], header: int, end: int, code: str, numb
         bullet = BULLET.match(raw) is not None
         after_box = _objective_label(raw) if label is None and not bullet else None
         if mode == "objective":
-            if _is_page_start(lines, n) or label or bullet or after_box is not None:
+            if not (_is_page_start(lines, n) or label or bullet or after_box is not None) and _is_indented(
+                    lines, n) and page.objective and ends_sentence(lines[page.objective[-1] - 1]):
+                log.warning("objective_end_inferred",
+                            f"施策 {code}: the 目的・あるべき姿 text had ended a sentence and this line starts with a "
+                            "space after an empty line (a page start whose box another PDF split off); the box "
+                            "was ended there", n)
+                mode, resumed = "prose", True
+            elif _is_page_start(lines, n) or label or bullet or after_box is not None:
                 if not _is_page_start(lines, n):
                     log.warning("objective_end_without_page_start",
                                 f"施策 {code}: the 目的・あるべき姿 box is followed by a label or bullet "
@@ -127,11 +139,26 @@ def _read_measure(lines: tuple[str, ...], header: int, end: int, code: str, numb
                         "item before the box had ended; read as a new item of the interrupted section", n)
             _start_item(page, raw, n, lines)
             page.last_line = n
+        elif item is not None and _prose_like(raw):
+            if not page.glyph_lost_warned:
+                log.warning("bullet_glyph_missing",
+                            f"施策 {code}: a line of prose after a finished item has no bullet glyph (lost by the "
+                            "PDF's font); read as a new item, as every later such line of this 施策", n)
+                page.glyph_lost_warned = True
+            _start_item(page, raw, n, lines)
+            page.last_line = n
         else:
             mode = "figure"
             page.figures.append([n])
         resumed = False
     return _finish_measure(page, lines, header, code, number, name, policy_code, seq, log)
+
+
+def _prose_like(raw: str) -> bool:
+    """A line that reads as an item of prose, not as a figure's label or credit: at least
+    ``MIN_PROSE_CHARS`` characters and not starting like a caption (``【図】``, ``出典``, a URL, ``※``)."""
+    text = raw.strip(" \u3000")
+    return len(text) >= MIN_PROSE_CHARS and FIGURE_START.match(text) is None
 
 
 def _start_item(page: _MeasurePage, raw: str, n: int, lines: tuple[str, ...]) -> None:

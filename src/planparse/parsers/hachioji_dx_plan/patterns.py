@@ -23,6 +23,12 @@ CHAPTER4_POLICY = regex.compile(
 # " 施策① 行政手続のオンライン化 " / " 施策③ マイナンバーカード*の利活用推進 "
 # (a space after the number and a short name: a body sentence "施策①の…" is not a header)
 MEASURE_HEADER = regex.compile(r"^\s?施策\s*(?P<num>[\u2460-\u2473\u2780-\u2793])\s+(?P<name>\S.{0,39}?)\s*$")
+# "現状   本市では、…" (a section label whose bullet glyph was lost: the label, spaces, the item's text)
+LABEL_WORDS = regex.compile(r"^\s?(?P<label>現状|背景|事業の方向性)(?:[ \u3000]+(?P<rest>\S.*)|[ \u3000]*)$")
+# "【図】５Gの特徴" / "出典：「…」" / "https://…" / "※…": how a figure's caption or credit starts
+FIGURE_START = regex.compile(r"^(?:【|出典|https?:|※|注[:：])")
+MIN_PROSE_CHARS = 12
+"""Shortest line read as prose when its bullet glyph is missing (figure labels such as ``平成27年`` are shorter)."""
 # Symbol/Wingdings bullets the PDF extractor leaves as private-use glyphs: "\uf09f  本市では、…"
 BULLET = regex.compile(r"^\s?[\uf06c\uf09e\uf09f\uf0a7\uf0b7\uf0d8\uf0fc][ \u3000]*")
 # the same glyphs anywhere in a line: "現状 \uf09f  本市では、…" (label, then the first bullet)
@@ -31,6 +37,8 @@ BULLET_GLYPH = regex.compile(r"[\uf06c\uf09e\uf09f\uf0a7\uf0b7\uf0d8\uf0fc]")
 GLOSSARY_ENTRY = regex.compile(r"^(?P<num>\d{1,3})(?P<sep>[ \u3000]+)(?P<rest>\S.*)$")
 # "【フェイスブック】 " (a term's reading: kana only)
 READING = regex.compile(r"^\s?【(?P<reading>[\p{Katakana}\p{Hiragana}ー・ 　]+)】[ \u3000]*")
+MAX_TERM_WRAP = 10
+"""Longest second line of a wrapped glossary term (``サービスデザイン思`` + ``考``; the seed's longest is 3)."""
 # "5.0" in "Society 5.0": a version number that belongs to the term before it
 VERSION_TOKEN = regex.compile(r"^[0-9０-９]+(?:[.．][0-9０-９]+)*$")
 # the space that ends a term (ASCII or U+3000)

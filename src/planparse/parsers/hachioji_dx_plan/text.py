@@ -13,8 +13,10 @@ from planparse.parsers.hachioji_dx_plan.patterns import (
     _SPACE_BETWEEN_WIDE,
     _SPACE_RUN,
     BULLET_GLYPH,
+    LABEL_WORDS,
     OBJECTIVE_KEY,
 )
+from planparse.parsers.hachioji_dx_plan.prepare import SENTENCE_END
 from planparse.schemas.hachioji_dx_plan import (
     SECTION_LABELS,
 )
@@ -70,6 +72,18 @@ def _is_page_start(lines: tuple[str, ...], n: int) -> bool:
     return raw[:1] == " " and bool(raw.strip()) and (n == 1 or lines[n - 2] != "")
 
 
+def _is_indented(lines: tuple[str, ...], n: int) -> bool:
+    """Line ``n`` (1-based) starts with a space: a page start, or (after an empty line) a page start
+    whose box was split from the previous page's last line by another PDF, or an indent."""
+    raw = lines[n - 1]
+    return raw[:1] in (" ", "\u3000") and bool(raw.strip())
+
+
+def ends_sentence(raw: str) -> bool:
+    """The line ends a sentence (``。``, also before a closing bracket), trailing spaces aside."""
+    return SENTENCE_END.search(raw) is not None
+
+
 def _section_label(raw: str) -> tuple[str, str] | None:
     """``(field, rest)`` when the line starts with a 施策 section label (``現状 \\uf09f  …`` /
     ``事業の方向性``), ``rest`` being the text after the label (bullet included); else None."""
@@ -77,7 +91,11 @@ def _section_label(raw: str) -> tuple[str, str] | None:
     head = raw[: m.start()] if m else raw
     field_ = SECTION_LABELS.get(match_key(head)) if head.strip() else None
     if field_ is None:
-        return None
+        # the bullet glyph lost (a PDF font without its Unicode): the label, then spaces, then text
+        words = LABEL_WORDS.match(raw)
+        if words is None or (field_ := SECTION_LABELS.get(match_key(words.group("label")))) is None:
+            return None
+        return field_, words.group("rest")
     return field_, raw[m.start():] if m else ""
 
 

@@ -1,0 +1,62 @@
+"""Before reading: make a PDF's text give the signals the rules read, whatever wrote the PDF.
+
+The rules of this parser read two layout signals of the text: the trailing space the extractor
+leaves at the end of a paragraph (a wrapped line has none) and the line that starts a page. Another
+PDF of the same document (another writer, fonts or line spacing) may lack the first and move
+printed page numbers elsewhere. ``prepare_lines`` runs once, before everything else:
+
+* a printed page number standing alone in its box (``86``, ``- 12 -``, ``－12－``, ``12/120``) becomes
+  an empty line (its number is kept: ``source_line`` still points into the document);
+* when (almost) no line ends with a space, the paragraph ends are inferred: a line ending a
+  sentence (``。``, also before a closing bracket) gets the trailing space it would have had, with
+  one ``paragraph_ends_inferred`` warning.
+
+Line numbers never change: the output has as many lines as the input.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from planparse.schemas.base import IssueLog
+
+__all__ = ["is_page_number", "prepare_lines"]
+
+# "86 " / "- 12 -" / "－12－" / "― 12 ―" / "12/120" / "P.12": a printed page number on a line of its own
+PAGE_NUMBER = regex.compile(r"^\s*(?:[-－‐―—–]\s*)?(?:[pP]\.?\s*)?[0-9０-９]{1,3}(?:\s*/\s*[0-9]{1,3})?(?:\s*[-－‐―—–])?\s*$")
+# "…しています。" / "…しています。）" / "…です。」": a line that ends a sentence
+SENTENCE_END = regex.compile(r"。[）」』)]*[ \u3000]*$")
+
+MIN_TRAILING_SHARE = 0.02
+"""Below this share of content lines ending with a space, the document is taken to have lost the
+paragraph-end mark (the seed has ~27%)."""
+
+
+def is_page_number(lines: tuple[str, ...], n: int) -> bool:
+    """Whether line ``n`` (1-based) is a printed page number: the page-number shape, alone in its
+    box (the lines before and after it are empty or whitespace-only, or it is the first / last)."""
+    raw = lines[n - 1]
+    if not PAGE_NUMBER.match(raw) or not raw.strip():
+        return False
+    before = lines[n - 2] if n >= 2 else ""
+    after = lines[n] if n < len(lines) else ""
+    return not before.strip() and not after.strip()
+
+
+def prepare_lines(lines: tuple[str, ...], log: IssueLog) -> tuple[str, ...]:
+    """The document's lines with page numbers blanked and paragraph ends restored (see the module
+    docstring). Input and output: 1-based numbering kept (same length). Never raises."""
+    out = ["" if is_page_number(lines, n) else raw for n, raw in enumerate(lines, start=1)]
+    content = [raw for raw in out if raw.strip()]
+    trailing = sum(1 for raw in content if raw.endswith((" ", "\u3000")))
+    if content and trailing / len(content) < MIN_TRAILING_SHARE:
+        restored = 0
+        for i, raw in enumerate(out):
+            if raw.strip() and SENTENCE_END.search(raw) and not raw.endswith((" ", "\u3000")):
+                out[i] = raw + " "
+                restored += 1
+        log.warning("paragraph_ends_inferred",
+                    f"only {trailing} of {len(content)} lines end with a space (the extractor's paragraph-end "
+                    f"mark): this PDF's text lacks it, so the {restored} lines ending a sentence (。) were taken "
+                    "as paragraph ends")
+    return tuple(out)
