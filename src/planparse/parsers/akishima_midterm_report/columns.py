@@ -69,7 +69,9 @@ def split_columns(entries: Sequence[_Line], left_full: int | None, narrow_full: 
     (3) ``width``: the left cell ends with the last wide line, plus the next line when the wide
     line wraps onto it (``_is_wrapped``; never after a line ending with 。) and a right cell remains; (4) ``target_kept``: as (3) but
     the wrap would leave the right cell empty, so the line is the right cell's; (5)
-    ``no_wide_line``: every line is narrow, the first is taken as the left cell (a guess).
+    ``no_wide_line``: every line is narrow, the first is taken as the left cell (a guess). Before (3):
+    ``bullet_run``: short ・ items after the last wide line of a bullet list belong to the list when the
+    lines after them (the 目標) have no bullet (the filler of (1) missing: ``・新任研修``).
     """
     content = [e for e in entries if not e.filler]
     if not content:
@@ -93,6 +95,13 @@ def split_columns(entries: Sequence[_Line], left_full: int | None, narrow_full: 
         left = [*content[:k], _Line(content[k].no, head, display_width(head))]
         right = [_Line(content[k].no, tail, display_width(tail)), *content[k + 1:]]
         return _Columns(left, right, "shared_line")
+    j = k + 1
+    while j < len(content) and content[j].text.startswith(BULLET):
+        j += 1
+    if (k + 1 < j < len(content) and any(ln.text.startswith(BULLET) for ln in content[:k + 1])
+            and not any(ln.text.startswith(BULLET) for ln in content[j:])):
+        # short ・ items right after a wide bullet list, then a 目標 without bullets: the list's last items
+        return _Columns(content[:j], content[j:], "bullet_run")
     if (k + 1 < len(content) and not content[k].text.endswith("。")
             and _is_wrapped(content[k], content[k + 1], left_full, _in_bullet_at(content, k))):
         if k + 2 < len(content):

@@ -58,7 +58,8 @@ PLAN_PERIOD = regex.compile(r"(?P<start>(?:令和|平成)[^、。を]{1,14}?年�
 # "昭島市デジタル化推進計画…" → 昭島市
 MUNICIPALITY = regex.compile(r"^(?P<name>\S{1,6}?[都道府県市区町村])")
 # "16 " alone after empty lines, before a page-start " " line: a printed page number
-PAGE_NUMBER = regex.compile(r"^\s*\d{1,3}\s*$")
+# (also as another PDF may print it: "- 16 -", "－16－", "16/58", "P.16")
+PAGE_NUMBER = regex.compile(r"^\s*(?:[-－‐―—–]\s*)?(?:[pP]\.?\s*)?[0-9０-９]{1,3}(?:\s*/\s*[0-9]{1,3})?(?:\s*[-－‐―—–])?\s*$")
 # two bullets on one line: "・機能要件書を作成  ・RFPの実施"
 _INNER_BULLET = regex.compile(r"\s+(?=・)")
 # runs of spaces: "係  電話 2319", "（国補助事業）   "

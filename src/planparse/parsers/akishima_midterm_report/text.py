@@ -39,11 +39,13 @@ class _Line:
 
 
 def _page_number_context(raw: Sequence[str], no: int) -> bool:
-    """Whether the digits-only line ``no`` (1-based) stands where a printed page number does: after
-    two blank lines, or right before a whitespace-only page-start line (``16`` / ``" "``)."""
+    """Whether the page-number line ``no`` (1-based) stands where a printed page number does: after
+    two blank lines, right before a whitespace-only page-start line (``16`` / ``" "``), or alone in
+    its box (empty lines around it: a PDF that draws no whitespace-only boxes)."""
     after_blanks = no >= 3 and not raw[no - 2].strip() and not raw[no - 3].strip()
     nxt = raw[no] if no < len(raw) else ""
-    return after_blanks or (nxt != "" and not nxt.strip())
+    alone = (no < 2 or not raw[no - 2].strip()) and not nxt.strip()
+    return after_blanks or (nxt != "" and not nxt.strip()) or alone
 
 
 def _ascii_no(text: str) -> str:
