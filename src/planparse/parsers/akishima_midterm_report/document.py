@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import regex
 
 from planparse.ingest import SourceDocument
@@ -23,12 +25,15 @@ from planparse.parsers.akishima_midterm_report.model import (
 )
 from planparse.parsers.akishima_midterm_report.patterns import (
     _SECTION_KEYS,
+    ADDITION_HEAD,
     CHAPTER,
     MUNICIPALITY,
     MUNICIPALITY_CODE,
     MUNICIPALITY_NAME,
     PAGE_NUMBER,
     PLAN_PERIOD,
+    POLICY,
+    REVISION_HEAD,
     SECTION,
     TITLE,
     TITLE_FALLBACK,
@@ -88,6 +93,11 @@ class Run(Chapter1, Reports, Checks):
         chapters = [(ln.no, m) for ln in self.content(1, self.n) if (m := CHAPTER.match(ln.text))]
         anchors = [ln.no for ln in self.content(1, self.n) if match_key(ln.text) == "事業名担当部署"]
         reports_start, reports_end = self._reports_region(chapters, anchors)
+        for no in anchors:
+            if not reports_start <= no <= reports_end:
+                self.log.warning("stray_report_label", "a 事業名 担当部署 label outside the reports' chapter is read "
+                                 "as text", no)
+        anchors = [no for no in anchors if reports_start <= no <= reports_end]
         sections = self._sections(1, reports_start - 1, chapters)
         title = self._title(chapters)
         first_section = min((sec.start for sec in sections.values()), default=reports_start)
@@ -124,12 +134,15 @@ class Run(Chapter1, Reports, Checks):
     # -- document layout ----------------------------------------------------------------------
 
     def _reports_region(self, chapters: list[tuple[int, regex.Match]], anchors: list[int]) -> tuple[int, int]:
-        """First and last line of the reports' chapter: from the chapter heading before the first
-        ``事業名 担当部署`` label to the line before the next chapter heading."""
+        """First and last line of the reports' chapter: the chapter (from its heading to the line
+        before the next heading) that holds most ``事業名 担当部署`` labels, so that a stray label
+        elsewhere does not move it; from the heading before the first label when no chapter has one."""
         if not anchors:
             return self.n + 1, self.n
-        start = max((no for no, _ in chapters if no < anchors[0]), default=1)
-        end = min((no - 1 for no, _ in chapters if no > anchors[-1]), default=self.n)
+        starts = sorted(no for no, _ in chapters)
+        held = Counter(max((s for s in starts if s < a), default=1) for a in anchors)
+        start = max(held, key=lambda s: (held[s], -s))
+        end = min((s - 1 for s in starts if s > start), default=self.n)
         return start, end
 
     def _sections(self, start: int, end: int, chapters: list[tuple[int, regex.Match]]) -> dict[str, _Section]:
@@ -149,14 +162,48 @@ class Run(Chapter1, Reports, Checks):
                 continue
             stop = heads[i + 1][0] - 1 if i + 1 < len(heads) else end
             if kind in sections:
-                self.log.warning("duplicate_section", f"a second 「{kind}」 section heading; only the first is read",
-                                 no)
-                continue
+                first = sections[kind]
+                if self.content(first.start + 1, first.end):
+                    self.log.warning("duplicate_section", f"a second 「{kind}」 section heading; only the first is "
+                                     "read", no)
+                    continue
+                self.log.warning("duplicate_section", f"a second 「{kind}」 section heading right after the first "
+                                 "(nothing between them): the second is read", no)
             sections[kind] = _Section(kind, no, stop)
         for kind, words in ((k, w) for w, k in _SECTION_KEYS.items()):
             if kind not in sections:
-                self.log.warning("section_missing", f"第１章 section 「{words}」 not found: its data is absent")
+                found = self._section_by_content(kind, start, end, sections)
+                if found is None:
+                    self.log.warning("section_missing", f"第１章 section 「{words}」 not found: its data is absent")
+                    continue
+                self.log.warning("section_heading_missing", f"第１章 section 「{words}」 has no heading; it is read from "
+                                 f"its first entry (line {found.start + 1}) on", found.start + 1)
+                sections[kind] = found
         return sections
+
+    def _section_by_content(self, kind: str, start: int, end: int, sections: dict[str, _Section]) -> _Section | None:
+        """A section whose heading is missing, found by its own first entry: the 施策名 達成状況 header
+        (status list), the first ``N.name 【達成状況：△】`` (見直し), the first ``追加N.`` (with the 基本方針
+        line just before it). It runs to the next section found; the section before it is cut there."""
+        lines = self.content(start, end)
+        first = None
+        for i, ln in enumerate(lines):
+            if (kind == "status" and match_key(ln.text) == "施策名達成状況") or (
+                    kind == "revision" and REVISION_HEAD.match(ln.text)) or (
+                    kind == "additions" and ADDITION_HEAD.match(ln.text)):
+                first = i
+                break
+        if first is None:
+            return None
+        if kind != "status" and first > 0 and POLICY.match(lines[first - 1].text):
+            first -= 1
+        no = lines[first].no - 1   # the section's "heading" line: its first entry is read from the next line
+        later = [s.start for s in sections.values() if s.start > no]
+        stop = min(later, default=end + 1) - 1
+        for other in sections.values():
+            if other.start < no <= other.end:
+                other.end = no - 1
+        return _Section(kind, no, stop)
 
     def _title(self, chapters: list[tuple[int, regex.Match]]) -> str | None:
         first = chapters[0][0] if chapters else min(self.n, 60)

@@ -84,8 +84,10 @@ def _read_glossary(lines: tuple[str, ...], log: IssueLog) -> tuple[list[Glossary
         elif raw.strip().isdigit() and block_closed:
             skipped.add(n)  # a printed page number ("86 ")
             continue
-        elif _is_indented(lines, n) and block_closed and not _entry_follows(lines, n, expected):
-            break  # the next section (" 参考資料"): a page start (or an indent) with no next entry after it
+        elif block_closed and ((_is_page_start(lines, n) and not _entry_follows(lines, n, expected))
+                               or (_is_indented(lines, n) and not _entry_after(lines, n, expected))):
+            break  # the next section (" 参考資料"): a page start with no next entry on its page, or an
+            # indented line (a page start whose box another PDF split off) with no next entry after it
         elif CHAPTER_HEADING.match(raw):
             break
         elif blocks:
@@ -106,6 +108,15 @@ def _entry_follows(lines: tuple[str, ...], n: int, expected: int) -> bool:
         if _is_page_start(lines, k):
             return False
         m = GLOSSARY_ENTRY.match(lines[k - 1])
+        if m and int(m.group("num")) == expected:
+            return True
+    return False
+
+
+def _entry_after(lines: tuple[str, ...], n: int, expected: int) -> bool:
+    """True when entry ``expected`` starts anywhere after line ``n``."""
+    for raw in lines[n:]:
+        m = GLOSSARY_ENTRY.match(raw)
         if m and int(m.group("num")) == expected:
             return True
     return False

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+import regex
+
 from planparse.normalize import (
     circled_to_int,
     to_int,
@@ -34,22 +36,23 @@ def _measures(lines: tuple[str, ...], headings: _Headings, policies: list[Hachio
               log: IssueLog) -> tuple[list[HachiojiMeasure], list[tuple[int, int, str]]]:
     """施策 blocks: each from its header to the next 施策 / 基本方針 / chapter heading.
 
-    Returns the measures and each block's ``(first line, last line, code)``."""
+    Headers are first checked against the document's structure (``_placed_headers``): stray copies
+    are read as text, and a run of 施策 whose 基本方針 header is missing gets its policy number from
+    the numbering. A 施策 that cannot be read is an ``measure_unreadable`` error naming it; the
+    others are kept. Returns the measures and each block's ``(first line, last line, code)``."""
     if not headings.measures:
         log.error("no_measures", "no 施策 page header (施策① …) found: nothing extracted")
         return [], []
     glossary_start = _glossary_start(lines) or len(lines) + 1
-    bounds = sorted({n for n, _ in headings.measures} | {n for n, _ in headings.policies}
+    placed = _placed_headers(headings, glossary_start, log)
+    bounds = sorted({n for n, _, _ in placed} | {n for n, _ in headings.policies}
                     | set(headings.chapters) | {glossary_start, len(lines) + 1})
-    policy_lines = [n for n, _ in headings.policies]
     measures: list[HachiojiMeasure] = []
     ranges: list[tuple[int, int, str]] = []
     icons: dict[str, bool] = {}
     seen: set[str] = set()
-    for n, m in headings.measures:
+    for n, m, policy_code in placed:
         end = bounds[bisect_right(bounds, n)] - 1
-        i = bisect_right(policy_lines, n) - 1
-        policy_code = str(to_int(headings.policies[i][1].group("num"))) if i >= 0 else None
         number = circled_to_int(m.group("num")) or 0
         if policy_code is None:
             log.warning("measure_without_policy", f"施策 {m.group('num')} comes before any 基本方針 header; "
@@ -59,8 +62,13 @@ def _measures(lines: tuple[str, ...], headings: _Headings, policies: list[Hachio
             log.error("duplicate_measure", f"a second 施策 {code}; dropped", n)
             continue
         seen.add(code)
-        measure, icon = _read_measure(lines, n, end, code, number, clean_text(m.group("name")),
-                                      policy_code, len(measures) + 1, log)
+        try:
+            measure, icon = _read_measure(lines, n, end, code, number, clean_text(m.group("name")),
+                                          policy_code, len(measures) + 1, log)
+        except Exception as exc:
+            log.error("measure_unreadable", f"施策 {code} ({m.group('name').strip()[:30]}, lines {n}–{end}) could not "
+                      f"be read ({type(exc).__name__}: {exc}); dropped, the other 施策 are kept", n)
+            continue
         measures.append(measure)
         ranges.append((n, end, code))
         icons[code] = icon
@@ -68,6 +76,78 @@ def _measures(lines: tuple[str, ...], headings: _Headings, policies: list[Hachio
     _icons(measures, icons, legend, log)
     _check_numbering(measures, policies, log)
     return measures, ranges
+
+
+def _placed_headers(headings: _Headings, glossary_start: int, log: IssueLog
+                    ) -> list[tuple[int, regex.Match, str | None]]:
+    """The 施策 headers that stand where the structure puts them, each with its 基本方針 number.
+
+    * A header after the 用語集 starts is not a 施策 (``measure_header_out_of_place``).
+    * Under one 基本方針 header the numbers run ①, ②, …: a run restarts at a ① followed by ②
+      (the next 基本方針, its header missing); within a run the headers outside the longest
+      increasing run of numbers are stray copies, read as text (``stray_measure_header``).
+    * A run's 基本方針 is the header before it; a run after another run of the same header takes the
+      next number (``policy_header_missing``), a run before any header the number before the first.
+    Input: the headings found. Output: ``(line, header match, policy code)`` in document order."""
+    policy_lines = [n for n, _ in headings.policies]
+    groups: dict[int, list[tuple[int, regex.Match]]] = {}
+    for n, m in headings.measures:
+        if n >= glossary_start:
+            log.warning("measure_header_out_of_place", f"a 施策 header inside the 用語集 ({m.group(0).strip()!r}) "
+                        "is read as text", n)
+            continue
+        groups.setdefault(bisect_right(policy_lines, n) - 1, []).append((n, m))
+    placed: list[tuple[int, regex.Match, str | None]] = []
+    previous_code: int | None = None
+    first_code = to_int(headings.policies[0][1].group("num")) if headings.policies else None
+    for i in sorted(groups):
+        header_code = to_int(headings.policies[i][1].group("num")) if i >= 0 else None
+        for k, run in enumerate(_runs(groups[i])):
+            if k == 0 and header_code is not None:
+                code = header_code
+            elif previous_code is not None:
+                code = previous_code + 1
+            elif first_code is not None and first_code > 1 and i < 0:
+                code = first_code - 1
+            else:
+                code = None
+            if code is not None and not (k == 0 and header_code is not None):
+                log.warning("policy_header_missing",
+                            f"the 施策 numbering restarts at line {run[0][0]} without a 基本方針 header: these 施策 "
+                            f"are read as 基本方針 {code}", run[0][0])
+            previous_code = code if code is not None else previous_code
+            kept = _increasing(run)
+            for n, m in run:
+                if (n, m) not in kept:
+                    log.warning("stray_measure_header", f"施策 header {m.group(0).strip()!r} is out of the numbering "
+                                "order of its 基本方針: read as text of the 施策 before it", n)
+                    continue
+                placed.append((n, m, str(code) if code is not None else None))
+    return placed
+
+
+def _runs(headers: list[tuple[int, regex.Match]]) -> list[list[tuple[int, regex.Match]]]:
+    """Cut one 基本方針's headers where the numbering restarts: at a ① that is followed by ②."""
+    numbers = [circled_to_int(m.group("num")) or 0 for _, m in headers]
+    runs: list[list[tuple[int, regex.Match]]] = []
+    for j, header in enumerate(headers):
+        restart = numbers[j] == 1 and j + 1 < len(numbers) and numbers[j + 1] == 2 and runs
+        if not runs or restart:
+            runs.append([])
+        runs[-1].append(header)
+    return runs
+
+
+def _increasing(run: list[tuple[int, regex.Match]]) -> list[tuple[int, regex.Match]]:
+    """The longest strictly increasing subsequence of the run's numbers (earliest on ties)."""
+    numbers = [circled_to_int(m.group("num")) or 0 for _, m in run]
+    best: list[list[int]] = []
+    for j, x in enumerate(numbers):
+        prev = max((b for b in best if numbers[b[-1]] < x), key=len, default=[])
+        best.append([*prev, j])
+    chosen = max(best, key=len, default=[])
+    return [run[j] for j in chosen]
+
 
 def _icons(measures: list[HachiojiMeasure], icons: dict[str, bool], legend: int | None,
            log: IssueLog) -> None:
