@@ -16,6 +16,7 @@ from planparse.normalize import (
 from planparse.parsers.akishima_midterm_report.model import (
     _PolicySeen,
     _Section,
+    guarded,
 )
 from planparse.parsers.akishima_midterm_report.patterns import (
     _ADDITION_LABELS,
@@ -130,9 +131,12 @@ class Chapter1:
                 return
             m, line, pol = current
             end = body[-1].no if body else line
-            out.append(AkishimaRevision(code=_ascii_no(m.group("n")), name=m.group("name").strip(),
-                                        mark=m.group("mark"), policy_code=pol, text=_join(body, full),
-                                        source_line_start=line, source_line_end=end))
+            entry = guarded(self.log, "revision_unreadable", f"見直し entry {m.group(0).strip()[:40]!r}",
+                            lambda: AkishimaRevision(code=_ascii_no(m.group("n")), name=m.group("name").strip(),
+                                                     mark=m.group("mark"), policy_code=pol, text=_join(body, full),
+                                                     source_line_start=line, source_line_end=end), None, line)
+            if entry is not None:
+                out.append(entry)
 
         for ln in lines:
             if m := POLICY.match(ln.text):
@@ -170,15 +174,28 @@ class Chapter1:
             if pol == "policy":
                 continue
             stop = starts[j + 1][0] if j + 1 < len(starts) else len(lines)
-            addition, notes = self._addition(m, lines[i], lines[i + 1:stop], pol, full)
+            read = guarded(self.log, "addition_unreadable", f"追加{m.group('n')} ({m.group('name')[:30]!r})",
+                           lambda m=m, i=i, stop=stop, pol=pol: self._addition(m, lines[i], lines[i + 1:stop], pol, full),
+                           None, lines[i].no)
+            if read is None:
+                continue
+            addition, notes = read
             additions.append(addition)
             footnotes.extend(notes)
-        seen: set[str] = set()
+        kept: dict[str, AkishimaAddition] = {}
         for a in additions:
-            if a.code in seen:
-                self.log.error("duplicate_addition", f"追加{a.number} appears twice", a.source_line_start)
-            seen.add(a.code)
-        return additions, footnotes
+            other = kept.get(a.code)
+            if other is None:
+                kept[a.code] = a
+                continue
+            # a 追加N heading repeated: the record with more of its labels is the addition
+            keep_new = len(a.label_lines) > len(other.label_lines)
+            dropped = other if keep_new else a
+            self.log.error("duplicate_addition", f"追加{a.number} appears twice: the one at line "
+                           f"{dropped.source_line_start} (fewer labels) was dropped", dropped.source_line_start)
+            if keep_new:
+                kept[a.code] = a
+        return list(kept.values()), footnotes
 
     def _addition(self, head: regex.Match, head_line: _Line, lines: list[_Line], policy: str | None,
                   full: int | None) -> tuple[AkishimaAddition, list[AkishimaFootnote]]:

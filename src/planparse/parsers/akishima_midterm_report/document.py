@@ -22,6 +22,7 @@ from planparse.parsers.akishima_midterm_report.checks import (
 from planparse.parsers.akishima_midterm_report.model import (
     _PolicySeen,
     _Section,
+    guarded,
 )
 from planparse.parsers.akishima_midterm_report.patterns import (
     _SECTION_KEYS,
@@ -98,17 +99,24 @@ class Run(Chapter1, Reports, Checks):
                 self.log.warning("stray_report_label", "a 事業名 担当部署 label outside the reports' chapter is read "
                                  "as text", no)
         anchors = [no for no in anchors if reports_start <= no <= reports_end]
-        sections = self._sections(1, reports_start - 1, chapters)
-        title = self._title(chapters)
+        sections = guarded(self.log, "part_unreadable", "第１章's sections",
+                           lambda: self._sections(1, reports_start - 1, chapters), {})
+        title = guarded(self.log, "part_unreadable", "the title", lambda: self._title(chapters), None)
         first_section = min((sec.start for sec in sections.values()), default=reports_start)
-        plan_start, plan_end = self._plan_period(first_section)
+        plan_start, plan_end = guarded(self.log, "part_unreadable", "the plan period",
+                                       lambda: self._plan_period(first_section), (None, None))
 
         policies: _PolicySeen = {}
-        legend, legend_lines, list_line, status_rows = self._status_list(sections.get("status"))
-        revisions = self._revisions(sections.get("revision"), policies)
-        additions, footnotes = self._additions(sections.get("additions"), policies)
-        raw_reports = self._raw_reports(anchors, reports_start, reports_end, policies)
-        reports = self._reports(raw_reports)
+        legend, legend_lines, list_line, status_rows = guarded(
+            self.log, "part_unreadable", "the status list (施策の達成状況)",
+            lambda: self._status_list(sections.get("status")), ({}, {}, None, []))
+        revisions = guarded(self.log, "part_unreadable", "the 施策の見直し section",
+                            lambda: self._revisions(sections.get("revision"), policies), [])
+        additions, footnotes = guarded(self.log, "part_unreadable", "the 施策の追加 section",
+                                       lambda: self._additions(sections.get("additions"), policies), ([], []))
+        raw_reports = guarded(self.log, "part_unreadable", "the reports' chapter",
+                              lambda: self._raw_reports(anchors, reports_start, reports_end, policies), [])
+        reports = guarded(self.log, "part_unreadable", "the reports", lambda: self._reports(raw_reports), [])
         if not reports:
             self.log.error("no_records", "no 第２章 report found (no 事業名 担当部署 label)")
         if plan_start is None and reports:
@@ -117,7 +125,8 @@ class Run(Chapter1, Reports, Checks):
             plan_start, plan_end = (min(starts) if starts else None), (max(ends) if ends else None)
             self.log.warning("plan_period_from_reports",
                              "the plan period (…を初年度とする…まで) was not found; taken from the reports' 事業期間")
-        self._cross_check(status_rows, revisions, reports, legend)
+        guarded(self.log, "part_unreadable", "the cross-checks",
+                lambda: self._cross_check(status_rows, revisions, reports, legend), None)
         municipality = None
         if title and (m := MUNICIPALITY.match(title)):
             municipality = m.group("name")
@@ -125,7 +134,7 @@ class Run(Chapter1, Reports, Checks):
             title=title, municipality_code=MUNICIPALITY_CODE,
             municipality_name=municipality or MUNICIPALITY_NAME,
             plan_start_fy=plan_start, plan_end_fy=plan_end,
-            policies=self._policies(policies),
+            policies=guarded(self.log, "part_unreadable", "the 基本方針", lambda: self._policies(policies), []),
             legend=legend, legend_lines=legend_lines, status_list_line=list_line, status_list=status_rows,
             revisions=revisions, additions=additions, reports=reports, footnotes=footnotes,
         )

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from planparse.parsers.akishima_midterm_report.text import (
     _Line,
 )
+from planparse.schemas.base import IssueLog
 
-# ---------------------------------------------------------------------------------------------
-# Parser
-# ---------------------------------------------------------------------------------------------
+T = TypeVar("T")
 
 
 @dataclass
@@ -45,3 +46,14 @@ class _Section:
     kind: str
     start: int   # heading line (1-based)
     end: int     # last line (inclusive)
+
+
+def guarded(log: IssueLog, code: str, what: str, step: Callable[[], T], default: T, line: int | None = None) -> T:
+    """Run one step of the parse; an exception in it becomes an ``error`` issue ``code`` naming
+    ``what`` (the record or part that could not be read) and ``default`` is returned, so that one
+    unreadable record or part costs only itself. Never raises (except KeyboardInterrupt and the like)."""
+    try:
+        return step()
+    except Exception as exc:
+        log.error(code, f"{what} could not be read ({type(exc).__name__}: {exc}); left out, the rest is kept", line)
+        return default

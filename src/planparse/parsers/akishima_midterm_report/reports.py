@@ -21,6 +21,7 @@ from planparse.parsers.akishima_midterm_report.model import (
     _PolicySeen,
     _RawReport,
     _Segment,
+    guarded,
 )
 from planparse.parsers.akishima_midterm_report.patterns import (
     _PLAN_LABEL,
@@ -86,7 +87,8 @@ class Reports:
                 if p < i:
                     policy = _ascii_no(pm.group("n"))
             body = lines[index[anchor]:stop] if anchor in index else []
-            segments = self._segments(body, anchor)
+            segments = guarded(self.log, "report_unreadable", f"the parts of the report at line {anchor}",
+                               lambda body=body, anchor=anchor: self._segments(body, anchor), [], anchor)
             heading = m.group("name").strip() if m else ""
             code = _ascii_no(m.group("n")) if m else ""
             end_line = body[-1].no if body else anchor
@@ -158,14 +160,25 @@ class Reports:
         widths = {"left": _usual_width(wide_lines), "progress": _usual_width(progress_lines),
                   "narrow": _narrow_usual_width(narrow_lines)}
         out: list[AkishimaReport] = []
-        seen: set[str] = set()
+        parts: dict[str, int] = {}   # code → number of labelled parts of the report kept under it
         for raw in raw_reports:
-            report = self._report(raw, widths)
-            if report.code in seen:
-                self.log.error("duplicate_report", f"a second report numbered {report.code} was dropped",
-                               raw.heading_line)
+            report = guarded(self.log, "report_unreadable", f"report {raw.code} ({raw.heading[:30]!r})",
+                             lambda raw=raw: self._report(raw, widths), None, raw.heading_line)
+            if report is None:
                 continue
-            seen.add(report.code)
+            if report.code in parts:
+                # two reports under one number (a label or heading line repeated): the one with more
+                # labelled parts is the report, the other is dropped
+                keep_new = len(raw.segments) > parts[report.code]
+                old = next(r for r in out if r.code == report.code)
+                dropped = old if keep_new else report
+                self.log.error("duplicate_report", f"a second report numbered {report.code}: the one at line "
+                               f"{dropped.heading_line} (fewer labelled parts) was dropped", dropped.heading_line)
+                if keep_new:
+                    out[out.index(old)] = report
+                    parts[report.code] = len(raw.segments)
+                continue
+            parts[report.code] = len(raw.segments)
             out.append(report)
         return out
 

@@ -51,7 +51,7 @@ from planparse.parsers.hachioji_dx_plan.patterns import (
     MUNICIPALITY_NAME,
 )
 from planparse.parsers.hachioji_dx_plan.policies import _policies
-from planparse.parsers.hachioji_dx_plan.prepare import prepare_lines
+from planparse.parsers.hachioji_dx_plan.prepare import guarded, prepare_lines
 from planparse.parsers.hachioji_dx_plan.text import clean_text, split_paragraphs
 from planparse.parsers.hachioji_dx_plan.views import CHECK_QUERIES, VIEWS
 from planparse.schemas.base import IssueLog, ParseResult
@@ -85,14 +85,17 @@ class HachiojiDxPlanParser(Parser):
         log = IssueLog()
         lines = prepare_lines(doc.lines, log)
         headings = _find_headings(lines)
-        policies = _policies(lines, headings, log)
-        measures, ranges = _measures(lines, headings, policies, log)
-        glossary, skip = _read_glossary(lines, log)
-        marks = _read_marks(lines, glossary, skip, ranges, log)
+        policies = guarded(log, "part_unreadable", "the 基本方針", lambda: _policies(lines, headings, log), [])
+        measures, ranges = guarded(log, "part_unreadable", "the 施策",
+                                   lambda: _measures(lines, headings, policies, log), ([], []))
+        glossary, skip = guarded(log, "part_unreadable", "the 用語集", lambda: _read_glossary(lines, log), ([], set()))
+        marks = guarded(log, "part_unreadable", "the glossary marks (*)",
+                        lambda: _read_marks(lines, glossary, skip, ranges, log), [])
         joined = "".join(raw.strip(" \u3000") for raw in lines)
-        title = _title(joined, log)
-        start_fy, end_fy = _period(lines, log)
-        _check_policy_count(joined, policies, log)
+        title = guarded(log, "part_unreadable", "the plan's name", lambda: _title(joined, log), None)
+        start_fy, end_fy = guarded(log, "part_unreadable", "the 計画期間", lambda: _period(lines, log), (None, None))
+        guarded(log, "part_unreadable", "the 基本方針 count check", lambda: _check_policy_count(joined, policies, log),
+                None)
         record = HachiojiDxPlan(
             title=title, municipality_code=self.municipality_code,
             municipality_name=self.municipality_name, plan_start_fy=start_fy, plan_end_fy=end_fy,

@@ -15,6 +15,7 @@ from planparse.parsers.hachioji_dx_plan.patterns import (
     TERM_SPACE,
     VERSION_TOKEN,
 )
+from planparse.parsers.hachioji_dx_plan.prepare import guarded
 from planparse.parsers.hachioji_dx_plan.text import (
     _is_indented,
     _is_page_start,
@@ -77,6 +78,10 @@ def _read_glossary(lines: tuple[str, ...], log: IssueLog) -> tuple[list[Glossary
             continue
         m = GLOSSARY_ENTRY.match(raw)
         entry_like = bool(m) and (len(m.group("sep")) >= 2 or int(m.group("num")) == expected)
+        if entry_like and int(m.group("num")) < expected:
+            log.warning("glossary_number_repeated", f"用語集 項番 {m.group('num')} comes again after entry "
+                        f"{expected - 1} (a repeated or misplaced line): read as text of entry {expected - 1}", n)
+            entry_like = False
         block_closed = not blocks or ends_paragraph(lines[blocks[-1][-1] - 1])
         if entry_like:
             blocks.append([n])
@@ -96,7 +101,12 @@ def _read_glossary(lines: tuple[str, ...], log: IssueLog) -> tuple[list[Glossary
             log.warning("glossary_text_before_entries", f"text before the first 用語集 entry skipped: "
                         f"{raw.strip()[:60]!r}", n)
             continue
-    entries = [_glossary_entry(lines, block, log) for block in blocks]
+    entries = []
+    for block in blocks:
+        entry = guarded(log, "glossary_entry_unreadable", f"用語集 entry {lines[block[0] - 1].strip()[:30]!r}",
+                        lambda block=block: _glossary_entry(lines, block, log), None, block[0])
+        if entry is not None:
+            entries.append(entry)
     _check_glossary_numbers(entries, log)
     return entries, skipped
 

@@ -84,4 +84,5 @@ _MARKERS = [
     Marker(r"項番用語説明", 0.2),
     Marker(r"^用語集$", 0.1),
 ]
-_NEGATIVE = [Marker(r"管理番号\d+-\d+-\d+", 0.6, min_count=3)]
+# an action plan has one 管理番号 per card (170 in the seed): a few stray 管理番号 lines in a plan are not one
+_NEGATIVE = [Marker(r"管理番号\d+-\d+-\d+", 0.6, min_count=20)]

@@ -16,11 +16,16 @@ Line numbers never change: the output has as many lines as the input.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import regex
 
 from planparse.schemas.base import IssueLog
 
-__all__ = ["is_page_number", "prepare_lines"]
+__all__ = ["guarded", "is_page_number", "prepare_lines"]
+
+T = TypeVar("T")
 
 # "86 " / "- 12 -" / "－12－" / "― 12 ―" / "12/120" / "P.12": a printed page number on a line of its own
 PAGE_NUMBER = regex.compile(r"^\s*(?:[-－‐―—–]\s*)?(?:[pP]\.?\s*)?[0-9０-９]{1,3}(?:\s*/\s*[0-9]{1,3})?(?:\s*[-－‐―—–])?\s*$")
@@ -60,3 +65,14 @@ def prepare_lines(lines: tuple[str, ...], log: IssueLog) -> tuple[str, ...]:
                     f"mark): this PDF's text lacks it, so the {restored} lines ending a sentence (。) were taken "
                     "as paragraph ends")
     return tuple(out)
+
+
+def guarded(log: IssueLog, code: str, what: str, step: Callable[[], T], default: T, line: int | None = None) -> T:
+    """Run one step of the parse; an exception in it becomes an ``error`` issue ``code`` naming
+    ``what`` (the record or part that could not be read) and ``default`` is returned, so that one
+    unreadable record or part costs only itself (issue 10). Never raises an ``Exception``."""
+    try:
+        return step()
+    except Exception as exc:
+        log.error(code, f"{what} could not be read ({type(exc).__name__}: {exc}); left out, the rest is kept", line)
+        return default
