@@ -232,9 +232,13 @@ class AkishimaMidtermReport(FormatRecord):
           assessment, 見直し bullets → revision_note and is_revised) and the 追加 施策 (A1…,
           is_new; 主な担当課 → departments, 現状・課題 → current_issues, 実施内容 → summary,
           期待される効果 → expected_effect, 達成目標 → target_text, Gantt labels → schedule);
-        * annual_entries ← per report: each yearly box (result, target; status only where the
-          result cell is itself an assessment word such as 未達成) and each スケジュール cell
-          (plan, status not_evaluated). Additions get none: their Gantt bars carry no year;
+        * annual_entries ← per report: each yearly box (result, target; status where the result
+          cell is itself an assessment word such as 未達成) and each スケジュール cell (plan, status
+          not_evaluated). The list's 〇△× assesses the period up to the last year of results the
+          reports give (FY2023): that year's row also carries the mark (status_raw/status) unless
+          its own cell is an assessment (SCHEMA.md v2: an assessment given once for a period is
+          placed on the year it assesses). Additions get one not_evaluated row per 実施年度 column
+          (FY2024–2026), without plan: their Gantt bars carry no year (labels in ``schedule``);
         * kpi_values ← numbers with units in results (actual) and targets (target);
         * document_figures ← ``status_count:<mark>`` per mark of the status list (scope total);
         * glossary_terms / glossary_references ← footnotes and their ``*`` marks.
@@ -252,11 +256,12 @@ class AkishimaMidtermReport(FormatRecord):
         listed = {s.code: s for s in self.status_list}
         revisions = {r.code: r for r in self.revisions}
         codes = [s.code for s in self.status_list] + [r.code for r in self.reports if r.code not in listed]
+        assessed_fy = self.assessed_fiscal_year()
         seq = 0
         for code in codes:
             seq += 1
             self._initiative(ctx, rows, seq, code, listed.get(code), reports.get(code), revisions.get(code),
-                             policy_names)
+                             policy_names, assessed_fy)
         for addition in self.additions:
             seq += 1
             self._addition(ctx, rows, seq, addition)
@@ -273,6 +278,11 @@ class AkishimaMidtermReport(FormatRecord):
         return rows
 
     # ----------------------------------------------------------------------------------------
+
+    def assessed_fiscal_year(self) -> int | None:
+        """The fiscal year the status list's marks assess: the last year of results (事業達成状況
+        boxes) the reports give (2023 in the mid-term report); None without any yearly box."""
+        return max((box.fiscal_year for r in self.reports for box in r.years if box.fiscal_year), default=None)
 
     def _policy_code_of(self, code: str) -> str | None:
         for r in self.reports:
@@ -298,7 +308,8 @@ class AkishimaMidtermReport(FormatRecord):
 
     def _initiative(self, ctx: RowContext, rows: CommonRows, seq: int, code: str,
                     listed: AkishimaStatusRow | None, report: AkishimaReport | None,
-                    revision: AkishimaRevision | None, policy_names: dict[str, str]) -> None:
+                    revision: AkishimaRevision | None, policy_names: dict[str, str],
+                    assessed_fy: int | None = None) -> None:
         doc = ctx.document_id
         iid = initiative_id(doc, code)
         name = listed.name if listed else (report.heading if report else code)
@@ -338,6 +349,10 @@ class AkishimaMidtermReport(FormatRecord):
             rows.initiative_departments.append(
                 InitiativeDepartment(initiative_id=iid, department=department, role="lead", seq=1))
         if report is None:
+            if status is not None and assessed_fy is not None:
+                rows.annual_entries.append(AnnualEntry(initiative_id=iid, fiscal_year=assessed_fy, status_raw=mark,
+                                                       status=status, source_line_start=listed.source_line,
+                                                       source_line_end=listed.source_line))
             return
         if report.target:
             rows.kpi_values.extend(_kpis(iid, None, "target", report.target, report.target_lines))
@@ -362,6 +377,14 @@ class AkishimaMidtermReport(FormatRecord):
                 )
             else:
                 entry.plan = cell.plan
+        if status is not None and assessed_fy is not None:
+            entry = entries.get(assessed_fy)
+            if entry is None:
+                entries[assessed_fy] = AnnualEntry(initiative_id=iid, fiscal_year=assessed_fy, status_raw=mark,
+                                                   status=status, source_line_start=listed.source_line,
+                                                   source_line_end=listed.source_line)
+            elif entry.status is None:
+                entry.status_raw, entry.status = mark, status
         rows.annual_entries.extend(entries[y] for y in sorted(entries))
 
     def _addition(self, ctx: RowContext, rows: CommonRows, seq: int, a: AkishimaAddition) -> None:
@@ -386,6 +409,12 @@ class AkishimaMidtermReport(FormatRecord):
         )
         if a.goal:
             rows.kpi_values.extend(_kpis(iid, None, "target", a.goal, a.goal_lines))
+        years_line = a.label_lines.get("years", a.source_line_start)
+        rows.annual_entries.extend(
+            AnnualEntry(initiative_id=iid, fiscal_year=year, status=Status.NOT_EVALUATED,
+                        source_line_start=years_line, source_line_end=years_line)
+            for year in sorted(a.fiscal_years)
+        )
 
     def _figures(self, doc: str) -> list[DocumentFigure]:
         """``status_count:<mark>`` for every mark of the legend and of the list (scope total)."""
