@@ -1,6 +1,6 @@
 """The two prose formats (Hachioji DX plan, Akishima mid-term report) give the same records from what
 another PDF of the same document gives (``tests/text_variants.py``): whitespace-only boxes missing,
-no trailing spaces, private-use bullets lost, boxes split or merged, page numbers elsewhere, boxes
+no trailing spaces, no leading spaces, private-use bullets lost, boxes split or merged, page numbers elsewhere, boxes
 of a page in another order, all of them at once, and that last text drawn as a PDF.
 
 Records are compared field by field (not only the judged keys): whitespace removed, and for the
@@ -125,7 +125,7 @@ def test_variants_change_what_they_say(folder: str) -> None:
     report = report[report.index("事業名 担当部署"):]  # report 1
     assert report.index("達成状況・今後の課題") < report.index("令和４（2022）年度の事業達成状況")
     warned = {i.code for i in _variant_result(DX, "combined", folder).issues}
-    assert {"paragraph_ends_inferred", "bullet_glyph_missing", "objective_end_inferred"} <= warned
+    assert {"paragraph_ends_inferred", "page_starts_unmarked", "bullet_glyph_missing", "objective_end_inferred"} <= warned
 
 
 def test_the_combined_variant_drawn_as_a_pdf_gives_the_same_records(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ the new text; the parsers must give the same records from it (``tests/test_prose
 * ``no_blank_boxes``: whitespace-only lines (empty cells, drawing objects) are gone: a PDF writer
   that does not draw a space-only string leaves no box;
 * ``no_trailing_spaces``: no line ends with a space (a paragraph's end is no longer marked);
+* ``no_leading_spaces``: no line starts with a space (the page-start mark is gone);
 * ``lost_glyphs``: private-use glyphs (the DX plan's Wingdings bullets U+F09F …) come back as
   nothing (a font without a ToUnicode entry for them);
 * ``split_boxes``: every page-start line that continued the previous page's last box is a box of
@@ -29,8 +30,8 @@ from collections.abc import Callable
 
 import regex
 
-__all__ = ["VARIANTS", "combined", "lost_glyphs", "merge_boxes", "no_blank_boxes", "no_trailing_spaces",
-           "page_numbers", "split_boxes"]
+__all__ = ["VARIANTS", "combined", "lost_glyphs", "merge_boxes", "move_blocks", "no_blank_boxes",
+           "no_leading_spaces", "no_trailing_spaces", "page_numbers", "split_boxes"]
 
 _PRIVATE_USE = regex.compile(r"[\ue000-\uf8ff]")
 
@@ -65,6 +66,12 @@ def no_trailing_spaces(text: str) -> str:
     """Strip the trailing spaces (ASCII and U+3000) of every line; whitespace-only lines become
     ``" "`` (a box still drawn, but no longer ending its text with a space)."""
     return "\n".join(ln.rstrip(" \u3000") or (" " if ln else "") for ln in text.split("\n"))
+
+
+def no_leading_spaces(text: str) -> str:
+    """Strip the leading spaces (ASCII and U+3000) of every line with text (a PDF writer that trims the
+    strings it draws: the page-start mark is gone)."""
+    return "\n".join(ln.lstrip(" \u3000") if ln.strip() else ln for ln in text.split("\n"))
 
 
 def lost_glyphs(text: str) -> str:
@@ -127,12 +134,14 @@ def page_numbers(text: str, style: str = "- {n} -") -> str:
 
 def combined(text: str) -> str:
     """All differences at once: what a PDF written by another tool may well give."""
-    return lost_glyphs(no_trailing_spaces(no_blank_boxes(page_numbers(split_boxes(merge_boxes(text)), "{n}"))))
+    return lost_glyphs(no_leading_spaces(no_trailing_spaces(no_blank_boxes(
+        page_numbers(split_boxes(merge_boxes(text)), "{n}")))))
 
 
 VARIANTS: dict[str, Callable[[str], str]] = {
     "no_blank_boxes": no_blank_boxes,
     "no_trailing_spaces": no_trailing_spaces,
+    "no_leading_spaces": no_leading_spaces,
     "lost_glyphs": lost_glyphs,
     "split_boxes": split_boxes,
     "merge_boxes": merge_boxes,

@@ -51,7 +51,7 @@ from planparse.parsers.hachioji_dx_plan.patterns import (
     MUNICIPALITY_NAME,
 )
 from planparse.parsers.hachioji_dx_plan.policies import _policies
-from planparse.parsers.hachioji_dx_plan.prepare import guarded, prepare_lines
+from planparse.parsers.hachioji_dx_plan.prepare import guarded, page_starts_marked, prepare_lines
 from planparse.parsers.hachioji_dx_plan.text import clean_text, split_paragraphs
 from planparse.parsers.hachioji_dx_plan.views import CHECK_QUERIES, VIEWS
 from planparse.schemas.base import IssueLog, ParseResult
@@ -84,11 +84,13 @@ class HachiojiDxPlanParser(Parser):
         """
         log = IssueLog()
         lines = prepare_lines(doc.lines, log)
+        page_starts = page_starts_marked(lines, log)
         headings = _find_headings(lines)
         policies = guarded(log, "part_unreadable", "the 基本方針", lambda: _policies(lines, headings, log), [])
         measures, ranges = guarded(log, "part_unreadable", "the 施策",
-                                   lambda: _measures(lines, headings, policies, log), ([], []))
-        glossary, skip = guarded(log, "part_unreadable", "the 用語集", lambda: _read_glossary(lines, log), ([], set()))
+                                   lambda: _measures(lines, headings, policies, log, page_starts), ([], []))
+        glossary, skip = guarded(log, "part_unreadable", "the 用語集", lambda: _read_glossary(lines, log, page_starts),
+                                 ([], set()))
         marks = guarded(log, "part_unreadable", "the glossary marks (*)",
                         lambda: _read_marks(lines, glossary, skip, ranges, log), [])
         joined = "".join(raw.strip(" \u3000") for raw in lines)

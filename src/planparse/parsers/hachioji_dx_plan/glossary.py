@@ -56,10 +56,12 @@ def _glossary_start(lines: tuple[str, ...]) -> int | None:
     return None
 
 
-def _read_glossary(lines: tuple[str, ...], log: IssueLog) -> tuple[list[GlossaryEntry], set[int]]:
+def _read_glossary(lines: tuple[str, ...], log: IssueLog,
+                   page_starts: bool = True) -> tuple[list[GlossaryEntry], set[int]]:
     """Read the 用語集 table: its entries and the header / page-number lines it skipped.
 
-    Warnings: ``glossary_term_with_space``, ``glossary_term_wrapped``, ``check_glossary_numbering``,
+    ``page_starts`` False (the text has lost its page-start mark): the glossary ends at any line after a
+    finished entry when no next entry follows. Warnings: ``glossary_term_with_space``, ``glossary_term_wrapped``, ``check_glossary_numbering``,
     ``glossary_empty_definition``, ``glossary_text_before_entries``. Returns ``([], set())`` when there is no glossary.
     """
     start = _glossary_start(lines)
@@ -90,7 +92,9 @@ def _read_glossary(lines: tuple[str, ...], log: IssueLog) -> tuple[list[Glossary
             skipped.add(n)  # a printed page number ("86 ")
             continue
         elif block_closed and ((_is_page_start(lines, n) and not _entry_follows(lines, n, expected))
-                               or (_is_indented(lines, n) and not _entry_after(lines, n, expected))):
+                               or ((_is_indented(lines, n) or (not page_starts and blocks
+                                                                and ends_sentence(lines[blocks[-1][-1] - 1])))
+                                   and not _entry_after(lines, n, expected))):
             break  # the next section (" 参考資料"): a page start with no next entry on its page, or an
             # indented line (a page start whose box another PDF split off) with no next entry after it
         elif CHAPTER_HEADING.match(raw):

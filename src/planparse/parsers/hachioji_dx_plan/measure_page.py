@@ -60,8 +60,12 @@ class _MeasurePage:
 
 
 def _read_measure(lines: tuple[str, ...], header: int, end: int, code: str, number: int, name: str,
-                  policy_code: str | None, seq: int, log: IssueLog) -> tuple[HachiojiMeasure, bool]:
+                  policy_code: str | None, seq: int, log: IssueLog,
+                  page_starts: bool = True) -> tuple[HachiojiMeasure, bool]:
     """Read one 施策 block (lines ``header`` … ``end``, 1-based) into a ``HachiojiMeasure``.
+
+    ``page_starts`` False (the text has lost its page-start mark): the 目的・あるべき姿 box ends at its
+    first paragraph end (every objective of the seed is one paragraph).
 
     Returns the measure and whether its pre-label lines show the 自治体DX推進計画 icon's text.
     Warnings: ``figure_text_skipped``, ``objective_end_without_page_start``, ``paragraph_without_bullet``,
@@ -78,8 +82,9 @@ def _read_measure(lines: tuple[str, ...], header: int, end: int, code: str, numb
         bullet = BULLET.match(raw) is not None
         after_box = _objective_label(raw) if label is None and not bullet else None
         if mode == "objective":
-            if not (_is_page_start(lines, n) or label or bullet or after_box is not None) and _is_indented(
-                    lines, n) and page.objective and ends_sentence(lines[page.objective[-1] - 1]):
+            ended = page.objective and ends_sentence(lines[page.objective[-1] - 1])
+            if not (_is_page_start(lines, n) or label or bullet or after_box is not None) and ended and (
+                    _is_indented(lines, n) or not page_starts):
                 log.warning("objective_end_inferred",
                             f"施策 {code}: the 目的・あるべき姿 text had ended a sentence and this line starts with a "
                             "space after an empty line (a page start whose box another PDF split off); the box "

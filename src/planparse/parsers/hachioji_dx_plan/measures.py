@@ -33,7 +33,7 @@ from planparse.schemas.hachioji_dx_plan import (
 
 
 def _measures(lines: tuple[str, ...], headings: _Headings, policies: list[HachiojiPolicy],
-              log: IssueLog) -> tuple[list[HachiojiMeasure], list[tuple[int, int, str]]]:
+              log: IssueLog, page_starts: bool = True) -> tuple[list[HachiojiMeasure], list[tuple[int, int, str]]]:
     """施策 blocks: each from its header to the next 施策 / 基本方針 / chapter heading.
 
     Headers are first checked against the document's structure (``_placed_headers``): stray copies
@@ -64,7 +64,7 @@ def _measures(lines: tuple[str, ...], headings: _Headings, policies: list[Hachio
         seen.add(code)
         try:
             measure, icon = _read_measure(lines, n, end, code, number, clean_text(m.group("name")),
-                                          policy_code, len(measures) + 1, log)
+                                          policy_code, len(measures) + 1, log, page_starts)
         except Exception as exc:
             log.error("measure_unreadable", f"施策 {code} ({m.group('name').strip()[:30]}, lines {n}–{end}) could not "
                       f"be read ({type(exc).__name__}: {exc}); dropped, the other 施策 are kept", n)

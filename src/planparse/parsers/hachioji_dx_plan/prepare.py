@@ -23,7 +23,7 @@ import regex
 
 from planparse.schemas.base import IssueLog
 
-__all__ = ["guarded", "is_page_number", "prepare_lines"]
+__all__ = ["guarded", "is_page_number", "page_starts_marked", "prepare_lines"]
 
 T = TypeVar("T")
 
@@ -35,6 +35,31 @@ SENTENCE_END = regex.compile(r"。[）」』)]*[ \u3000]*$")
 MIN_TRAILING_SHARE = 0.02
 """Below this share of content lines ending with a space, the document is taken to have lost the
 paragraph-end mark (the seed has ~27%)."""
+
+
+MIN_LEADING_SHARE = 0.01
+"""Below this share of content lines marked as page starts, the document is taken to have lost the
+page-start mark (the seed has ~4%)."""
+
+
+def page_starts_marked(lines: tuple[str, ...], log: IssueLog) -> bool:
+    """Whether the text marks page starts (a leading space on a line right after a non-empty line: the
+    extractor's mark, which the rules read). When (almost) no line does (a PDF writer that trims its
+    strings, or draws a page's first line as a box of its own), False, with
+    one ``page_starts_unmarked`` warning: the rules then fall back on paragraph ends."""
+    content = [raw for raw in lines if raw.strip()]
+    # the mark: one space before the text of a line that continues the box of the line before it (a
+    # page's first line printed right after the previous page's last one)
+    leading = sum(1 for n in range(2, len(lines) + 1) if lines[n - 1][:1] == " " and lines[n - 1][1:2] not in (
+        " ", "\u3000", "") and lines[n - 2] != "")
+    if content and leading / len(content) < MIN_LEADING_SHARE:
+        log.warning("page_starts_unmarked",
+                    f"only {leading} of {len(content)} lines start a page the extractor's way (a space, right after a "
+                    "line of the page before): "
+                    "the 目的・あるべき姿 box is ended at its first paragraph end and the 用語集 at the first finished "
+                    "entry with no next entry after it")
+        return False
+    return True
 
 
 def is_page_number(lines: tuple[str, ...], n: int) -> bool:
