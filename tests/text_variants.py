@@ -13,8 +13,10 @@ the new text; the parsers must give the same records from it (``tests/test_prose
   nothing (a font without a ToUnicode entry for them);
 * ``split_boxes``: every page-start line that continued the previous page's last box is a box of
   its own (a page break between them), and every ``every``-th multi-line box is split after its
-  first line (other line spacing);
+  first line (other line spacing); ``every_line_a_box``: every multi-line box split so;
 * ``merge_boxes``: every ``every``-th pair of neighbouring text boxes is one box (tighter spacing);
+  ``merge_all_boxes``: all of them;
+* ``collapse_spaces``: runs of spaces inside a line are one space;
 * ``page_numbers``: a printed page number (``- N -`` or ``N``) as a box of its own at every page
   start (the footer of the page before);
 * ``reorder_pages``: on every page, the boxes between two given labels are moved (see the
@@ -30,10 +32,22 @@ from collections.abc import Callable
 
 import regex
 
-__all__ = ["VARIANTS", "combined", "lost_glyphs", "merge_boxes", "move_blocks", "no_blank_boxes",
-           "no_leading_spaces", "no_trailing_spaces", "page_numbers", "split_boxes"]
+__all__ = [
+    "VARIANTS",
+    "collapse_spaces",
+    "combined",
+    "lost_glyphs",
+    "merge_boxes",
+    "move_blocks",
+    "no_blank_boxes",
+    "no_leading_spaces",
+    "no_trailing_spaces",
+    "page_numbers",
+    "split_boxes",
+]
 
 _PRIVATE_USE = regex.compile(r"[\ue000-\uf8ff]")
+_SPACE_RUN = regex.compile(r"[ ]{2,}")
 
 
 def _blocks(lines: list[str]) -> list[list[str]]:
@@ -132,6 +146,18 @@ def page_numbers(text: str, style: str = "- {n} -") -> str:
     return "\n".join(out)
 
 
+def collapse_spaces(text: str) -> str:
+    """Runs of spaces inside a line become one space (another writer's word spacing); a leading space
+    stays one space."""
+    out = []
+    for ln in text.split("\n"):
+        if ln.strip():
+            lead = " " if ln[:1] == " " else ""
+            ln = lead + _SPACE_RUN.sub(" ", ln.lstrip(" "))
+        out.append(ln)
+    return "\n".join(out)
+
+
 def combined(text: str) -> str:
     """All differences at once: what a PDF written by another tool may well give."""
     return lost_glyphs(no_leading_spaces(no_trailing_spaces(no_blank_boxes(
@@ -144,7 +170,10 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "no_leading_spaces": no_leading_spaces,
     "lost_glyphs": lost_glyphs,
     "split_boxes": split_boxes,
+    "every_line_a_box": lambda text: split_boxes(text, every=1),
     "merge_boxes": merge_boxes,
+    "merge_all_boxes": lambda text: merge_boxes(text, every=1),
+    "collapse_spaces": collapse_spaces,
     "page_numbers": page_numbers,
     "combined": combined,
 }

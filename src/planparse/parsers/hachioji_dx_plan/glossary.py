@@ -18,7 +18,6 @@ from planparse.parsers.hachioji_dx_plan.patterns import (
 from planparse.parsers.hachioji_dx_plan.prepare import guarded
 from planparse.parsers.hachioji_dx_plan.text import (
     _is_indented,
-    _is_page_start,
     clean_text,
     ends_paragraph,
     ends_sentence,
@@ -91,12 +90,11 @@ def _read_glossary(lines: tuple[str, ...], log: IssueLog,
         elif raw.strip().isdigit() and block_closed:
             skipped.add(n)  # a printed page number ("86 ")
             continue
-        elif block_closed and ((_is_page_start(lines, n) and not _entry_follows(lines, n, expected))
-                               or ((_is_indented(lines, n) or (not page_starts and blocks
-                                                                and ends_sentence(lines[blocks[-1][-1] - 1])))
-                                   and not _entry_after(lines, n, expected))):
-            break  # the next section (" 参考資料"): a page start with no next entry on its page, or an
-            # indented line (a page start whose box another PDF split off) with no next entry after it
+        elif block_closed and (_is_indented(lines, n) or (
+                not page_starts and blocks and ends_sentence(lines[blocks[-1][-1] - 1]))) and not _entry_after(
+                lines, n, expected):
+            break  # the next section (" 参考資料"): a page start (or an indented line) after a finished entry,
+            # with no next entry anywhere after it
         elif CHAPTER_HEADING.match(raw):
             break
         elif blocks:
@@ -113,18 +111,6 @@ def _read_glossary(lines: tuple[str, ...], log: IssueLog,
             entries.append(entry)
     _check_glossary_numbers(entries, log)
     return entries, skipped
-
-
-def _entry_follows(lines: tuple[str, ...], n: int, expected: int) -> bool:
-    """True when entry ``expected`` starts on this page (before the next page start after line
-    ``n``): the page-start line ``n`` then continues the glossary instead of ending it."""
-    for k in range(n + 1, min(n + 80, len(lines)) + 1):
-        if _is_page_start(lines, k):
-            return False
-        m = GLOSSARY_ENTRY.match(lines[k - 1])
-        if m and int(m.group("num")) == expected:
-            return True
-    return False
 
 
 def _entry_after(lines: tuple[str, ...], n: int, expected: int) -> bool:
