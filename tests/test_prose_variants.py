@@ -78,7 +78,32 @@ def _progress_first(text: str) -> str:
                        before=lambda ln: "年度の事業達成状況" in match_key(ln))
 
 
-REORDER = {DX: _objective_first, AKI: _progress_first}
+def _glossary_pages_rotated(text: str) -> str:
+    """DX plan: on every 用語集 page the first entry is read after the page's other entries (a page whose
+    reading order differs); the entries keep their 項番."""
+    lines = text.split("\n")
+    start = next(i for i, ln in enumerate(lines) if match_key(ln) == "項番用語説明")
+    end = next(i for i in range(start, len(lines)) if match_key(lines[i]) == "参考資料")
+    pages: list[list[str]] = [[]]
+    for ln in lines[start:end]:
+        if match_key(ln) == "項番用語説明" and pages[-1]:
+            pages.append([])
+        pages[-1].append(ln)
+    out: list[str] = []
+    for page in pages:
+        heads = [i for i, ln in enumerate(page) if regex.match(r"^\d{1,2}  \S", ln)]
+        if len(heads) < 2:
+            out.extend(page)
+            continue
+        first, rest = page[heads[0]:heads[1]], page[heads[1]:]
+        tail = len(rest)
+        while tail > 0 and (not rest[tail - 1].strip() or regex.match(r"^\s*\d{1,3}\s*$", rest[tail - 1])):
+            tail -= 1  # blank lines and the printed page number stay at the page's end
+        out.extend(page[:heads[0]] + rest[:tail] + [""] + first + rest[tail:])
+    return "\n".join(lines[:start] + out + lines[end:])
+
+
+REORDER = {DX: lambda text: _glossary_pages_rotated(_objective_first(text)), AKI: _progress_first}
 CASES = [pytest.param(name, variant, id=f"{name.split('_')[0]}-{variant}")
          for name in (DX, AKI) for variant in [*VARIANTS, "reorder"]
          if (name, variant) != (AKI, "lost_glyphs")]  # the report has no private-use glyph to lose
@@ -124,6 +149,9 @@ def test_variants_change_what_they_say(folder: str) -> None:
     report = _progress_first((RAW / AKI).read_text(encoding="utf-8"))
     report = report[report.index("事業名 担当部署"):]  # report 1
     assert report.index("達成状況・今後の課題") < report.index("令和４（2022）年度の事業達成状況")
+    rotated = _glossary_pages_rotated(text)
+    assert rotated.index("\n6  ") > rotated.index("\n7  ") > rotated.index("\n5  ")  # page 2 starts with 7 now
+    assert "glossary_entries_reordered" in {i.code for i in _variant_result(DX, "reorder", folder).issues}
     warned = {i.code for i in _variant_result(DX, "combined", folder).issues}
     assert {"paragraph_ends_inferred", "page_starts_unmarked", "bullet_glyph_missing", "objective_end_inferred"} <= warned
 

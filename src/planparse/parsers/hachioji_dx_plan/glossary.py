@@ -10,6 +10,8 @@ from planparse.parsers.hachioji_dx_plan.patterns import (
     CHAPTER_HEADING,
     GLOSSARY_ENTRY,
     GLOSSARY_HEADER_KEY,
+    MAX_HEADING_CHARS,
+    MAX_NUMBER_GAP,
     MAX_TERM_WRAP,
     READING,
     TERM_SPACE,
@@ -69,6 +71,7 @@ def _read_glossary(lines: tuple[str, ...], log: IssueLog,
         return [], set()
     skipped: set[int] = set()
     blocks: list[list[int]] = []
+    seen: set[int] = set()   # 項番 read so far: entries are placed by their number, not by their order
     expected = 1
     for n in range(start, len(lines) + 1):
         raw = lines[n - 1]
@@ -79,22 +82,23 @@ def _read_glossary(lines: tuple[str, ...], log: IssueLog,
             continue
         m = GLOSSARY_ENTRY.match(raw)
         entry_like = bool(m) and (len(m.group("sep")) >= 2 or int(m.group("num")) == expected)
-        if entry_like and int(m.group("num")) < expected:
-            log.warning("glossary_number_repeated", f"用語集 項番 {m.group('num')} comes again after entry "
-                        f"{expected - 1} (a repeated or misplaced line): read as text of entry {expected - 1}", n)
+        if entry_like and int(m.group("num")) in seen:
+            log.warning("glossary_number_repeated", f"用語集 項番 {m.group('num')} comes again (a repeated or "
+                        "misplaced line): read as text of the entry before it", n)
             entry_like = False
         block_closed = not blocks or ends_paragraph(lines[blocks[-1][-1] - 1])
         if entry_like:
             blocks.append([n])
-            expected = int(m.group("num")) + 1
+            seen.add(int(m.group("num")))
+            expected = min(set(range(1, max(seen) + 2)) - seen)  # the first number not read yet
         elif raw.strip().isdigit() and block_closed:
             skipped.add(n)  # a printed page number ("86 ")
             continue
-        elif block_closed and (_is_indented(lines, n) or (
+        elif block_closed and _heading_like(raw) and (_is_indented(lines, n) or (
                 not page_starts and blocks and ends_sentence(lines[blocks[-1][-1] - 1]))) and not _entry_after(
-                lines, n, expected):
-            break  # the next section (" 参考資料"): a page start (or an indented line) after a finished entry,
-            # with no next entry anywhere after it
+                lines, n, seen):
+            break  # the next section (" 参考資料"): a short heading at a page start (or indented) after a
+            # finished entry, with no next entry anywhere after it
         elif CHAPTER_HEADING.match(raw):
             break
         elif blocks:
@@ -109,15 +113,27 @@ def _read_glossary(lines: tuple[str, ...], log: IssueLog,
                         lambda block=block: _glossary_entry(lines, block, log), None, block[0])
         if entry is not None:
             entries.append(entry)
+    if [e.number for e in entries] != sorted(e.number for e in entries):
+        log.warning("glossary_entries_reordered", "用語集 entries come out of their 項番 order (a page read in "
+                    "another order): they are stored by 項番", entries[0].source_line_start)
+        entries.sort(key=lambda e: e.number)
     _check_glossary_numbers(entries, log)
     return entries, skipped
 
 
-def _entry_after(lines: tuple[str, ...], n: int, expected: int) -> bool:
-    """True when entry ``expected`` starts anywhere after line ``n``."""
+def _heading_like(raw: str) -> bool:
+    """A line that reads as a section heading (`` 参考資料``), not as text: short, without 、 or 。."""
+    text = raw.strip(" \u3000")
+    return 0 < len(text) <= MAX_HEADING_CHARS and not any(ch in text for ch in "、。")
+
+
+def _entry_after(lines: tuple[str, ...], n: int, seen: set[int]) -> bool:
+    """True when an entry not read yet (a 項番 not in ``seen``, at most ``MAX_NUMBER_GAP`` past the
+    highest read) starts anywhere after line ``n``."""
+    top = max(seen, default=0) + MAX_NUMBER_GAP
     for raw in lines[n:]:
         m = GLOSSARY_ENTRY.match(raw)
-        if m and int(m.group("num")) == expected:
+        if m and int(m.group("num")) not in seen and int(m.group("num")) <= top:
             return True
     return False
 

@@ -37,6 +37,10 @@ BULLET_GLYPH = regex.compile(r"[\uf06c\uf09e\uf09f\uf0a7\uf0b7\uf0d8\uf0fc]")
 GLOSSARY_ENTRY = regex.compile(r"^(?P<num>\d{1,3})(?P<sep>[ \u3000]+)(?P<rest>\S.*)$")
 # "【フェイスブック】 " (a term's reading: kana only)
 READING = regex.compile(r"^\s?【(?P<reading>[\p{Katakana}\p{Hiragana}ー・ 　]+)】[ \u3000]*")
+MAX_NUMBER_GAP = 5
+"""A 用語集 項番 this far past the highest one read still counts as a next entry (a few lost lines)."""
+MAX_HEADING_CHARS = 20
+"""Longest line taken for the heading of the section after the 用語集 (`` 参考資料``)."""
 MAX_TERM_WRAP = 10
 """Longest second line of a wrapped glossary term (``サービスデザイン思`` + ``考``; the seed's longest is 3)."""
 # "5.0" in "Society 5.0": a version number that belongs to the term before it
