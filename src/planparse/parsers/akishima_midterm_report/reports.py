@@ -54,6 +54,16 @@ from planparse.schemas.akishima_midterm_report import (
     AkishimaYearBox,
 )
 
+MAX_PARTS_BEFORE_ANCHOR = 12
+"""How many lines before a report's 事業名 担当部署 label its heading may stand when another labelled part
+of the report (事業期間 …) is read between them."""
+
+
+def _is_report_label(text: str) -> bool:
+    """A label of the 第２章 report template (事業期間 関連法令・条例・計画等, 令和N年度の事業達成状況 目標 …)."""
+    key = match_key(text)
+    return key in _REPORT_LABELS or bool(_YEAR_LABEL.match(key)) or bool(_SCHEDULE_LABEL.match(key))
+
 
 class Reports:
     """第２章: the 25 reports (mixed into ``document.Run``)."""
@@ -70,6 +80,15 @@ class Reports:
             while i >= 0 and len(lines[i].text) == 1:   # vertical label 基/本/デ/ー/タ
                 i -= 1
             m = NUMBERED.match(lines[i].text) if i >= 0 else None
+            if m is None:
+                # a labelled part of the report read before its 基本データ (another reading order): the
+                # heading is the numbered line before that part
+                floor = heads[-1][0] + 1 if heads else 0
+                for k in range(i, max(floor, i - MAX_PARTS_BEFORE_ANCHOR) - 1, -1):
+                    if (km := NUMBERED.match(lines[k].text)) and any(
+                            _is_report_label(ln.text) for ln in lines[k + 1:index.get(anchor, 0)]):
+                        i, m = k, km
+                        break
             if m is None or (heads and i <= heads[-1][0]):
                 self.log.warning("report_heading_missing",
                                  "no numbered heading before this report's 基本データ; the 事業名 number is used",
@@ -86,7 +105,7 @@ class Reports:
             for p, pm in policy_marks:
                 if p < i:
                     policy = _ascii_no(pm.group("n"))
-            body = lines[index[anchor]:stop] if anchor in index else []
+            body = lines[(i + 1 if m is not None else index[anchor]):stop] if anchor in index else []
             segments = guarded(self.log, "report_unreadable", f"the parts of the report at line {anchor}",
                                lambda body=body, anchor=anchor: self._segments(body, anchor), [], anchor)
             heading = m.group("name").strip() if m else ""
@@ -94,7 +113,9 @@ class Reports:
             end_line = body[-1].no if body else anchor
             out.append(_RawReport(code, heading, lines[i].no, policy, segments, end_line))
             if i >= 0 and m is not None:
-                between = [ln for ln in lines[i + 1:index[anchor]] if len(ln.text) != 1]
+                first_label = next((k for k in range(i + 1, index[anchor]) if _is_report_label(lines[k].text)),
+                                   index[anchor])
+                between = [ln for ln in lines[i + 1:first_label] if len(ln.text) != 1]
                 for ln in between:
                     self.log.warning("unrecognised_line", f"report {code}: line before 基本データ skipped: "
                                      f"{ln.text[:80]!r}", ln.no)
