@@ -166,3 +166,74 @@ def test_stray_action_plan_lines_do_not_switch_the_format() -> None:
         lines.insert(600 + 900 * k, "管理番号 1-1-1")
     doc = load_bytes("\n".join(lines).encode("utf-8"), path="plan.txt")
     assert detect_format(doc).format == "hachioji_dx_plan"
+
+
+def _edited(tmp_path: Path, name: str, edit) -> FileResult:
+    lines = (RAW / name).read_text(encoding="utf-8").split("\n")
+    edit(lines)
+    path = tmp_path / f"edited.{name}"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return extract_file(path)
+
+
+def _codes(result: FileResult, table: str = "measures") -> list[tuple[str, str]]:
+    return [(r.code, r.name) for r in getattr(result.rows, table)]
+
+
+def test_structural_lines_of_the_plan_lost_or_repeated(tmp_path: Path) -> None:
+    seed = extracted(DX)
+
+    def drop_first_glossary_header(lines: list[str]) -> None:
+        assert lines[3432].startswith("項番")  # line 3433, on the 用語集 title page
+        del lines[3432]
+
+    res = _edited(tmp_path, DX, drop_first_glossary_header)
+    assert [(g.term, g.definition) for g in res.rows.glossary_terms] == [
+        (g.term, g.definition) for g in seed.rows.glossary_terms]
+
+    def drop_policy_1_header(lines: list[str]) -> None:
+        assert lines[1808].startswith("基本方針１")  # line 1809
+        del lines[1808]
+
+    res = _edited(tmp_path, DX, drop_policy_1_header)
+    assert _codes(res) == _codes(seed)  # 1-1 … 1-6 keep their policy number, from the numbering
+    assert [i.source_line for i in res.issues if i.code == "policy_header_missing"] == [1821]
+
+    def stray_header_copies(lines: list[str]) -> None:
+        lines.insert(3020, " 施策⑥ データの蓄積・共有と政策の実現 ")  # 1-6's header inside 3-3
+        lines.insert(3600, " 施策⑤ デジタルを活用できる人財の育成 ")  # inside the 用語集
+
+    res = _edited(tmp_path, DX, stray_header_copies)
+    assert _codes(res) == _codes(seed)
+    assert not [i for i in res.issues if i.severity == "error"]
+    assert {i.code for i in res.issues} >= {"stray_measure_header", "measure_header_out_of_place"}
+
+
+def test_structural_lines_of_the_report_lost_or_repeated(tmp_path: Path) -> None:
+    seed = extracted(AKI)
+    annual = sorted((a.initiative_id.split(":")[1], a.fiscal_year, a.plan, a.result, a.target, a.status)
+                    for a in seed.rows.annual_entries)
+
+    def drop_additions_heading(lines: list[str]) -> None:
+        assert "４ 施策の追加" in lines[300]  # line 301
+        del lines[300]
+
+    res = _edited(tmp_path, AKI, drop_additions_heading)
+    assert _codes(res, "initiatives") == _codes(seed, "initiatives")  # A1 … A5 found by their 追加N heading
+    assert [i.code for i in res.issues if i.code.startswith("section_")] == ["section_heading_missing"]
+
+    def stray_report_label(lines: list[str]) -> None:
+        lines.insert(567, "事業名 担当部署 ")  # into 追加４ (line 568)
+
+    res = _edited(tmp_path, AKI, stray_report_label)
+    assert _codes(res, "initiatives") == _codes(seed, "initiatives")
+    assert [i.code for i in res.issues if i.code == "stray_report_label"] == ["stray_report_label"]
+
+    def repeated_report_label(lines: list[str]) -> None:
+        at = next(i for i, ln in enumerate(lines) if ln.startswith("事業名 担当部署") and i > 3000)
+        lines.insert(at, lines[at])  # report 21's label twice
+
+    res = _edited(tmp_path, AKI, repeated_report_label)
+    assert sorted((a.initiative_id.split(":")[1], a.fiscal_year, a.plan, a.result, a.target, a.status)
+                  for a in res.rows.annual_entries) == annual  # the report with its parts is the one kept
+    assert [i.code for i in res.issues if i.severity == "error"] == ["duplicate_report"]

@@ -10,6 +10,8 @@ from planparse.parsers.hachioji_dx_plan.patterns import (
     CHAPTER_HEADING,
     GLOSSARY_ENTRY,
     GLOSSARY_HEADER_KEY,
+    GLOSSARY_TITLE_KEY,
+    GLOSSARY_TITLE_REACH,
     MAX_HEADING_CHARS,
     MAX_NUMBER_GAP,
     MAX_TERM_WRAP,
@@ -50,11 +52,17 @@ def _split_term(text: str) -> tuple[str, str, bool]:
 
 
 def _glossary_start(lines: tuple[str, ...]) -> int | None:
-    """1-based line of the first ``項番 用 語 説 明`` header, or None."""
-    for n, raw in enumerate(lines, start=1):
-        if "項番" in raw and match_key(raw) == GLOSSARY_HEADER_KEY:
-            return n
-    return None
+    """1-based line where the 用語集 table starts: its first ``項番 用 語 説 明`` header, or the line after
+    the `` 用語集`` title when the title stands at most a page (``GLOSSARY_TITLE_REACH`` lines) before it
+    (the first page's header line lost); None without a header."""
+    header = next((n for n, raw in enumerate(lines, start=1)
+                   if "項番" in raw and match_key(raw) == GLOSSARY_HEADER_KEY), None)
+    if header is None:
+        return None
+    for n in range(header - 1, max(0, header - GLOSSARY_TITLE_REACH), -1):
+        if match_key(lines[n - 1]) == GLOSSARY_TITLE_KEY:
+            return n + 1
+    return header
 
 
 def _read_glossary(lines: tuple[str, ...], log: IssueLog,

@@ -59,6 +59,9 @@ PERIOD_YEARS = regex.compile(r"(?P<n>[0-9０-９]{1,2})年間")
 MUNICIPALITY_PREFIX = regex.compile(r"^(?P<name>\S+?[市区町村])")
 
 # Match keys of labels
+GLOSSARY_TITLE_KEY = "用語集"            # " 用語集 " (the chapter title, on the table's first page)
+GLOSSARY_TITLE_REACH = 120
+"""Lines between the 用語集 title and the first table header it may stand (a page of the seed is ~50)."""
 GLOSSARY_HEADER_KEY = "項番用語説明"      # "項番 用 語 説 明 "
 OBJECTIVE_KEY = "目的・あるべき姿"         # " 目的・あるべき姿 "
 ICON_KEY = "自治体DX"                     # text of the 自治体DX推進計画 icon, were it extracted
