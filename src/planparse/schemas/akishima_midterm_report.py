@@ -234,11 +234,10 @@ class AkishimaMidtermReport(FormatRecord):
           期待される効果 → expected_effect, 達成目標 → target_text, Gantt labels → schedule);
         * annual_entries ← per report: each yearly box (result, target; status where the result
           cell is itself an assessment word such as 未達成) and each スケジュール cell (plan, status
-          not_evaluated). The list's 〇△× assesses the period up to the last year of results the
-          reports give (FY2023): that year's row also carries the mark (status_raw/status) unless
-          its own cell is an assessment (SCHEMA.md v2: an assessment given once for a period is
-          placed on the year it assesses). Additions get one not_evaluated row per 実施年度 column
-          (FY2024–2026), without plan: their Gantt bars carry no year (labels in ``schedule``);
+          not_evaluated); the list's 〇△× is the initiative's status, placed on the last year of
+          results by ``enrich.place_overall_assessments`` (SCHEMA.md v2), not here. Additions get one
+          not_evaluated row per 実施年度 column (FY2024–2026), without plan: their Gantt bars carry no
+          year (labels in ``schedule``);
         * kpi_values ← numbers with units in results (actual) and targets (target);
         * document_figures ← ``status_count:<mark>`` per mark of the status list (scope total);
         * glossary_terms / glossary_references ← footnotes and their ``*`` marks.
@@ -256,12 +255,11 @@ class AkishimaMidtermReport(FormatRecord):
         listed = {s.code: s for s in self.status_list}
         revisions = {r.code: r for r in self.revisions}
         codes = [s.code for s in self.status_list] + [r.code for r in self.reports if r.code not in listed]
-        assessed_fy = self.assessed_fiscal_year()
         seq = 0
         for code in codes:
             seq += 1
             self._initiative(ctx, rows, seq, code, listed.get(code), reports.get(code), revisions.get(code),
-                             policy_names, assessed_fy)
+                             policy_names)
         for addition in self.additions:
             seq += 1
             self._addition(ctx, rows, seq, addition)
@@ -278,11 +276,6 @@ class AkishimaMidtermReport(FormatRecord):
         return rows
 
     # ----------------------------------------------------------------------------------------
-
-    def assessed_fiscal_year(self) -> int | None:
-        """The fiscal year the status list's marks assess: the last year of results (事業達成状況
-        boxes) the reports give (2023 in the mid-term report); None without any yearly box."""
-        return max((box.fiscal_year for r in self.reports for box in r.years if box.fiscal_year), default=None)
 
     def _policy_code_of(self, code: str) -> str | None:
         for r in self.reports:
@@ -308,8 +301,7 @@ class AkishimaMidtermReport(FormatRecord):
 
     def _initiative(self, ctx: RowContext, rows: CommonRows, seq: int, code: str,
                     listed: AkishimaStatusRow | None, report: AkishimaReport | None,
-                    revision: AkishimaRevision | None, policy_names: dict[str, str],
-                    assessed_fy: int | None = None) -> None:
+                    revision: AkishimaRevision | None, policy_names: dict[str, str]) -> None:
         doc = ctx.document_id
         iid = initiative_id(doc, code)
         name = listed.name if listed else (report.heading if report else code)
@@ -349,10 +341,6 @@ class AkishimaMidtermReport(FormatRecord):
             rows.initiative_departments.append(
                 InitiativeDepartment(initiative_id=iid, department=department, role="lead", seq=1))
         if report is None:
-            if status is not None and assessed_fy is not None:
-                rows.annual_entries.append(AnnualEntry(initiative_id=iid, fiscal_year=assessed_fy, status_raw=mark,
-                                                       status=status, source_line_start=listed.source_line,
-                                                       source_line_end=listed.source_line))
             return
         if report.target:
             rows.kpi_values.extend(_kpis(iid, None, "target", report.target, report.target_lines))
@@ -377,14 +365,6 @@ class AkishimaMidtermReport(FormatRecord):
                 )
             else:
                 entry.plan = cell.plan
-        if status is not None and assessed_fy is not None:
-            entry = entries.get(assessed_fy)
-            if entry is None:
-                entries[assessed_fy] = AnnualEntry(initiative_id=iid, fiscal_year=assessed_fy, status_raw=mark,
-                                                   status=status, source_line_start=listed.source_line,
-                                                   source_line_end=listed.source_line)
-            elif entry.status is None:
-                entry.status_raw, entry.status = mark, status
         rows.annual_entries.extend(entries[y] for y in sorted(entries))
 
     def _addition(self, ctx: RowContext, rows: CommonRows, seq: int, a: AkishimaAddition) -> None:
