@@ -53,7 +53,7 @@ from planparse.parsers.hachioji_dx_plan.patterns import (
 from planparse.parsers.hachioji_dx_plan.policies import _policies
 from planparse.parsers.hachioji_dx_plan.prepare import guarded, page_starts_marked, prepare_lines
 from planparse.parsers.hachioji_dx_plan.text import clean_text, split_paragraphs
-from planparse.parsers.hachioji_dx_plan.views import CHECK_QUERIES, VIEWS
+from planparse.parsers.hachioji_dx_plan.views import CHECK_QUERIES, VIEW_COMMENTS, VIEWS
 from planparse.schemas.base import IssueLog, ParseResult
 from planparse.schemas.hachioji_dx_plan import HachiojiDxPlan
 
@@ -67,6 +67,7 @@ class HachiojiDxPlanParser(Parser):
     municipality_name = MUNICIPALITY_NAME
 
     views: ClassVar[dict[str, str]] = VIEWS
+    view_comments: ClassVar[dict[str, tuple[str, dict[str, str]]]] = VIEW_COMMENTS
     check_queries: ClassVar[dict[str, str]] = CHECK_QUERIES
 
     @classmethod
