@@ -127,8 +127,9 @@ def document_units(doc: SourceDocument) -> list[TextLine | TableUnit]:
     Input: ``doc.lines`` and ``doc.tables``. Output: ``TextLine`` for every line that is no table
     row, and each ``TableUnit`` at the place of its first row; the rows of a table continued on a
     later page stay in their unit (the lines between its parts, page furniture, come after it).
-    A tab-separated line that no table holds (cannot happen for a well-formed document) is read
-    as a one-row table. Never raises.
+    A tab-separated line that no table holds is left out: in a PDF it is a header row that a
+    continued table repeats on its next page and ``doc.tables`` dropped (a text source's tab
+    lines all belong to its tables). Never raises.
     """
     tables = table_rows(doc)
     at: dict[int, TableUnit] = {}
@@ -140,10 +141,8 @@ def document_units(doc: SourceDocument) -> list[TextLine | TableUnit]:
     for number, text in enumerate(doc.lines, start=1):
         if number in at:
             out.append(at[number])
-        elif number in taken:
+        elif number in taken or "\t" in text:
             continue
-        elif "\t" in text:
-            out.append(TableUnit(index=-1, rows=(Row(line=number, cells=tuple(text.split("\t")), table=-1),)))
         else:
             out.append(TextLine(line=number, text=text))
     return out
