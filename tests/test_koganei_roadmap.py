@@ -414,15 +414,26 @@ def test_target_kpis_rules() -> None:
     assert target_period("80%以上", "利用率") is None
 
 
-def test_missing_year_header_is_an_error_and_no_data_row_is_read_as_header() -> None:
+def test_missing_year_header_takes_the_previous_tables_years_and_no_data_row_is_read_as_header() -> None:
     header2 = "\t\t\t令和8(2026)年度\t令和9(2027)年度\t令和10(2028)年度\t\n"
     res = edited((f"主担当\n{header2}テレワーク制度の確立", "主担当\nテレワーク制度の確立"))
-    assert [i.source_line for i in issues(res, "roadmap_years_missing")] == [244]
-    assert res.failed  # roadmap cells of 取組⑦ could not be placed: data lost
+    assert [i.source_line for i in issues(res, "roadmap_years_assumed")] == [244]
+    assert not issues(res, "roadmap_years_missing") and not res.failed
     i = initiative(res, "7-1")
     assert (i.name, i.target_text, i.source_line_start) == ("テレワーク制度の確立", "令和9年度", 245)
-    assert plans(res, "7-1") == [] and len(res.rows.initiatives) == 63
+    assert plans(res, "7-1") == [(2026, "試行継続・環境整備", False), (2027, "本格実施開始・推進", False),
+                                 (2028, "推進", False)]
+    assert len(res.rows.initiatives) == 63
     assert plans(res, "8-1")[0] == (2026, "生成AIガイドラインの策定・庁内周知", False)
+
+
+def test_missing_year_header_of_the_first_table_is_an_error() -> None:
+    header2 = "\t\t\t令和8(2026)年度\t令和9(2027)年度\t令和10(2028)年度\t\n"
+    res = edited((f"主担当\n{header2}オンライン申請", "主担当\nオンライン申請"))
+    assert [i.source_line for i in issues(res, "roadmap_years_missing")] == [132]  # the label row
+    assert res.failed  # roadmap cells of 取組① could not be placed: data lost
+    assert plans(res, "1-1") == [] and initiative(res, "1-1").target_text == "80%以上"
+    assert len(res.rows.initiatives) == 63
 
 
 def test_note_mark_without_note_line_is_reported() -> None:

@@ -32,9 +32,17 @@ def assemble(ctx: Context, title: str | None, start_fy: int | None, end_fy: int 
     by_key = {match_key(o.name): o for o in ctx.overview}
     by_number = {o.number: o for o in ctx.overview}
     used: set[int] = set()
+    holder_rows: dict[int, int] = {}  # 取組 number → rows of the page that holds it
     previous = 0
     for block in ctx.blocks:
         number, row = _number(ctx, block, previous, by_key, by_number)
+        holder = next((m for m in measures if m.number == number), None)
+        if number in used and holder is not None and not holder_rows.get(number) and block.rows:
+            ctx.log.warning("duplicate_heading", f"取組{block.glyph} ({block.name}): the heading at line "
+                            f"{holder.heading_line} has the same 取組 number {number} and no 個別取組 table (a copied "
+                            "line?); this page, with its table, is kept instead", block.line)
+            measures.remove(holder)
+            used.discard(number)
         if number in used:
             ctx.log.error("duplicate_measure_number",
                           f"取組{block.glyph} ({block.name}) resolves to 取組 number {number}, which is already "
@@ -48,6 +56,7 @@ def assemble(ctx: Context, title: str | None, start_fy: int | None, end_fy: int 
                           f"be read ({type(exc).__name__}: {exc}); its 個別取組 are not extracted", block.line)
             continue
         used.add(number)
+        holder_rows[number] = len(block.rows)
         previous = number
         measures.append(measure)
         if block.years and not fiscal_years:

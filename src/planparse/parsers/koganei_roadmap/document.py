@@ -4,7 +4,7 @@ overview tables, 取組 pages, stray rows), then assembly. Each step has its own
 from __future__ import annotations
 
 from planparse.ingest import SourceDocument
-from planparse.normalize import find_fiscal_years, nfkc, parse_fiscal_year_range
+from planparse.normalize import find_fiscal_years, match_key, nfkc, parse_fiscal_year_range
 from planparse.parsers.koganei_roadmap.assemble import assemble
 from planparse.parsers.koganei_roadmap.cells import vision_code
 from planparse.parsers.koganei_roadmap.model import Context, VisionSeen, entries_of
@@ -33,6 +33,10 @@ def read_document(doc: SourceDocument, log: IssueLog, municipality_code: str, mu
     """
     ctx = Context(entries=entries_of(doc), log=log, municipality_code=municipality_code,
                   municipality_name=municipality_name)
+    for e in ctx.entries:
+        if e.cells is not None and heading_match(e.cells):
+            key = tuple(match_key(text_of(c)) for c in e.cells)
+            ctx.heading_counts[key] = ctx.heading_counts.get(key, 0) + 1
     title, start_fy, end_fy, i = _cover(ctx)
     entries = ctx.entries
     while i < len(entries):

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 import regex
 
 from planparse.ingest import SourceDocument
-from planparse.parsers.koganei_roadmap.patterns import FOREIGN_LETTERS, MARKUP
+from planparse.parsers.koganei_roadmap.patterns import FOREIGN_LETTERS, MARKUP, VISION_BANNER
 from planparse.parsers.table_cells import TableUnit, document_units, row_text
 from planparse.schemas.base import IssueLog
 from planparse.schemas.koganei_roadmap import KoganeiDepartment, KoganeiLink
 
-__all__ = ["Block", "Context", "Entry", "OverviewRow", "VisionSeen", "entries_of"]
+__all__ = ["Block", "Context", "Entry", "OverviewRow", "VisionSeen", "entries_of", "next_row"]
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,8 @@ class VisionSeen:
 
 @dataclass
 class Context:
-    """The state of one parse: the entries, the issue log and what has been read so far."""
+    """The state of one parse: the entries, the issue log and what has been read so far;
+    ``heading_counts``: how often each 取組 heading row (match keys of its cells) is written."""
 
     entries: Sequence[Entry]
     log: IssueLog
@@ -108,6 +109,7 @@ class Context:
     vision: str | None = None
     overview: list[OverviewRow] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+    heading_counts: dict[tuple[str, ...], int] = field(default_factory=dict)
 
     def separator(self, line: int) -> None:
         """Report a markdown separator row (skipped)."""
@@ -134,6 +136,17 @@ class Context:
             self.log.warning("foreign_script_noise",
                              f"{what}: {script} letters {m.group()!r} inside {text!r} (conversion noise?); "
                              "kept as written", line)
+
+
+def next_row(ctx: Context, j: int) -> int | None:
+    """Index of the first table row at or after entry ``j``, passing lines outside tables (page
+    furniture, a stray line) but no Vision banner; None when a banner or the end comes first."""
+    entries = ctx.entries
+    while j < len(entries) and entries[j].cells is None:
+        if VISION_BANNER.search(entries[j].text):
+            return None
+        j += 1
+    return j if j < len(entries) else None
 
 
 def _script_name(text: str) -> str:

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from planparse.normalize import clean_cell, find_fiscal_years, join_wrapped, match_key
 from planparse.parsers.koganei_roadmap.cells import measure_number, parse_departments
-from planparse.parsers.koganei_roadmap.model import Block, Context, Entry
+from planparse.parsers.koganei_roadmap.model import Block, Context, Entry, next_row
 from planparse.parsers.koganei_roadmap.patterns import (
     DESCRIPTION_FIELDS,
     DESCRIPTION_LABEL,
     NOTE_LINE,
     OUTCOME_LABEL_TAIL,
-    PAGE_FURNITURE,
     PRIORITY_TAG,
     SEPARATOR_ROW,
     SPACES,
@@ -96,10 +95,17 @@ def read_page(ctx: Context, i: int) -> int:
 
 
 def read_headless_table(ctx: Context, i: int) -> int:
-    """A 個別取組 table at entry ``i`` with no 取組 heading above it (the heading line is lost): its
-    rows are read into a page numbered by its place (after the previous page), named from the
-    overview table; a warning says so. Returns the index after the table."""
+    """A 個別取組 table at entry ``i`` with no 取組 heading right above it. When the page before has
+    no 個別取組 rows yet (a stray line or banner ended it early), the table is that page's;
+    otherwise (the heading line is lost) its rows are read into a page numbered by its place
+    (after the previous page), named from the overview table. A warning says which. Returns the
+    index after the table."""
     e = ctx.entries[i]
+    last = ctx.blocks[-1] if ctx.blocks else None
+    if last is not None and not last.rows:  # the page above has no 個別取組 yet: a stray line came between
+        ctx.log.warning("table_without_heading", f"a 個別取組 table without a 取組 heading right above it: read as "
+                        f"the table of 取組{last.glyph} (line {last.line}), whose page has none", e.line)
+        return _item_table(ctx, last, i)
     ctx.log.warning("table_without_heading", "a 個別取組 table without a 取組 heading above it: it is numbered "
                     "by its place after the previous 取組 and named from the overview table", e.line)
     block = Block(line=e.line, glyph=None, written_number=None, name="", priority=False, departments=[],
@@ -110,11 +116,13 @@ def read_headless_table(ctx: Context, i: int) -> int:
 
 
 def _repeats_a_heading(ctx: Context, block: Block, cells: tuple[str, ...]) -> bool:
-    """A heading row equal to one already read (a copied line), inside another page."""
+    """A heading row inside another page that is written more than once in the document, or
+    equal to one already read: a copied line (the page of its own stands elsewhere)."""
     if not heading_match(cells):
         return False
     key = tuple(match_key(text_of(c)) for c in cells)
-    return any(b.heading_cells == key for b in ctx.blocks) or block.heading_cells == key
+    return ctx.heading_counts.get(key, 0) > 1 or any(b.heading_cells == key for b in ctx.blocks) \
+        or block.heading_cells == key
 
 
 def _starts_table_without_labels(ctx: Context, cells: tuple[str, ...]) -> bool:
@@ -178,12 +186,22 @@ def _item_table(ctx: Context, block: Block, i: int, columns: dict[str, int] | No
         columns = item_columns(entries[i].cells or ()) or {}
         j = i + 1
         years = _year_columns(ctx, i)
-        # the years are in the first header row, or in a second header row (its 個別取組 cell empty)
-        if not years and j < len(entries) and entries[j].cells is not None:
-            second = entries[j].cells or ()
-            if columns["name"] >= len(second) or not second[columns["name"]].strip():
-                years = _year_columns(ctx, j)
-                j += 1 if years else 0
+        # the years are in the first header row, or in a second header row (its 個別取組 cell empty;
+        # a stray line may stand between the two)
+        k = _year_header_after(ctx, j, columns["name"]) if not years else None
+        if k is not None:
+            if k != j:
+                ctx.log.warning("table_continued", f"取組{block.glyph}: the fiscal-year header row at line "
+                                f"{entries[k].line} is apart from the label row; read as its second header row "
+                                "(rows between are skipped)", entries[k].line)
+            years = _year_columns(ctx, k)
+            j = k + 1
+        elif not years and ctx.blocks and ctx.blocks[-1].years and ctx.blocks[-1] is not block:
+            previous = ctx.blocks[-1]
+            ctx.log.warning("roadmap_years_assumed", f"取組{block.glyph}: the 個別取組 table has no fiscal-year "
+                            f"header row; the years {previous.years} and columns of the previous 取組's table are "
+                            "used", entries[i].line)
+            years = list(zip(previous.year_columns, previous.years, strict=True))
     else:
         years = _year_columns(ctx, i)
         j = i + 1
@@ -217,6 +235,22 @@ def _item_table(ctx: Context, block: Block, i: int, columns: dict[str, int] | No
         j = k
 
 
+def _year_header_after(ctx: Context, j: int, name_col: int, reach: int = 3) -> int | None:
+    """Index of a fiscal-year header row among the next ``reach`` rows from entry ``j`` (lines
+    outside tables passed), else None. Stops at a heading or header row."""
+    for _ in range(reach):
+        k = next_row(ctx, j)
+        if k is None:
+            return None
+        cells = ctx.entries[k].cells or ()
+        if is_year_header(cells, name_col):
+            return k
+        if is_structure_row(cells):
+            return None
+        j = k + 1
+    return None
+
+
 def _end(block: Block, entries, j: int) -> int:
     block.end_line = entries[j - 1].line if j > 0 else block.line
     return j
@@ -224,15 +258,14 @@ def _end(block: Block, entries, j: int) -> int:
 
 def _continuation(ctx: Context, block: Block, j: int) -> int | None:
     """Index of the first row of a table that continues ``block``'s 個別取組 table after entry
-    ``j`` (only empty lines and page numbers between; its first row a 個別取組 row of the same
-    width), else None."""
+    ``j`` (lines outside tables between, no banner; its first row a 個別取組 row of the same
+    width, not a heading or header), else None. A 取組 page always starts with its heading row,
+    so the rows of the next page never qualify."""
     entries = ctx.entries
-    while j < len(entries) and entries[j].cells is None:
-        if not PAGE_FURNITURE.match(entries[j].text):
-            return None
-        j += 1
-    if j >= len(entries):
+    k = next_row(ctx, j)
+    if k is None:
         return None
+    j = k
     cells = entries[j].cells or ()
     name_col = block.columns.get("name", 0)
     if is_structure_row(cells) or len(cells) < block.width or name_col >= len(cells):

@@ -59,8 +59,6 @@ FOREIGN_LETTERS = regex.compile(
     r"(?:(?![\p{Han}\p{Hiragana}\p{Katakana}\p{Latin}\p{Common}\p{Inherited}])\p{L})+")
 # "<b>", "</p>", "<p style=…>", "**": markup removed from stored text
 MARKUP = regex.compile(rf"{HTML_TAG.pattern}|{BOLD.pattern}")
-# "12" / "- 12 -": a page number between the parts of a table continued on the next page
-PAGE_FURNITURE = regex.compile(r"^[\s\-–—ー]*[0-9０-９]{0,4}[\s\-–—ー]*$")
 SPACES = regex.compile(r"[ \t\u3000]+")
 
 # 個別取組 table header labels (match keys) → column role
