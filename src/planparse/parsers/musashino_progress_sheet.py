@@ -37,7 +37,7 @@ from planparse.normalize import (
     to_int,
 )
 from planparse.parsers.base import Marker, Parser, marker_score
-from planparse.parsers.table_cells import Row, TableUnit, table_rows
+from planparse.parsers.table_cells import HANGING, Row, TableUnit, table_rows
 from planparse.schemas.base import IssueLog, ParseResult
 from planparse.schemas.musashino_progress_sheet import (
     MusashinoItem,
@@ -91,9 +91,15 @@ _MARKERS = [
 ]
 
 
+def record_number(cell: str) -> int | None:
+    """The 取組事項番号 of a record row (``"29"``, ``"２９"``), stray punctuation around it ignored;
+    None when the cell holds no number."""
+    return to_int(HANGING.sub("", cell))
+
+
 def row_label(cell: str) -> str | None:
     """Classify a sub-row label cell: ``schedule``/``target``/``status``/``detail``/``reason`` or None."""
-    key = _LABEL_TAIL.sub("", match_key(cell)).replace("・", "")
+    key = _LABEL_TAIL.sub("", match_key(HANGING.sub("", cell))).replace("・", "")
     return ROW_LABELS.get(key)
 
 
@@ -252,7 +258,7 @@ class MusashinoProgressSheetParser(Parser):
         col = header.columns["number"]
         for row in unit.rows:
             filled = [c for c in row.cells if c.strip()]
-            if col < len(row.cells) and to_int(row.cells[col]) is not None:
+            if col < len(row.cells) and record_number(row.cells[col]) is not None:
                 return True
             if filled and row_label(filled[0]):
                 return True
@@ -284,7 +290,7 @@ class MusashinoProgressSheetParser(Parser):
             if current:
                 items.append(self._close(current, header, log))
             return None
-        number = to_int(cells[number_col]) if number_col < len(cells) else None
+        number = record_number(cells[number_col]) if number_col < len(cells) else None
         if number is not None:
             if current and tuple(current.cells) == tuple(cells):
                 log.warning("duplicate_row", f"the record row of 取組事項 {number} is written twice; the copy "
@@ -312,7 +318,7 @@ class MusashinoProgressSheetParser(Parser):
                       f"{' | '.join(c.strip() for _, c in filled)[:200]}", line)
             return current
         if kind == "schedule":
-            where = f"after 取組事項 {to_int(current.cells[number_col])}" if current else "outside a record"
+            where = f"after 取組事項 {record_number(current.cells[number_col])}" if current else "outside a record"
             log.warning("stray_schedule_row",
                         f"extra スケジュール row {where} ignored (it repeats a neighbouring schedule): "
                         f"{' | '.join(v for v in values if v)}", line)
@@ -323,12 +329,12 @@ class MusashinoProgressSheetParser(Parser):
             return current
         if label_idx != label_col:
             log.warning("shifted_row",
-                        f"{label_text.strip()[:12]} row of 取組事項 {to_int(current.cells[number_col])} is shifted: "
+                        f"{label_text.strip()[:12]} row of 取組事項 {record_number(current.cells[number_col])} is shifted: "
                         f"label in column {label_idx + 1} instead of {label_col + 1}; values read after the label",
                         line)
         if kind in current.values:
             log.warning("duplicate_label", f"second {label_text.strip()[:12]} row for 取組事項 "
-                        f"{to_int(current.cells[number_col])} ignored (the first one is kept)", line)
+                        f"{record_number(current.cells[number_col])} ignored (the first one is kept)", line)
             return current
         extra = [v for v in values[len(years):] if v]
         if extra:
@@ -355,7 +361,7 @@ class MusashinoProgressSheetParser(Parser):
             i = columns.get(name)
             return clean_cell(item.cells[i]) if i is not None and i < len(item.cells) else None
 
-        number = str(to_int(item.cells[columns["number"]]))
+        number = str(record_number(item.cells[columns["number"]]))
         policy_raw = (cell("policy") or "").strip()
         m = POLICY_CELL.match(policy_raw)
         numeral = roman_to_int(m.group("numeral")) if m else None
@@ -387,9 +393,9 @@ class MusashinoProgressSheetParser(Parser):
                             item.row_lines.get("status"))
         return MusashinoItem(
             number=number, name=cell("name") or "", departments=cell("departments"), content=cell("content"),
-            policy_raw=policy_raw, policy_code=policy_code, measure_number=str(cell("measure_number") or ""),
+            policy_raw=policy_raw, policy_code=policy_code, measure_number=HANGING.sub("", cell("measure_number") or ""),
             measure_name=cell("measure_name") or "", vision=cell("vision"),
-            group_number=str(cell("group_number") or ""), group_name=cell("group_name") or "",
+            group_number=HANGING.sub("", cell("group_number") or ""), group_name=cell("group_name") or "",
             situation=cell("situation"), schedule=item.schedule, years=year_rows,
             source_line_start=item.line, source_line_end=item.last_line, row_lines=item.row_lines,
         )

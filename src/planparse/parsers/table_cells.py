@@ -17,6 +17,13 @@ cell: stored values of text sources never change). A PDF cell's lines are stripp
   the text sources separate list items (``<ul>`` lists) and role groups with one space;
 * runs of spaces become one space; ends trimmed.
 
+**Hanging punctuation**: a full line may let its final ``、`` ``。`` ``ー`` hang past the cell's
+edge ("burasage"); when the cell's padding is narrower than half a glyph, the table finder gives
+the mark to the next cell. Whether a mark at the start of a cell's line is its own (a narrow
+column breaks before it) or hung in from the left cannot be told from the cells, so text cells
+keep marks where the PDF puts them; structural cells (numbers, row labels) ignore stray marks
+around them (``HANGING``).
+
 Markup needs no rule of its own: HTML of the Markdown source (``<br>``, ``<p>``, ``<li>``) is a
 line break in the PDF and is removed by the parsers in the text, and both end up joined as above.
 What a PDF cannot say is whether a wrap fell on a space of the source: stored values of a PDF may
@@ -35,13 +42,17 @@ import regex
 
 from planparse.ingest import SourceDocument
 
-__all__ = ["Row", "TableUnit", "TextLine", "cell_text", "document_units", "row_text", "table_rows"]
+__all__ = ["HANGING", "Row", "TableUnit", "TextLine", "cell_text", "document_units", "row_text", "table_rows"]
 
 # "・内部業務ネットワーク…", "○自治体DX推進担当", "● 全ての課", "• item": a list item or role group start
 _ITEM_START = regex.compile(r"^[・○●◎◯◆■□◇•‣※]")
 _LATIN_END = regex.compile(r"[A-Za-z]$")
 _LATIN_START = regex.compile(r"^[A-Za-z]")
 _SPACE_RUN = regex.compile(r"[ \t]{2,}")
+# "、\n29" / "、スケジュール" / "ー36" / "17\nィ": marks that may hang into a PDF cell from its neighbour, at the
+# start or end of a structural cell (a number, a row label)
+_HANGING_MARKS = "、。，．）」』】ー・ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"  # kinsoku: never start a line
+HANGING = regex.compile(rf"^[\s{_HANGING_MARKS}]+|[\s{_HANGING_MARKS}]+$")
 
 
 def cell_text(cell: str | None) -> str:
