@@ -33,3 +33,30 @@ def damaged_lines(text: str, seed: int, share: float = 0.01) -> tuple[str, list[
             lines.insert(at, rng.choice(_STRAY))
         ops.append(f"{op}@{at + 1}")
     return "\n".join(lines), ops
+
+
+def survival(name: str, mutants: int, share: float = 0.01) -> tuple[list[float], list[str]]:
+    """Extract ``mutants`` damaged copies of ``data/raw/<name>`` (seeds 0..mutants-1, through the
+    whole pipeline) and return the share of the original's initiative (code, name) pairs each
+    keeps, and one line per mutant that raised, logged ``parser_error`` or changed format."""
+    from planparse.pipeline import extract_file
+    from tests.conftest import RAW, extracted
+
+    original = extracted(name)
+    pairs = {(i.code, i.name) for i in original.rows.initiatives}
+    shares: list[float] = []
+    problems: list[str] = []
+    text = (RAW / name).read_text(encoding="utf-8")
+    for seed in range(mutants):
+        damaged, ops = damaged_lines(text, seed, share)
+        try:
+            result = extract_file(name, data=damaged.encode("utf-8"))
+        except Exception as exc:  # reported, not raised: the test lists every failing seed
+            problems.append(f"seed {seed} {ops}: {type(exc).__name__}: {exc}")
+            shares.append(0.0)
+            continue
+        shares.append(len(pairs & {(i.code, i.name) for i in result.rows.initiatives}) / len(pairs))
+        bugs = [i.message[:120] for i in result.issues if i.code == "parser_error"]
+        if bugs or result.document.format != original.document.format:
+            problems.append(f"seed {seed} {ops}: format {result.document.format}, {bugs[:1]}")
+    return shares, problems
