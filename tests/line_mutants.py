@@ -1,4 +1,5 @@
-"""Seeded line damage of a text document, for the table formats' isolation tests.
+"""Seeded line damage of a text document, for the table formats' isolation tests (and the issue
+codes a parser writes, for their docs tests).
 
 ``damaged_lines(text, seed, share)`` deletes, duplicates or inserts ``share`` × the line count of
 lines (at least one): an inserted line is a copy of another line of the document or a stray line
@@ -8,8 +9,9 @@ lines (at least one): an inserted line is a copy of another line of the document
 from __future__ import annotations
 
 import random
+import re
 
-__all__ = ["OPS", "damaged_lines"]
+__all__ = ["ISSUE_CODE", "OPS", "damaged_lines", "issue_codes", "survival"]
 
 OPS = ("delete", "duplicate", "insert_copy", "insert_stray")
 _STRAY = ("", " ", "3", "- 3 -", "※", "（続き）", "令和6年度", "\u3000", "---", "*")
@@ -60,3 +62,12 @@ def survival(name: str, mutants: int, share: float = 0.01) -> tuple[list[float],
         if bugs or result.document.format != original.document.format:
             problems.append(f"seed {seed} {ops}: format {result.document.format}, {bugs[:1]}")
     return shares, problems
+
+
+# log.warning("table_continued", …) / ctx.log.error(\n "row_unreadable", …) / error code passed as a value
+ISSUE_CODE = re.compile(r'log\.(?:warning|error)\(\s*"([a-z_]+)"|"([a-z]+_unreadable)"')
+
+
+def issue_codes(source: str) -> set[str]:
+    """The issue codes a parser's source writes (``ISSUE_CODE`` matches)."""
+    return {a or b for a, b in ISSUE_CODE.findall(source)}

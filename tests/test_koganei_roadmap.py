@@ -24,8 +24,8 @@ from planparse.pipeline import FileResult, extract_file
 from planparse.schemas.base import IssueLog
 from planparse.schemas.koganei_roadmap import KoganeiItem, target_kpis, target_period
 from tests.agreement import agreement, differences
-from tests.conftest import RAW, extracted
-from tests.line_mutants import survival
+from tests.conftest import RAW, ROOT, extracted
+from tests.line_mutants import issue_codes, survival
 from tests.replicas import font_path
 from tests.table_replicas import variant_pdf
 
@@ -565,3 +565,11 @@ def test_a_measure_that_cannot_be_read_costs_only_itself(monkeypatch) -> None:
     res = extract_file("x.md", data=raw_text().encode("utf-8"))
     assert [(i.code, i.source_line) for i in res.issues if i.severity == "error"] == [("measure_unreadable", 200)]
     assert len(res.rows.initiatives) == 60 and not any(i.code.startswith("5-") for i in res.rows.initiatives)
+
+
+def test_the_format_page_names_every_issue_code_the_parser_writes() -> None:
+    package = ROOT / "src" / "planparse" / "parsers" / "koganei_roadmap"
+    codes = {c for f in package.glob("*.py") for c in issue_codes(f.read_text(encoding="utf-8"))}
+    assert {"table_continued", "row_unreadable", "duplicate_heading", "roadmap_years_missing"} <= codes
+    page = (ROOT / "docs" / "formats" / "koganei_roadmap.md").read_text(encoding="utf-8")
+    assert sorted(c for c in codes if f"`{c}`" not in page) == []

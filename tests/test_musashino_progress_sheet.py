@@ -12,8 +12,8 @@ from planparse.parsers.musashino_progress_sheet import MusashinoProgressSheetPar
 from planparse.parsers.table_cells import cell_text
 from planparse.pipeline import FileResult, extract_file
 from tests.agreement import agreement, differences
-from tests.conftest import RAW, extracted
-from tests.line_mutants import survival
+from tests.conftest import RAW, ROOT, extracted
+from tests.line_mutants import issue_codes, survival
 from tests.replicas import font_path
 from tests.table_replicas import variant_pdf
 
@@ -278,3 +278,11 @@ def test_a_record_that_cannot_be_read_costs_only_itself(monkeypatch) -> None:
     res = extract_file("x.md", data=(RAW / NAME).read_bytes())
     assert [(i.code, i.source_line) for i in res.issues if i.severity == "error"] == [("record_unreadable", 29)]
     assert [i.code for i in res.rows.initiatives] == [str(n) for n in range(1, 43) if n != 5]
+
+
+def test_the_format_page_names_every_issue_code_the_parser_writes() -> None:
+    source = (ROOT / "src" / "planparse" / "parsers" / "musashino_progress_sheet.py").read_text(encoding="utf-8")
+    codes = issue_codes(source)
+    assert {"table_without_header", "record_unreadable", "orphan_row", "shifted_row"} <= codes
+    page = (ROOT / "docs" / "formats" / "musashino_progress_sheet.md").read_text(encoding="utf-8")
+    assert sorted(c for c in codes if f"`{c}`" not in page) == []
