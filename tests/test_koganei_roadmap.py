@@ -573,3 +573,16 @@ def test_the_format_page_names_every_issue_code_the_parser_writes() -> None:
     assert {"table_continued", "row_unreadable", "duplicate_heading", "roadmap_years_missing"} <= codes
     page = (ROOT / "docs" / "formats" / "koganei_roadmap.md").read_text(encoding="utf-8")
     assert sorted(c for c in codes if f"`{c}`" not in page) == []
+
+
+def test_a_table_continued_after_repeated_header_rows_is_one_table() -> None:
+    """A 個別取組 table continued on the next page that the PDF did not join, its two header rows
+    repeated there: the rows after them are the same 取組's."""
+    lines = raw_text().split("\n")
+    header = next(line for line in lines if line.startswith("個別取組\t"))
+    years = next(line for line in lines if line.startswith("\t\t\t令和8"))
+    res = edited(("会計課\n", f"会計課\n\n- 3 -\n\n{header}\n{years}\n"))  # after 3-2
+    assert len(issues(res, "table_continued")) == 1 and not issues(res, "table_without_heading")
+    assert [i.code for i in res.rows.initiatives if i.code.startswith("3-")] == ["3-1", "3-2", "3-3"]
+    assert initiative(res, "3-3").name == "オンライン申請時の手数料等の決済"
+    assert [(i.code, i.name) for i in res.rows.initiatives] == [(i.code, i.name) for i in extracted(NAME).rows.initiatives]

@@ -204,6 +204,7 @@ def test_pdf_cell_lines_are_joined_in_the_text_convention() -> None:
     assert cell_text("IV\nDX推進") == "IV DX推進"  # a Latin word wrap keeps its space
     assert cell_text("・調査 \n・検討") == "・調査 ・検討"  # list items: one space, as in the Markdown
     assert cell_text("管財課\n○自治体DX推進担当") == "管財課 ○自治体DX推進担当"
+    assert cell_text("• ○業務インフラの整備\n• ・内部業務") == "○業務インフラの整備 ・内部業務"  # drawn <li> bullets
     assert cell_text("目標 A  B") == "目標 A  B"  # a text source's cell is never changed
     assert cell_text("") == "" and cell_text(None) == ""
 
@@ -286,3 +287,14 @@ def test_the_format_page_names_every_issue_code_the_parser_writes() -> None:
     assert {"table_without_header", "record_unreadable", "orphan_row", "shifted_row"} <= codes
     page = (ROOT / "docs" / "formats" / "musashino_progress_sheet.md").read_text(encoding="utf-8")
     assert sorted(c for c in codes if f"`{c}`" not in page) == []
+
+
+def test_a_record_goes_on_after_a_header_row_repeated_on_the_next_page() -> None:
+    """A table continued on the next page that the PDF did not join: the header row stands between a
+    record row and its sub-rows."""
+    text = (RAW / NAME).read_text(encoding="utf-8").split("\n")
+    assert text[10].startswith("I 窓口") and text[11].startswith("\t" * 11 + "年度目標")  # record 2, its target row
+    res = extract_file("edited.md", data="\n".join([*text[:11], "", "- 2 -", "", text[4], *text[11:]]).encode("utf-8"))
+    assert [i.code for i in res.rows.initiatives] == [str(n) for n in range(1, 43)]
+    assert _years(res, "2")[2023].status == "mostly_achieved" and _years(res, "2")[2023].target
+    assert not res.failed and not [i for i in res.issues if i.code == "orphan_row"]

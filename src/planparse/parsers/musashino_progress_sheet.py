@@ -119,6 +119,7 @@ class _OpenItem:
     line: int
     cells: Sequence[str]
     schedule: list[str]
+    header: _Header
     values: dict[str, list[str | None]] = field(default_factory=dict)
     row_lines: dict[str, int] = field(default_factory=dict)
     last_line: int = 0
@@ -169,13 +170,11 @@ class MusashinoProgressSheetParser(Parser):
                                 f"a table of {len(unit.rows)} rows has no 基本施策 header row; it is read with the "
                                 f"columns of the header at line {fallback.line} (a continued table)", unit.line)
                     header, rows = fallback, unit.rows
-                    if fallback is not previous:
+                    if fallback is not previous and current:
+                        items.append(self._close(current, log))
                         current = None
                 else:
-                    if current:
-                        items.append(self._close(current, previous or header, log))
-                        current = None
-                    rows = unit.rows[1:]
+                    rows = unit.rows[1:]  # the open record goes on: a table continued after a repeated header
                 for y in header.years:
                     if y not in fiscal_years:
                         fiscal_years.append(y)
@@ -185,8 +184,8 @@ class MusashinoProgressSheetParser(Parser):
                 log.error("table_unreadable", f"the table at line {unit.line} could not be read "
                           f"({type(exc).__name__}: {exc}); its rows are not extracted", unit.line)
                 current = None
-        if current and previous:
-            items.append(self._close(current, previous, log))
+        if current:
+            items.append(self._close(current, log))
         items = [i for i in items if i is not None]
         if not items:
             log.error("no_records", "no 取組事項 rows found: no table with a 基本施策 … 取組内容 header")
@@ -286,10 +285,8 @@ class MusashinoProgressSheetParser(Parser):
         filled = [(i, c) for i, c in enumerate(cells) if c.strip()]
         if not filled:
             return current
-        if match_key(cells[0]) == "基本施策":  # a repeated header inside the run
-            if current:
-                items.append(self._close(current, header, log))
-            return None
+        if match_key(cells[0]) == "基本施策":  # a repeated header inside the run: the open record goes on
+            return current
         number = record_number(cells[number_col]) if number_col < len(cells) else None
         if number is not None:
             if current and tuple(current.cells) == tuple(cells):
@@ -297,14 +294,14 @@ class MusashinoProgressSheetParser(Parser):
                             "is ignored", line)
                 return current
             if current:
-                items.append(self._close(current, header, log))
+                items.append(self._close(current, log))
             label = cells[label_col] if label_col < len(cells) else ""
             if row_label(label) != "schedule" and label.strip():
                 log.warning("unexpected_record_label",
                             f"record row of 取組事項 {number} has label {label.strip()!r} where "
                             "スケジュール was expected; its cells were read as the schedule", line)
             schedule = [c.strip() for c in cells[label_col + 1:] if c.strip()]
-            return _OpenItem(line=line, cells=cells, schedule=schedule, last_line=line)
+            return _OpenItem(line=line, cells=cells, schedule=schedule, header=header, last_line=line)
         label_idx, label_text = filled[0]
         kind = row_label(label_text)
         values = [clean_cell(c) for c in cells[label_idx + 1:]]
@@ -346,10 +343,11 @@ class MusashinoProgressSheetParser(Parser):
         return current
 
     @classmethod
-    def _close(cls, item: _OpenItem, header: _Header, log: IssueLog) -> MusashinoItem | None:
-        """The record of an open 取組事項; None (and a ``record_unreadable`` error) when it cannot be built."""
+    def _close(cls, item: _OpenItem, log: IssueLog) -> MusashinoItem | None:
+        """The record of an open 取組事項 (read with the header it was opened under); None (and a
+        ``record_unreadable`` error) when it cannot be built."""
         try:
-            return cls._record(item, header.columns, header.years, log)
+            return cls._record(item, item.header.columns, item.header.years, log)
         except Exception as exc:  # one unreadable record costs only itself
             log.error("record_unreadable", f"取組事項 at line {item.line} could not be read "
                       f"({type(exc).__name__}: {exc}); not extracted", item.line)

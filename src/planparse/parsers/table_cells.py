@@ -13,8 +13,10 @@ cell: stored values of text sources never change). A PDF cell's lines are stripp
   narrow column is a wrap, not a word boundary (``"1\\n2"`` → ``"12"``, ``"8,\\n200人"`` →
   ``"8,200人"``, ``"スケジュ\\nール"`` → ``"スケジュール"``);
 * with one space between two Latin letters (a Latin word wrap: ``"IV\\nDX"`` → ``"IV DX"``), and
-  before a line that starts with a list bullet or role mark (``・ ○ ● ◎ ◯ ◆ ■ □ ◇ • ※``), because
+  before a line that starts with a list bullet or role mark (``・ ○ ● ◎ ◯ ◆ ■ □ ◇ ※``), because
   the text sources separate list items (``<ul>`` lists) and role groups with one space;
+* a bullet that a PDF writer draws for an HTML list item (``•`` ``◦`` ``▪`` ``‣`` at a line's start) is
+  dropped, the item joined with one space (the Markdown has ``<li>`` there, removed by the parsers);
 * runs of spaces become one space; ends trimmed.
 
 **Hanging punctuation**: a full line may let its final ``、`` ``。`` ``ー`` hang past the cell's
@@ -44,8 +46,10 @@ from planparse.ingest import SourceDocument
 
 __all__ = ["HANGING", "Row", "TableUnit", "TextLine", "cell_text", "document_units", "row_text", "table_rows"]
 
-# "・内部業務ネットワーク…", "○自治体DX推進担当", "● 全ての課", "• item": a list item or role group start
-_ITEM_START = regex.compile(r"^[・○●◎◯◆■□◇•‣※]")
+# "・内部業務ネットワーク…", "○自治体DX推進担当", "● 全ての課": a list item or role group start
+_ITEM_START = regex.compile(r"^[・○●◎◯◆■□◇※]")
+# "• 内部業務ネットワーク…": a bullet a PDF writer draws for an HTML list item (<li>); not text of the source
+_RENDERED_BULLET = regex.compile(r"^[•◦▪‣]\s*")
 _LATIN_END = regex.compile(r"[A-Za-z]$")
 _LATIN_START = regex.compile(r"^[A-Za-z]")
 _SPACE_RUN = regex.compile(r"[ \t]{2,}")
@@ -68,9 +72,12 @@ def cell_text(cell: str | None) -> str:
     out = ""
     for raw in cell.split("\n"):
         line = raw.strip(" \t\u3000\r")
+        bullet = _RENDERED_BULLET.match(line)
+        if bullet:
+            line = line[bullet.end():]
         if not line:
             continue
-        if out and (_ITEM_START.match(line) or (_LATIN_END.search(out) and _LATIN_START.match(line))):
+        if out and (bullet or _ITEM_START.match(line) or (_LATIN_END.search(out) and _LATIN_START.match(line))):
             out += " "
         out += line
     return _SPACE_RUN.sub(" ", out)

@@ -258,20 +258,35 @@ def _end(block: Block, entries, j: int) -> int:
 
 def _continuation(ctx: Context, block: Block, j: int) -> int | None:
     """Index of the first row of a table that continues ``block``'s 個別取組 table after entry
-    ``j`` (lines outside tables between, no banner; its first row a 個別取組 row of the same
-    width, not a heading or header), else None. A 取組 page always starts with its heading row,
-    so the rows of the next page never qualify."""
+    ``j``, else None: lines outside tables between (no banner); then, when none of those lines is
+    page text (a 取組概要 / 取組背景 / アウトカム label, a ``※`` note), the header rows a continued
+    table repeats may come first; then a 個別取組 row as wide as the table, not a heading or header.
+    A 取組 page always starts with its heading row and its texts, so the next page never qualifies."""
     entries = ctx.entries
     k = next_row(ctx, j)
     if k is None:
         return None
-    j = k
-    cells = entries[j].cells or ()
     name_col = block.columns.get("name", 0)
+    start = k
+    while k < len(entries) and entries[k].cells is not None and (
+            item_columns(entries[k].cells or ()) or is_year_header(entries[k].cells or (), name_col)):
+        k += 1
+    if k != start and (_page_text_between(ctx, j, start) or k >= len(entries) or entries[k].cells is None):
+        return None
+    cells = entries[k].cells or ()
     if is_structure_row(cells) or len(cells) < block.width or name_col >= len(cells):
         return None
     filled = sum(1 for c in cells if c.strip())
-    return j if cells[name_col].strip() and filled >= 3 else None
+    return k if cells[name_col].strip() and filled >= 3 else None
+
+
+def _page_text_between(ctx: Context, j: int, k: int) -> bool:
+    """Whether a line between entries ``j`` and ``k`` is text of a 取組 page (a label or a note)."""
+    for e in ctx.entries[j:k]:
+        text = text_of(e.text)
+        if DESCRIPTION_LABEL.match(text) or NOTE_LINE.match(text) or OUTCOME_LABEL_TAIL.match(text):
+            return True
+    return False
 
 
 def _item_row(ctx: Context, block: Block, e: Entry, width: int) -> None:
