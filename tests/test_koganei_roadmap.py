@@ -586,3 +586,13 @@ def test_a_table_continued_after_repeated_header_rows_is_one_table() -> None:
     assert [i.code for i in res.rows.initiatives if i.code.startswith("3-")] == ["3-1", "3-2", "3-3"]
     assert initiative(res, "3-3").name == "オンライン申請時の手数料等の決済"
     assert [(i.code, i.name) for i in res.rows.initiatives] == [(i.code, i.name) for i in extracted(NAME).rows.initiatives]
+
+
+def test_departments_run_together_are_split_by_the_names_the_document_writes() -> None:
+    res = edited(("推進\tDX推進担当 職員課", "推進\tDX推進担当職員課"))  # 7-1, as a PDF line break leaves it
+    assert [i.source_line for i in issues(res, "department_split")] == [246]
+    assert initiative(res, "7-1").departments == ["DX推進担当", "職員課"]
+    iid = f"{res.document.document_id}:7-1"
+    assert [(d.department, d.role) for d in res.rows.initiative_departments if d.initiative_id == iid] == [
+        ("DX推進担当", "lead"), ("職員課", "lead")]
+    assert initiative(res, "7-5").departments == ["DX推進担当"]  # a name of its own is never split

@@ -74,6 +74,7 @@ def assemble(ctx: Context, title: str | None, start_fy: int | None, end_fy: int 
     measures.sort(key=lambda m: m.number)
     for seq, m in enumerate(measures, start=1):
         m.seq = seq
+    _split_joined_departments(ctx, measures, items)
     _check_departments(ctx, measures, items)
     if start_fy is not None and end_fy is not None and fiscal_years and \
             not set(fiscal_years) <= set(range(start_fy, end_fy + 1)):
@@ -237,6 +238,41 @@ def _roadmap_issues(ctx: Context, code: str, roadmap: list[KoganeiRoadmapCell], 
         empty = [c.fiscal_year for c in roadmap if not c.plan]
         ctx.log.warning("roadmap_leading_empty", f"個別取組 {code}: roadmap cells of FY{empty} are empty with "
                         "nothing to their left; plan left null for those years", line)
+
+
+def _split_joined_departments(ctx: Context, measures: list[KoganeiMeasure], items: list[KoganeiItem]) -> None:
+    """Split a 主担当 item that is two or more department names the document writes elsewhere, run
+    together (``DX推進担当職員課`` → ``DX推進担当``, ``職員課``): in a PDF a cell's line break may stand
+    where the text has the space between two departments. Names come from the 取組's 担当部署 and
+    the other 主担当 cells; an item that is itself such a name is never split. Warned
+    (``department_split``)."""
+    names = {d.name for m in measures for d in m.departments} | {d for it in items for d in it.departments}
+    for item in items:
+        out: list[str] = []
+        for d in item.departments:
+            parts = _segments(d, names - {d})
+            if d in {x.name for m in measures if m.number == item.measure_number for x in m.departments} or not parts:
+                out.append(d)
+                continue
+            ctx.log.warning("department_split", f"主担当 {d!r} of 個別取組 {item.code} is read as {' / '.join(parts)} "
+                            "(names the document writes elsewhere; a line break may have hidden the space)",
+                            item.line)
+            out.extend(parts)
+        item.departments = out
+
+
+def _segments(text: str, names: set[str]) -> list[str] | None:
+    """The fewest names of ``names`` (at least two) that make up ``text`` in order, else None."""
+    best: list[list[str] | None] = [[]] + [None] * len(text)
+    for end in range(1, len(text) + 1):
+        for start in range(end):
+            head = best[start]
+            if head is not None and text[start:end] in names:
+                candidate = [*head, text[start:end]]
+                if best[end] is None or len(candidate) < len(best[end] or []):
+                    best[end] = candidate
+    found = best[len(text)]
+    return found if found is not None and len(found) >= 2 else None
 
 
 def _check_departments(ctx: Context, measures: list[KoganeiMeasure], items: list[KoganeiItem]) -> None:
