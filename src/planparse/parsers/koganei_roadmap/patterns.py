@@ -8,6 +8,7 @@ table header.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import regex
 
@@ -77,9 +78,15 @@ def squash(text: str) -> str:
     return SPACES.sub("", text)
 
 
+@lru_cache(maxsize=8192)
+def cell_keys(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """Match keys of a row's cells, markup removed (computed once per distinct row)."""
+    return tuple(match_key(strip_markup(c)) for c in cells)
+
+
 def is_overview_header(cells: Sequence[str]) -> bool:
     """``取組\\t\\t重点取組 (※)\\t担当部署 (◎主担当、…)\\t・関連性の高い取組 ・取組のステップ``."""
-    keys = [match_key(strip_markup(c)) for c in cells]
+    keys = cell_keys(tuple(cells))
     return bool(keys) and keys[0] == "取組" and any(k.startswith("担当部署") for k in keys)
 
 
@@ -88,7 +95,7 @@ def heading_match(cells: Sequence[str]) -> regex.Match[str] | None:
     if len(cells) < 2:
         return None
     m = MEASURE_LABEL.match(text_of(cells[0]))
-    if m and any(match_key(strip_markup(c)) == "担当部署" for c in cells[1:]):
+    if m and "担当部署" in cell_keys(tuple(cells))[1:]:
         return m
     return None
 
@@ -97,8 +104,8 @@ def item_columns(cells: Sequence[str]) -> dict[str, int] | None:
     """Column roles of a 個別取組 table header row (``個別取組\\t評価指標\\t目標値等\\t取組のロードマップ\\t\\t\\t主担当``);
     None when the row is not such a header."""
     columns: dict[str, int] = {}
-    for k, c in enumerate(cells):
-        role = ITEM_COLUMNS.get(match_key(strip_markup(c)))
+    for k, key in enumerate(cell_keys(tuple(cells))):
+        role = ITEM_COLUMNS.get(key)
         if role and role not in columns:
             columns[role] = k
     return columns if all(r in columns for r in ITEM_REQUIRED) else None
