@@ -21,6 +21,8 @@ ours, per variant (``VARIANTS``):
   column widths, a grey 7 pt header row, 6 pt cell padding (so they continue across pages).
 * ``running_hf``: A4 portrait, ``textLine`` blocks, a running header (the document's first line,
   a rule under it) and footer (``- n -``) on every page.
+* ``two_column_hf``: two equal columns (14 pt gutter) under the running header and above the
+  footer of ``running_hf``: the header is a full-width box above the columns.
 
 Run ``python -m tests.replicas_alt [VARIANT ...]`` for the agreement table (Markdown) of every
 document of ``data/raw`` × variant, each replica's records compared with those of its seed text
@@ -87,10 +89,13 @@ def _variants() -> dict[str, Variant]:
         Variant("tables_plain", landscape(A3), "textline", (9.0, 9.0), 1.3, 1.0,
                 table=TableLook(repeat_header=False, widths_by_content=False, header_shaded=True, padding=6.0)),
         Variant("running_hf", A4, "textline", (9.0, 9.0), 1.25, 1.0, margin=48.0, running=True),
+        Variant("two_column_hf", A4, "textline", (8.5, 8.5), 1.25, 1.0, columns=(0.5, 0.5), gutter=14.0,
+                margin=44.0, running=True),
     )}
 
 
-VARIANT_NAMES = ("paragraph_b5", "xpre_a4l", "textline_jitter", "two_column_narrow", "tables_plain", "running_hf")
+VARIANT_NAMES = ("paragraph_b5", "xpre_a4l", "textline_jitter", "two_column_narrow", "tables_plain", "running_hf",
+                 "two_column_hf")
 _MIN_SIZE = 0.5  # pt: the smallest a block is shrunk to so its widest line fits
 
 
