@@ -13,7 +13,13 @@ where they stand; a page with two columns read column by column (see ``layout``)
   becomes a ``Table`` of cells as written (wrapped lines kept as ``\\n``); its rows also stand in
   ``lines`` as tab-separated lines (the shape of the Markdown sources: a cell's line breaks become
   spaces there), and a table that continues on the next page is joined to its first part with the
-  repeated header rows dropped.
+  repeated header rows dropped (in ``tables``; ``lines`` keep them where the page draws them). A
+  glyph hanging past a cell's right border (ぶら下げ、。) stays in its cell (``pdf_tables``).
+* Running headers and footers (page furniture: a title, ``- 12 -``) are left out: a text box in
+  the top or bottom 12% of its page whose text, digits masked, stands at the same height on at
+  least 3 pages and 30% of them (``running_boxes``). Left in, they would stand between a page's
+  last box and the next page's first, in the middle of a card, a sentence or a continued table.
+  One ``pdf_running_text_dropped`` warning names how many boxes went and gives examples.
 """
 
 from __future__ import annotations
