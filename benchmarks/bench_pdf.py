@@ -26,8 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from planparse.ingest import load_bytes  # noqa: E402
 from tests.replicas import replica_pdf  # noqa: E402
+
+from planparse.ingest import load_bytes  # noqa: E402
 
 RAW = ROOT / "data" / "raw"
 
