@@ -145,6 +145,15 @@ def test_running_boxes_need_the_same_text_at_the_same_height_on_enough_pages() -
     assert running_boxes(pages[:2]) == {}  # two pages: too few to tell furniture from text
 
 
+def test_labels_repeated_under_each_pages_own_title_are_not_running_text() -> None:
+    """A card page's label box ('事業名称 担当：') stands at the same height near the top of every
+    page, under the page's own card title: it is the document's text, not a header."""
+    pages = [_page(n, [_box(f"①項目{'ア' * n} 管理番号 1-1-{n}", 36, 800, 400, 812), _box("事業名称 担当：", 36, 770, 200, 780),
+                       _box("本文", 36, 400, 300, 420), _box(f"- {n} -", 280, 20, 310, 30)])
+             for n in range(1, 7)]
+    assert running_boxes(pages) == {k: frozenset({3}) for k in range(6)}
+
+
 def test_a_hanging_comma_stays_in_its_cell_and_a_leading_bullet_in_the_next() -> None:
     # cell border at x=100; "あい、" ends its line with 、 hanging past the border (centre 101);
     # the next cell's line begins with ・ after the padding (x0 102).

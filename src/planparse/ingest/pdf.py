@@ -227,9 +227,11 @@ def running_boxes(pages: list[PageBoxes]) -> dict[int, frozenset[int]]:
     """The running headers and footers of a document: ``{page index: indices of its boxes}``.
 
     A running header or footer is a text box that lies in the top or bottom ``_RUNNING_ZONE`` of
-    its page's height and whose text, digits masked and whitespace removed (``- 12 -`` → ``-#-``,
-    a title, ``page # / #``), stands at the same height (±``_RUNNING_TOLERANCE`` points) on at
-    least ``_RUNNING_MIN_PAGES`` pages and on ``_RUNNING_MIN_SHARE`` of the pages. Such lines are
+    its page's height, with no other box above it (a header) or below it (a footer) across its
+    width, and whose text, digits masked and whitespace removed (``- 12 -`` → ``-#-``, a title,
+    ``page # / #``), stands at the same height (±``_RUNNING_TOLERANCE`` points) on at least
+    ``_RUNNING_MIN_PAGES`` pages and on ``_RUNNING_MIN_SHARE`` of the pages (so the labels of a
+    form repeated under each page's own title stay). Such lines are
     page furniture, not the document's text: left in, they would stand between a page's last box
     and the next page's first (in the middle of a card, a sentence or a continued table).
     Tables and whitespace-only boxes are never running text. Pure; never raises.
@@ -237,9 +239,14 @@ def running_boxes(pages: list[PageBoxes]) -> dict[int, frozenset[int]]:
     candidates: dict[str, list[tuple[int, int, float]]] = {}
     for k, page in enumerate(pages):
         top, bottom = page.height * (1 - _RUNNING_ZONE), page.height * _RUNNING_ZONE
+        inked = [b for b in page.boxes if b.payload is not None or any(t.strip() for t in b.texts)]
         for i, box in enumerate(page.boxes):
             if box.payload is not None or not (box.y0 >= top or box.y1 <= bottom):
                 continue
+            if box.y0 >= top and any(_above(o, box) for o in inked if o is not box):
+                continue  # a header stands above everything under it (a card's labels under its title do not)
+            if box.y0 < top and any(_above(box, o) for o in inked if o is not box):
+                continue  # … and a footer below everything above it
             key = _DIGITS.sub("#", "".join("".join(box.texts).split()))
             if key:
                 candidates.setdefault(key, []).append((k, i, (box.y0 + box.y1) / 2))
