@@ -37,6 +37,7 @@ class LayoutSettings:
 
 
 DEFAULT_SETTINGS = LayoutSettings()
+_MIN_COLUMN_BANDS = 3  # one-box bands alternating left and right: this many make columns
 
 
 @dataclass(slots=True)
@@ -187,8 +188,9 @@ def _neighbours(a: Line, b: Line, d: float) -> bool:
 def reading_order(boxes: Sequence[Box], settings: LayoutSettings = DEFAULT_SETTINGS) -> list[Box]:
     """Order boxes for reading by a recursive XY-cut: where a vertical gutter at least
     ``min_gutter`` wide separates the region's boxes, read the left part, then the right; else
-    cut at the horizontal gaps and read the bands top-down; a region that cannot be cut is read
-    top-down, left to right.
+    cut at the horizontal gaps and read the bands top-down (consecutive bands that share a
+    gutter, e.g. two columns under a full-width title, read as one region: column by column); a
+    region that cannot be cut is read top-down, left to right.
 
     Input: the boxes of one page. Output: the same boxes, reordered.
     """
@@ -203,8 +205,38 @@ def _xy_cut(boxes: list[Box], gutter: float) -> list[Box]:
         return [box for part in columns for box in _xy_cut(part, gutter)]
     bands = _split(boxes, lambda b: (-b.y1, -b.y0), 0.0, reverse=False)
     if len(bands) > 1:
-        return [box for part in bands for box in _xy_cut(part, gutter)]
+        return [box for part in _merge_column_bands(bands, gutter) for box in _xy_cut(part, gutter)]
     return sorted(boxes, key=lambda b: (-b.y1, b.x0))
+
+
+def _merge_column_bands(bands: list[list[Box]], gutter: float) -> list[list[Box]]:
+    """Join runs of consecutive bands (top-down) that share a vertical gutter, so that columns
+    under or above a box that crosses the gutter (a title, a centred page number) are read
+    column by column, as on a page without one, and not band by band (left, right, left …)
+    wherever the columns' gaps happen to line up. A run is the longest sequence of bands from
+    a band on whose boxes, together, still split into columns; it is joined when it holds at
+    least ``_MIN_COLUMN_BANDS`` bands or a band that splits into columns on its own (two
+    consecutive one-box bands side by side, e.g. a right-aligned date above a heading, stay
+    apart)."""
+    groups: list[list[Box]] = []
+    i = 0
+    while i < len(bands):
+        j, union = i + 1, list(bands[i])
+        while j < len(bands) and len(_columns(union + bands[j], gutter)) > 1:
+            union += bands[j]
+            j += 1
+        run = bands[i:j]
+        if len(run) >= _MIN_COLUMN_BANDS or (len(run) > 1 and any(len(_columns(b, gutter)) > 1 for b in run)):
+            groups.append(union)
+            i = j
+        else:
+            groups.append(bands[i])
+            i += 1
+    return groups
+
+
+def _columns(boxes: list[Box], gutter: float) -> list[list[Box]]:
+    return _split(boxes, lambda b: (b.x0, b.x1), gutter, reverse=False)
 
 
 def _split(boxes: list[Box], span, gap: float, *, reverse: bool) -> list[list[Box]]:

@@ -13,13 +13,22 @@ where they stand; a page with two columns read column by column (see ``layout``)
   becomes a ``Table`` of cells as written (wrapped lines kept as ``\\n``); its rows also stand in
   ``lines`` as tab-separated lines (the shape of the Markdown sources: a cell's line breaks become
   spaces there), and a table that continues on the next page is joined to its first part with the
-  repeated header rows dropped.
+  repeated header rows dropped (in ``tables``; ``lines`` keep them where the page draws them). A
+  glyph hanging past a cell's right border (ぶら下げ、。) stays in its cell (``pdf_tables``).
+* Running headers and footers (page furniture: a title, ``- 12 -``) are left out: a text box in
+  the top or bottom 12% of its page whose text, digits masked, stands at the same height on at
+  least 3 pages and 30% of them (``running_boxes``). Left in, they would stand between a page's
+  last box and the next page's first, in the middle of a card, a sentence or a continued table.
+  One ``pdf_running_text_dropped`` warning names how many boxes went and gives examples.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
+
+import regex
 
 from planparse.ingest.document import IngestError, SourceDocument, Table, TableRow
 from planparse.ingest.layout import (
@@ -31,12 +40,17 @@ from planparse.ingest.layout import (
     group_lines,
     reading_order,
 )
-from planparse.ingest.pdf_tables import PageTable, find_tables, join_continued, valid_unicode
+from planparse.ingest.pdf_tables import PageTable, find_tables, glyph_places, join_continued, valid_unicode
 
 __all__ = ["PageText", "load_pdf", "read_pages"]
 
 _MIN_PATHS_FOR_TABLES = 4  # a page drawing fewer paths than this has no ruled table
 _SKIP_CHARS = frozenset("\r\n\ufffe\uffff")
+_RUNNING_ZONE = 0.12  # share of the page height at its top and at its bottom where running text stands
+_RUNNING_TOLERANCE = 3.0  # points: a running header stands at the same height on every page
+_RUNNING_MIN_PAGES = 3  # a line repeated on fewer pages is the document's own text
+_RUNNING_MIN_SHARE = 0.3  # … and so is one repeated on less than this share of the pages
+_DIGITS = regex.compile(r"[0-9０-９]+")  # page numbers in running text: "- 12 -", "12／40"
 _LOST_GLYPH = "\x00"  # what pdfminer gives for a glyph without a Unicode mapping: kept for geometry, dropped from text
 
 
@@ -79,6 +93,9 @@ class PdfPages:
     pages: list[PageText]
     page_count: int
     encrypted: bool
+    running_dropped: int = 0
+    running_pages: int = 0
+    running_example: str = ""
 
 
 def load_pdf(data: bytes, common: dict, settings: LayoutSettings = DEFAULT_SETTINGS) -> SourceDocument:
@@ -122,6 +139,10 @@ def load_pdf(data: bytes, common: dict, settings: LayoutSettings = DEFAULT_SETTI
         ("pdf_page_without_text", f"page {p.number} has no text layer (scanned page?): nothing extracted from it")
         for p in read.pages if not p.has_text
     )
+    if read.running_dropped:
+        notes = (*notes, ("pdf_running_text_dropped",
+                          f"{read.running_dropped} running header/footer boxes on {read.running_pages} pages left out "
+                          f"(the same text at the same height at the top or bottom of the pages: {read.running_example})"))
     if read.encrypted:
         notes = (("pdf_encrypted_readable", "the PDF is encrypted without an open password (restrictions only): "
                   "its text was read"), *notes)
@@ -137,16 +158,17 @@ def _to_table(table: PageTable, numbers: list[int], page: int) -> Table:
 
 
 def read_pages(data: bytes, settings: LayoutSettings = DEFAULT_SETTINGS) -> PdfPages:
-    """Every page of the PDF as ``PageText``. Raises ``IngestError`` as ``load_pdf``."""
+    """Every page of the PDF as ``PageText``, running headers and footers left out (see
+    ``running_boxes``). Raises ``IngestError`` as ``load_pdf``."""
     import pdfplumber  # heavy: imported only when a PDF is ingested
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             encrypted = getattr(pdf.doc, "encryption", None) is not None
-            pages = []
+            laid_out = []
             for page in pdf.pages:
-                pages.append(_read_page(page, settings))
+                laid_out.append(_page_boxes(page, settings))
                 page.close()  # free the page's objects: memory stays flat over long documents
     except IngestError:
         raise
@@ -155,13 +177,29 @@ def read_pages(data: bytes, settings: LayoutSettings = DEFAULT_SETTINGS) -> PdfP
             raise IngestError("pdf_encrypted", "encrypted PDF: it needs a password to open; "
                               "save an unprotected copy and extract that") from exc
         raise IngestError("pdf_corrupt", f"corrupt or truncated PDF: {_short(exc)}") from exc
-    if not pages:
+    if not laid_out:
         raise IngestError("pdf_corrupt", "corrupt or truncated PDF: no pages could be read")
-    return PdfPages(pages, len(pages), encrypted)
+    running = running_boxes(laid_out)
+    pages = [_page_text(page, running.get(k, frozenset()), settings) for k, page in enumerate(laid_out)]
+    dropped = sum(len(v) for v in running.values())
+    return PdfPages(pages, len(pages), encrypted, dropped, len(running), _example(laid_out, running))
 
 
-def _read_page(page, settings: LayoutSettings) -> PageText:
-    """One pdfplumber page → ``PageText``: pdfminer's characters (``LTChar``, content-stream order)
+@dataclass
+class PageBoxes:
+    """One page after layout analysis, before reading order: its text boxes (``payload`` None) and
+    table boxes (``payload`` = index in ``tables``), its size (points) and whether it has glyphs."""
+
+    number: int
+    width: float
+    height: float
+    boxes: list[Box]
+    tables: list[PageTable]
+    has_text: bool
+
+
+def _page_boxes(page, settings: LayoutSettings) -> PageBoxes:
+    """One pdfplumber page → ``PageBoxes``: pdfminer's characters (``LTChar``, content-stream order)
     grouped by ``layout``; ruled tables by pdfplumber when the page draws enough lines."""
     from pdfminer.layout import LTChar, LTCurve
 
@@ -176,12 +214,68 @@ def _read_page(page, settings: LayoutSettings) -> PageText:
             paths += 1
     tables = find_tables(page) if paths >= _MIN_PATHS_FOR_TABLES else []
     if tables:
-        chars = [c for c in chars if not any(_inside(c, t.bbox) for t in tables)]
+        chars = _outside_tables(chars, tables)
     boxes = group_boxes(group_lines(chars, settings), settings)
     for k, table in enumerate(tables):
         x0, y0, x1, y1 = table.bbox
         boxes.append(Box([], x0, y0, x1, y1, lines_text=[_row_line(r) for r in table.rows] or [""], payload=k))
-    ordered = reading_order(boxes, settings)
+    return PageBoxes(page.page_number, float(page.width), float(page.height), boxes, tables,
+                     has_text=any(c.text.strip() for c in chars) or bool(tables))
+
+
+def running_boxes(pages: list[PageBoxes]) -> dict[int, frozenset[int]]:
+    """The running headers and footers of a document: ``{page index: indices of its boxes}``.
+
+    A running header or footer is a text box that lies in the top or bottom ``_RUNNING_ZONE`` of
+    its page's height, with no other box above it (a header) or below it (a footer) across its
+    width, and whose text, digits masked and whitespace removed (``- 12 -`` → ``-#-``, a title,
+    ``page # / #``), stands at the same height (±``_RUNNING_TOLERANCE`` points) on at least
+    ``_RUNNING_MIN_PAGES`` pages and on ``_RUNNING_MIN_SHARE`` of the pages (so the labels of a
+    form repeated under each page's own title stay). Such lines are
+    page furniture, not the document's text: left in, they would stand between a page's last box
+    and the next page's first (in the middle of a card, a sentence or a continued table).
+    Tables and whitespace-only boxes are never running text. Pure; never raises.
+    """
+    candidates: dict[str, list[tuple[int, int, float]]] = {}
+    for k, page in enumerate(pages):
+        top, bottom = page.height * (1 - _RUNNING_ZONE), page.height * _RUNNING_ZONE
+        inked = [b for b in page.boxes if b.payload is not None or any(t.strip() for t in b.texts)]
+        for i, box in enumerate(page.boxes):
+            if box.payload is not None or not (box.y0 >= top or box.y1 <= bottom):
+                continue
+            if box.y0 >= top and any(_above(o, box) for o in inked if o is not box):
+                continue  # a header stands above everything under it (a card's labels under its title do not)
+            if box.y0 < top and any(_above(box, o) for o in inked if o is not box):
+                continue  # … and a footer below everything above it
+            key = _DIGITS.sub("#", "".join("".join(box.texts).split()))
+            if key:
+                candidates.setdefault(key, []).append((k, i, (box.y0 + box.y1) / 2))
+    need = max(_RUNNING_MIN_PAGES, math.ceil(_RUNNING_MIN_SHARE * len(pages)))
+    out: dict[int, set[int]] = {}
+    for places in candidates.values():
+        if len({k for k, _, _ in places}) < need:
+            continue
+        for k, i, y in places:
+            if len({k2 for k2, _, y2 in places if abs(y2 - y) <= _RUNNING_TOLERANCE}) >= need:
+                out.setdefault(k, set()).add(i)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _example(pages: list[PageBoxes], running: dict[int, frozenset[int]]) -> str:
+    seen: list[str] = []
+    for k, boxes in sorted(running.items()):
+        for i in sorted(boxes):
+            text = " ".join(pages[k].boxes[i].texts).strip()
+            key = _DIGITS.sub("#", text)
+            if key not in seen:
+                seen.append(key)
+    return ", ".join(f"'{t[:40]}'" for t in seen[:3])
+
+
+def _page_text(page: PageBoxes, drop: frozenset[int], settings: LayoutSettings) -> PageText:
+    """A page's boxes (less ``drop``) in reading order → ``PageText``."""
+    tables = page.tables
+    ordered = reading_order([b for i, b in enumerate(page.boxes) if i not in drop], settings)
     lines: list[str] = []
     row_lines: list[list[int]] = [[] for _ in tables]
     items: list[PageItem] = []
@@ -195,8 +289,8 @@ def _read_page(page, settings: LayoutSettings) -> PageText:
                               filler=table is None and all(not t.strip() or t.strip().isdigit() for t in texts)))
         lines.extend(texts)
         lines.append("")
-    return PageText(number=page.page_number, lines=lines, tables=tables, row_lines=row_lines, items=items,
-                    has_text=any(c.text.strip() for c in chars) or bool(tables))
+    return PageText(number=page.number, lines=lines, tables=tables, row_lines=row_lines, items=items,
+                    has_text=page.has_text)
 
 
 def _above(a: Box, b: Box) -> bool:
@@ -208,9 +302,13 @@ def _row_line(row: tuple[str, ...]) -> str:
     return "\t".join(" ".join(part.strip() for part in cell.split("\n")) for cell in row)
 
 
-def _inside(char: Char, bbox: tuple[float, float, float, float]) -> bool:
-    cx, cy = (char.x0 + char.x1) / 2, (char.y0 + char.y1) / 2
-    return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
+def _outside_tables(chars: list[Char], tables: list[PageTable]) -> list[Char]:
+    """The glyphs that belong to no table: a glyph belongs to the table in whose box its place
+    (``pdf_tables.glyph_places``: its centre, or for a 、 hanging past the table's right border
+    the place of the glyph before it) lies."""
+    xs = glyph_places([(c.text, c.x0, c.x1, -c.y1) for c in chars], [x for t in tables for x in (t.bbox[0], t.bbox[2])])
+    return [c for c, x in zip(chars, xs, strict=True)
+            if not any(t.bbox[0] <= x <= t.bbox[2] and t.bbox[1] <= (c.y0 + c.y1) / 2 <= t.bbox[3] for t in tables)]
 
 
 def _is_password_error(exc: BaseException, password_type: type) -> bool:

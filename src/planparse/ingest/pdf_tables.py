@@ -8,12 +8,17 @@ the next page to its first part, dropping the header rows the continuation repea
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["PageTable", "find_tables", "join_continued", "valid_unicode"]
+__all__ = ["PageTable", "find_tables", "glyph_places", "join_continued", "valid_unicode"]
 
 _COLUMN_TOLERANCE = 3.0  # points: two column borders closer than this are the same border
 _MAX_REPEATED_HEADER_ROWS = 3
+# 行頭禁則文字 (JIS X 4051): glyphs a line may not begin with, so a full line keeps them past its end
+_NO_LINE_START = frozenset("、。，．,.・：；:;？！?!）)］]｝}〕〉》」』】〙〗〟’”ー‐゠–〜～ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ々〻ゝゞヽヾ")
+_SAME_LINE = 0.5  # points: two glyphs whose tops differ by less are on one line
+_TOUCHING = 0.3  # points: a glyph that begins this close to the end of the one before it continues its word
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,7 @@ def find_tables(page) -> list[PageTable]:
     height = float(page.height)
     out: list[PageTable] = []
     for table in page.find_tables():
-        rows = tuple(tuple("" if cell is None else valid_unicode(str(cell)) for cell in row) for row in table.extract())
+        rows = tuple(tuple("" if cell is None else valid_unicode(cell) for cell in row) for row in _cell_texts(table))
         rows = tuple(row for row in rows if any(cell.strip() for cell in row)) or rows
         if not rows or max(len(r) for r in rows) < 2:
             continue  # a framed box of text, not a table
@@ -42,6 +47,54 @@ def find_tables(page) -> list[PageTable]:
                              tuple(_merge_close(borders)), rows))
     out.sort(key=lambda t: -t.bbox[3])
     return out
+
+
+def _cell_texts(table) -> list[list[str | None]]:
+    """The text of every cell of a pdfplumber ``Table``, row by row (None where a merged cell
+    covers the place), as ``Table.extract`` gives it (a glyph belongs to the cell holding its
+    centre) except for a glyph that hangs past a cell's right border (``glyph_places``): it
+    stays in the cell of the line it ends."""
+    from pdfplumber import utils
+
+    out: list[list[str | None]] = []
+    chars = table.page.chars
+    for row in table.rows:
+        _, top, _, bottom = row.bbox
+        row_chars = [c for c in chars if top <= (c["top"] + c["bottom"]) / 2 < bottom]
+        borders = sorted({cell[0] for cell in row.cells if cell} | {cell[2] for cell in row.cells if cell})
+        xs = glyph_places([(c["text"], c["x0"], c["x1"], c["top"]) for c in row_chars], borders)
+        texts: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                texts.append(None)
+                continue
+            x0, c_top, x1, c_bottom = cell
+            inside = [c for c, x in zip(row_chars, xs, strict=True)
+                      if x0 <= x < x1 and c_top <= (c["top"] + c["bottom"]) / 2 < c_bottom]
+            texts.append(utils.extract_text(inside) if inside else "")
+        out.append(texts)
+    return out
+
+
+def glyph_places(glyphs: list[tuple[str, float, float, float]], borders: Sequence[float]) -> list[float]:
+    """For glyphs ``(text, x0, x1, top)`` (points; ``top`` grows downwards) and the x of the cell
+    borders, the x that says which cell holds each glyph: its centre (pdfplumber's rule, robust
+    to cell borders that pdfplumber snaps by up to 3 pt) — except for a glyph that hangs: one
+    that may not begin a line (行頭禁則: 、。・ー small kana, closing brackets), begins before a
+    border its centre lies beyond, and touches the glyph before it on its line. Japanese
+    typesetting keeps such a glyph at the end of a full line even past the column's edge (ぶら
+    下げ); it goes where the glyph before it goes. Output: one x per glyph, in input order.
+    Pure; never raises."""
+    order = sorted(range(len(glyphs)), key=lambda i: (round(glyphs[i][3], 1), glyphs[i][1]))
+    xs = [(g[1] + g[2]) / 2 for g in glyphs]
+    prev: int | None = None
+    for i in order:
+        text, x0, _, line_top = glyphs[i]
+        if (prev is not None and text in _NO_LINE_START and abs(glyphs[prev][3] - line_top) <= _SAME_LINE
+                and abs(glyphs[prev][2] - x0) <= _TOUCHING and any(x0 - _TOUCHING <= b < xs[i] for b in borders)):
+            xs[i] = xs[prev]
+        prev = i
+    return xs
 
 
 def valid_unicode(text: str) -> str:
