@@ -526,3 +526,11 @@ def test_target_column_found_by_parallel_layout() -> None:
     assert entries[("3-4-1", 2025)].target == "標準化システムとBPRの結合による業務改善各部署での業務見直しの実行"
     codes = [i.code for i in r.issues]
     assert codes.count("target_split_inferred") == 6 and codes.count("target_split_guessed") == 24
+
+
+def test_a_kpi_value_with_an_ascii_space_is_no_name_line() -> None:
+    """A PDF writer may turn the U+3000 of 'の数　21か所' into a space: 21か所 is a count, not a 担当."""
+    from planparse.parsers.hachioji_action_plan.names import split_name
+
+    assert split_name("の数 21か所") is None
+    assert split_name("高齢者向けスマートフォン教室の開催 高齢者福祉課") == ("高齢者向けスマートフォン教室の開催", "高齢者福祉課")

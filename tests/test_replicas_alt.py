@@ -33,23 +33,8 @@ except FileNotFoundError:  # pragma: no cover - CI installs the font
 AKI, HAP, DXP = "akishima_digital_plan_midterm_2024.txt", "hachioji_dx_action_plan_2025.txt", "hachioji_dx_plan_2022.txt"
 KOG, MUS = "koganei_dx_action_plan_2026.md", "musashino_info_plan7_progress.md"
 
-# Failures caused by parsers (the ingest gives them what the PDF holds), reported to their owners;
-# xfail(strict=False): merged with main as of 10:00 every case passes but the action plan's.
-_WHITESPACE_BOXES = ("Akishima parser: a whitespace-only box (' ') separates two cells; Paragraph / XPreformatted "
-                     "replicas draw no glyph for it, so at a page break 25's 2022/2023 targets absorb '・新任研修' "
-                     "(the PDF's page boundary, in line_pages, is not used); passes with main's parser of 10:00")
-PARSER_CAUSED = {
-    (AKI, "paragraph_b5"): _WHITESPACE_BOXES,
-    (AKI, "xpre_a4l"): _WHITESPACE_BOXES,
-    (HAP, "paragraph_b5"): ("action-plan parser: 'の数　21か所' drawn by Paragraph as 'の数 21か所' (U+3000 collapsed "
-                            "to a space) fits no card of page 1-5-3/1-5-4 (unplaced_values): 1-5-3 FY2025 target lost"),
-    (DXP, "paragraph_b5"): ("DX-plan parser: a glossary header '8  Facebook' needs two spaces between number and "
-                            "term; Paragraph collapses them, 9 of 55 terms run into their reading and definition; passes "
-                            "with main's parser of 10:00"),
-    **{(KOG, v): ("Koganei parser on main reads tab-separated lines, where a table continued on the next page "
-                  "repeats its header row (doc.tables has it joined): table_without_heading; feat/tables reads "
-                  "doc.tables and gives 1.0") for v in ("paragraph_b5", "xpre_a4l", "textline_jitter", "running_hf")},
-}
+# Failures caused by parsers (the ingest gives them what the PDF holds), reported to their owners.
+PARSER_CAUSED: dict[tuple[str, str], str] = {}  # (document, variant) → cause, while a parser fix is pending
 SELECTED = ([(AKI, v) for v in VARIANT_NAMES] + [(KOG, v) for v in VARIANT_NAMES]
             + [(HAP, "paragraph_b5"), (HAP, "running_hf"), (HAP, "two_column_hf"),
                (DXP, "paragraph_b5"), (DXP, "two_column_narrow"), (DXP, "running_hf"),
