@@ -253,10 +253,12 @@ def _table_flowable(run: TableRun, width: float):
 # ------------------------------------------------------------------------------------------
 
 
+@cache
 def replica_pdf(text: str, layout: str = "flow") -> bytes:
     """Draw ``text`` (a seed) as a PDF in ``layout`` (one of ``LAYOUTS``) and return its bytes.
 
-    Raises ValueError for an unknown layout, FileNotFoundError without a Japanese TTF.
+    Raises ValueError for an unknown layout, FileNotFoundError without a Japanese TTF. Cached per
+    (text, layout): test modules that draw the same replica share one build.
     """
     from reportlab.lib.pagesizes import A3, A4, landscape
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
