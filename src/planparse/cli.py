@@ -42,11 +42,20 @@ def extract(
     paths: PathsArg = None,
     out: OutOpt = _DEFAULT_OUT,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every issue and parser tracebacks.")] = False,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes for the per-file work (default: one per CPU).")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Run the per-file work on this Dask scheduler (tcp://host:8786); needs planparse[dask].")] = None,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Extract every file again, ignoring the rows cached in OUT/cache.")] = False,
 ) -> None:
     """Extract every file into OUT: one Parquet file per table and planparse.duckdb.
 
-    Prints one line per file (format, record counts, issue counts). Exits 1 when any file failed
-    (the others are still written), 2 when the outputs could not be written.
+    Incremental: files whose bytes and whose format's parser version are unchanged since the last
+    run into OUT are reused from OUT/cache, not parsed again (--full extracts everything). Prints
+    one line per file (format, record counts, issue counts; "cached" when reused). Exits 1 when any
+    file failed (the others are still written), 2 when the outputs could not be written or the
+    scheduler cannot be reached.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -67,7 +76,11 @@ def extract(
             progress.update(task, total=total, completed=index, description=escape(path.name))
 
         try:
-            run = run_extract(inputs, out, on_file=on_file)
+            run = run_extract(inputs, out, on_file=on_file, jobs=jobs, scheduler=scheduler, full=full)
+        except ImportError as exc:  # --scheduler without the dask extra
+            progress.stop()
+            err_console.print(f"[red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(2) from None
         except Exception as exc:  # output errors: keep the previous outputs, say why
             progress.stop()
             err_console.print(f"[red]error:[/] could not write the outputs to {escape(str(out))}: "
@@ -78,10 +91,13 @@ def extract(
         _print_file(result, verbose)
     failed = sum(1 for f in run.files if f.failed)
     dup = sum(1 for f in run.files if f.duplicate_of)
+    cached = sum(1 for f in run.files if f.cached and not f.failed)
     extracted = len(run.files) - failed - dup
     summary = f"{len(run.files)} files: {extracted} extracted, {failed} failed"
     if dup:
         summary += f", {dup} duplicates"
+    if cached:
+        summary += f" ({cached} unchanged, reused from the cache)"
     console.print(f"{summary} → {escape(str(out))}/ (Parquet per table, planparse.duckdb)")
     if not run.files:
         err_console.print("[yellow]warning:[/] no input files found")
@@ -98,7 +114,8 @@ def _print_file(result, verbose: bool) -> None:
     fmt = result.document.format or "unknown"
     issues = f"{result.error_count} errors, {result.warning_count} warnings"
     mark = "[red]✗[/]" if result.failed else "[green]✓[/]"
-    console.print(f"{mark} {name}  {fmt}  {' · '.join(parts) or 'no records'}  ({issues})")
+    cached = "  [dim]cached[/]" if result.cached else ""
+    console.print(f"{mark} {name}  {fmt}  {' · '.join(parts) or 'no records'}  ({issues}){cached}")
     shown = [i for i in result.issues if verbose or i.severity == "error"]
     for issue in shown[: None if verbose else 3]:
         where = f" (line {issue.source_line})" if issue.source_line else ""

@@ -26,7 +26,10 @@ from planparse.parsers import PARSERS
 from planparse.schemas.base import Issue, ParseResult, RowContext
 from planparse.schemas.common import TABLES, CommonRows, Document, ExtractionIssue, Row
 
-__all__ = ["FileResult", "RunResult", "collect_inputs", "extract", "extract_file", "parse_document"]
+__all__ = [
+    "ExtractTask", "FileResult", "RunResult", "collect_inputs", "extract", "extract_file", "parse_document",
+    "run_task",
+]
 
 
 @dataclass
@@ -35,6 +38,8 @@ class FileResult:
 
     ``duplicate_of`` is set (and nothing else extracted) when the file has the same bytes as an
     earlier input of the run. ``error_detail`` holds a traceback for parser bugs (for --verbose).
+    ``cached`` is True when the rows were reused from the incremental cache (not extracted again);
+    ``parts`` carries the rows as Parquet bytes per table between a worker and the parent.
     """
 
     path: str
@@ -45,6 +50,8 @@ class FileResult:
     duplicate_of: str | None = None
     error_detail: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    cached: bool = False
+    parts: dict[str, bytes] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.counts:
@@ -190,7 +197,7 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
         source_sha256=sha,
         source_kind=doc.kind if doc else None,
         page_count=doc.page_count if doc else None,
-        parser_version=__version__,
+        parser_version=f"{__version__}+{format_name}.{parser.version}" if parser else __version__,
         extracted_at=extracted_at,
         file_name=Path(spath).name,
         file_size=len(data),
@@ -291,6 +298,38 @@ def _self_check(rows: CommonRows, document_id: str) -> list[Issue]:
     return issues
 
 
+@dataclass(frozen=True)
+class ExtractTask:
+    """One file's work, as shipped to an executor (picklable): where the result goes (``index`` in
+    the run's inputs), the file's ``path`` and ``data`` (its bytes, None when unreadable), the run's
+    ``extracted_at``, and whether to serialise the rows into Parquet ``parts`` (for the cache and the
+    outputs) and then drop them (unless ``keep_rows``)."""
+
+    index: int
+    path: str
+    data: bytes | None
+    extracted_at: datetime
+    parts: bool = True
+    keep_rows: bool = False
+
+
+def run_task(task: ExtractTask) -> tuple[int, FileResult]:
+    """Run ``extract_file`` for one task (in whatever process the executor chose).
+
+    Output: ``(task.index, result)``; with ``task.parts``, ``result.parts`` holds the Parquet bytes
+    of every table the document has rows in (``documents`` and ``extraction_issues`` included), so
+    the expensive serialisation happens in the worker and the parent only writes bytes.
+    """
+    result = extract_file(task.path, data=task.data, extracted_at=task.extracted_at)
+    if task.parts:
+        from planparse.store import parquet_bytes
+
+        result.parts = {name: parquet_bytes(name, rows) for name, rows in tables_of([result]).items() if rows}
+        if not task.keep_rows:
+            result.release_rows()
+    return task.index, result
+
+
 def extract(
     paths: Sequence[str | Path],
     out: str | Path | None,
@@ -298,60 +337,144 @@ def extract(
     on_file: Callable[[Path, int, int], None] | None = None,
     on_done: Callable[[FileResult], None] | None = None,
     keep_rows: bool = False,
+    jobs: int | None = 1,
+    scheduler: object | None = None,
+    full: bool = False,
 ) -> RunResult:
     """Extract every input file and write all tables to ``out`` (unless ``out`` is None).
 
-    Input: files or folders (see ``collect_inputs``). ``on_file(path, index, total)`` is called
-    before each file and ``on_done(result)`` after it (for progress display). Output:
-    ``RunResult``. Rows are streamed to ``out`` as each file is done and then dropped from the
-    results (``FileResult.counts`` stays), unless ``keep_rows`` is True or ``out`` is None.
+    Input: files or folders (see ``collect_inputs``). ``jobs``: worker processes for the per-file
+    work (None: one per CPU; 1: in this process); ``scheduler``: the address of a Dask scheduler
+    (or a cluster object) to run it on instead (see ``executors``). ``on_file(path, done, total)``
+    and ``on_done(result)`` are called as each file is finished (for progress display), in
+    completion order. Output: ``RunResult`` with the files in input order.
+
+    Incremental: with ``out``, each document's rows are kept in ``<out>/cache`` and a file whose
+    key (bytes, path, parser version, pipeline) is unchanged is not extracted again
+    (``FileResult.cached``); ``full=True`` extracts every file anyway. Every table is assembled from
+    the per-document parts in input order, whoever made them, so the dataset is the same for a
+    full or an incremental run, for any ``jobs`` and on a cluster (only ``extracted_at`` tells when
+    a reused document was extracted). Rows are dropped from the results once written
+    (``FileResult.counts`` stays), unless ``keep_rows`` is True or ``out`` is None.
+
     Files with identical bytes are extracted once; the later ones are listed in the first one's
     ``documents.duplicate_paths`` and get a ``duplicate_of``.
 
     Raises only on output errors (``OSError``, ``duckdb.Error``), leaving previous outputs intact.
     """
-    files = collect_inputs(paths)
-    results: list[FileResult] = []
-    by_sha: dict[str, FileResult] = {}
-    extracted_at = datetime.now(UTC).replace(tzinfo=None)
-    writer = None
-    if out is not None:
-        from planparse.store import OutputWriter
+    from planparse.executors import make_executor
 
-        writer = OutputWriter(out, views=_views())
-    try:
-        for index, path in enumerate(files):
-            if on_file:
-                on_file(path, index, len(files))
+    files = collect_inputs(paths)
+    extracted_at = datetime.now(UTC).replace(tzinfo=None)
+    digests = [_sha256_of(path) for path in files]
+    cache = None
+    if out is not None:
+        from planparse.cache import Cache
+
+        cache = Cache(out)
+    results: list[FileResult | None] = [None] * len(files)
+    first_of: dict[str, int] = {}
+    hits: dict[int, Any] = {}  # index → cache entry its rows are read from (reused, then fresh ones)
+    todo: list[int] = []
+    for index, (path, sha) in enumerate(zip(files, digests, strict=True)):
+        if sha is not None and sha in first_of:
+            continue  # a duplicate: filled in below
+        if sha is not None:
+            first_of[sha] = index
+        entry = cache.lookup(sha, str(path)) if cache is not None and sha is not None and not full else None
+        if entry is not None:
+            hits[index] = entry
+        else:
+            todo.append(index)
+    total = len(files)
+    done = 0
+
+    def finished(result: FileResult) -> None:
+        nonlocal done
+        if on_file:
+            on_file(Path(result.path), done, total)
+        done += 1
+        if on_done:
+            on_done(result)
+
+    for index, entry in list(hits.items()):
+        results[index] = _cached_result(cache, entry, str(files[index]))
+        finished(results[index])
+
+    def tasks():
+        for index in todo:
             try:
-                data = path.read_bytes()
+                data = files[index].read_bytes()
             except OSError:
-                data = None
-            first = by_sha.get(hashlib.sha256(data).hexdigest()) if data is not None else None
-            if first is not None:
-                first.document.duplicate_paths.append(str(path))
-                result = FileResult(path=str(path), document=first.document, rows=CommonRows(), issues=[],
-                                    detection=first.detection, duplicate_of=first.path)
-            else:
-                result = extract_file(path, data=data, extracted_at=extracted_at)
-                if data is not None:
-                    by_sha[result.document.source_sha256] = result
-                if writer is not None:
-                    writer.add(tables_of([result], documents=False))
-                    if not keep_rows:
-                        result.release_rows()
-            results.append(result)
-            if on_done:
-                on_done(result)
-        run = RunResult(files=results)
-        if writer is not None:  # documents last: a later duplicate adds to an earlier row
-            writer.add({"documents": [r.document.model_dump() for r in results if r.duplicate_of is None]})
-            run.outputs = writer.commit()
+                data = None  # extract_file reads it again and reports why it cannot
+            cached = cache is not None and data is not None
+            yield ExtractTask(index=index, path=str(files[index]), data=data, extracted_at=extracted_at,
+                              parts=cached, keep_rows=keep_rows or not cached)
+
+    with make_executor(jobs=jobs, scheduler=scheduler, tasks=len(todo)) as executor:
+        for index, result in executor.run(run_task, tasks()):
+            if cache is not None and result.parts:
+                hits[index] = cache.put(
+                    sha256=result.document.source_sha256, path=result.path, format_name=result.document.format,
+                    document=result.document.model_dump(mode="json"), parts=result.parts, counts=result.counts)
+                result.parts = {}
+            results[index] = result
+            finished(result)
+    for index, (path, sha) in enumerate(zip(files, digests, strict=True)):
+        if results[index] is None:  # a later copy of the same bytes
+            first = results[first_of[sha]]
+            first.document.duplicate_paths.append(str(path))
+            results[index] = FileResult(path=str(path), document=first.document, rows=CommonRows(), issues=[],
+                                        detection=first.detection, duplicate_of=first.path)
+            finished(results[index])
+    run = RunResult(files=results)
+    if out is None:
         return run
+    from planparse.store import OutputWriter
+
+    writer = OutputWriter(out, views=_views())
+    try:
+        for index, result in enumerate(results):
+            if result.duplicate_of is not None:
+                continue
+            entry = hits.get(index)
+            if entry is not None:
+                for table in entry.tables:
+                    if table != "documents":  # written last, from memory: duplicates add to it
+                        writer.add_part(table, cache.part_path(entry, table))
+            else:  # not cacheable (unreadable file): its rows were kept
+                writer.add(tables_of([result], documents=False))
+                if not keep_rows:
+                    result.release_rows()
+        writer.add({"documents": [r.document.model_dump() for r in results if r.duplicate_of is None]})
+        run.outputs = writer.commit()
     except BaseException:
-        if writer is not None:
-            writer.abort()
+        writer.abort()
         raise
+    cache.save(keep=set(first_of))
+    return run
+
+
+def _sha256_of(path: Path) -> str | None:
+    """SHA-256 (hex) of a file's bytes, read in blocks; None when it cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _cached_result(cache, entry, path: str) -> FileResult:
+    """A ``FileResult`` rebuilt from a cache entry: its document row, counts and issues (read from
+    its ``extraction_issues`` part); no rows (they are read from the parts when writing)."""
+    issues: list[ExtractionIssue] = []
+    if "extraction_issues" in entry.tables:
+        import polars as pl
+
+        frame = pl.read_parquet(cache.part_path(entry, "extraction_issues"))
+        issues = [ExtractionIssue.model_construct(**row) for row in frame.to_dicts()]
+    return FileResult(path=path, document=Document.model_validate(entry.document), rows=CommonRows(),
+                      issues=issues, counts=dict(entry.counts), cached=True)
 
 
 def tables_of(results: Iterable[FileResult], *, documents: bool = True) -> dict[str, list[dict[str, Any]]]:

@@ -25,12 +25,16 @@ from typing import Any, Literal, get_args, get_origin
 
 from planparse.schemas.common import TABLES, Row
 
+_MODELS: dict[str, type[Row]] = {m.__table__: m for m in TABLES}
+
 __all__ = [
     "COMMON_VIEWS",
     "DUCKDB_NAME",
     "OutputWriter",
     "column_types",
     "ddl",
+    "ddl_script",
+    "parquet_bytes",
     "read_tables",
     "write_outputs",
 ]
@@ -132,9 +136,28 @@ def ddl(model: type[Row]) -> list[str]:
     return stmts
 
 
+def ddl_script(models: Sequence[type[Row]] = TABLES) -> str:
+    """All of ``ddl(model)`` for ``models`` as one SQL script (statements separated by ``;``), so
+    the DuckDB file's contract is created by a single ``execute`` call."""
+    return ";\n".join(stmt for model in models for stmt in ddl(model)) + ";"
+
+
 # --------------------------------------------------------------------------------------------
 # Writing
 # --------------------------------------------------------------------------------------------
+
+
+def parquet_bytes(table: str, rows: Sequence[Mapping[str, Any]]) -> bytes:
+    """Rows of ``table`` (``Row.model_dump()`` dicts) as the bytes of one Parquet file, with the
+    table's column types (the same file ``OutputWriter`` would write). Raises KeyError for an
+    unknown table name."""
+    import io
+
+    import polars as pl
+
+    buffer = io.BytesIO()
+    pl.from_dicts(rows, schema=_polars_schema(_MODELS[table])).write_parquet(buffer)
+    return buffer.getvalue()
 
 
 class OutputWriter:
@@ -163,6 +186,7 @@ class OutputWriter:
         self._buffers: dict[str, list[Mapping[str, Any]]] = {m.__table__: [] for m in TABLES}
         self._buffered = 0
         self._parts: dict[str, list[Path]] = {m.__table__: [] for m in TABLES}
+        self._owned: set[Path] = set()
 
     def __enter__(self) -> OutputWriter:
         return self
@@ -179,16 +203,27 @@ class OutputWriter:
         if self._buffered >= self.flush_rows:
             self._flush()
 
-    def _flush(self) -> None:
+    def add_part(self, table: str, path: str | Path) -> None:
+        """Append an existing Parquet file of ``table``'s rows (with its column types, e.g. a cached
+        document's part) after the rows added so far. The file is read at ``commit`` and never
+        modified or removed. Unknown tables raise KeyError."""
+        self._flush_table(table)
+        self._parts[table].append(Path(path))
+
+    def _flush_table(self, name: str) -> None:
         import polars as pl
 
+        if self._buffers[name]:
+            part = self.staging / f"{name}.part{len(self._parts[name]):05d}.parquet"
+            pl.from_dicts(self._buffers[name], schema=_polars_schema(_MODELS[name])).write_parquet(part)
+            self._parts[name].append(part)
+            self._owned.add(part)
+            self._buffered -= len(self._buffers[name])
+            self._buffers[name] = []
+
+    def _flush(self) -> None:
         for model in TABLES:
-            name = model.__table__
-            if self._buffers[name]:
-                part = self.staging / f"{name}.part{len(self._parts[name]):05d}.parquet"
-                pl.from_dicts(self._buffers[name], schema=_polars_schema(model)).write_parquet(part)
-                self._parts[name].append(part)
-                self._buffers[name] = []
+            self._flush_table(model.__table__)
         self._buffered = 0
 
     def commit(self) -> list[Path]:
@@ -208,25 +243,25 @@ class OutputWriter:
                 parts = self._parts[name]
                 if not parts:
                     pl.DataFrame(schema=_polars_schema(model)).write_parquet(path)
-                elif len(parts) == 1:
+                elif len(parts) == 1 and parts[0] in self._owned:
                     os.replace(parts[0], path)
+                elif len(parts) == 1:
+                    shutil.copyfile(parts[0], path)
                 else:  # several parts: streamed into one file, never all in memory
                     pl.scan_parquet(parts).sink_parquet(path)
                     for part in parts:
-                        part.unlink()
+                        if part in self._owned:
+                            part.unlink()
                 parquet_files.append((model, path))
             db_path = self.staging / DUCKDB_NAME
             con = duckdb.connect(str(db_path))
             try:
-                con.execute("BEGIN TRANSACTION")  # one transaction: catalog changes cost half as much
-                for model, path in parquet_files:
-                    for stmt in ddl(model):
-                        con.execute(stmt)
-                    con.execute(f"INSERT INTO {model.__table__} BY NAME "
-                                f"SELECT * FROM read_parquet({_quote(str(path))})")
-                for name, select in self.views.items():
-                    con.execute(f"CREATE VIEW {name} AS {select}")
-                con.execute("COMMIT")
+                # one script in one transaction: the contract (DDL, comments), the rows, the views
+                script = ["BEGIN TRANSACTION", ddl_script([m for m, _ in parquet_files]).rstrip(";")]
+                script += [f"INSERT INTO {model.__table__} BY NAME SELECT * FROM read_parquet({_quote(str(path))})"
+                           for model, path in parquet_files]
+                script += [f"CREATE VIEW {name} AS {select}" for name, select in self.views.items()]
+                con.execute(";\n".join(script) + ";\nCOMMIT;")
                 con.execute("CHECKPOINT")
             finally:
                 con.close()

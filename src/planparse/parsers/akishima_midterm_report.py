@@ -566,6 +566,7 @@ class AkishimaMidtermReportParser(Parser):
     description = "昭島市デジタル化推進計画 中間報告書 (施策 reports with 〇△× status)"
     municipality_code = "132071"
     municipality_name = "昭島市"
+    version = "1"  # bump on any change of this parser or its records' to_common (re-extracts cached documents)
 
     @classmethod
     def detect(cls, doc: SourceDocument) -> float:

@@ -650,6 +650,7 @@ class HachiojiDxPlanParser(Parser):
     description = "八王子市DX推進計画 (基本方針, 施策, 用語集)"
     municipality_code = "132012"
     municipality_name = "八王子市"
+    version = "1"  # bump on any change of this parser or its records' to_common (re-extracts cached documents)
 
     views: ClassVar[dict[str, str]] = {
         # One row per DX-plan measure and action-plan measure of the same code and municipality

@@ -246,6 +246,7 @@ class KoganeiRoadmapParser(Parser):
     description = "小金井市DX推進方針 アクションプラン (取組 tables with roadmaps)"
     municipality_code = "132101"
     municipality_name = "小金井市"
+    version = "1"  # bump on any change of this parser or its records' to_common (re-extracts cached documents)
     views: ClassVar[dict[str, str]] = {
         # One row per 個別取組 and roadmap year, with its 取組 (重点取組 flag) and Vision, whether the year's
         # plan was written or inferred from a merged cell, and the ※ note it refers to.

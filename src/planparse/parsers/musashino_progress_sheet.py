@@ -107,6 +107,7 @@ class MusashinoProgressSheetParser(Parser):
     description = "武蔵野市 第七次総合情報化基本計画 施策進捗管理シート"
     municipality_code = "132039"
     municipality_name = "武蔵野市"
+    version = "1"  # bump on any change of this parser or its records' to_common (re-extracts cached documents)
 
     @classmethod
     def detect(cls, doc: SourceDocument) -> float:
