@@ -22,6 +22,7 @@ from planparse import __version__
 from planparse.check import compare_figures
 from planparse.detect import Detection, detect
 from planparse.ingest import IngestError, SourceDocument, document_id_for, load_bytes
+from planparse.normalize import clear_memos
 from planparse.parsers import PARSERS
 from planparse.schemas.base import Issue, ParseResult, RowContext
 from planparse.schemas.common import TABLES, CommonRows, Document, ExtractionIssue, Row
@@ -123,6 +124,7 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
     ``issues``, never an exception.
     """
     extracted_at = extracted_at or datetime.now(UTC).replace(tzinfo=None)
+    clear_memos()  # the text memo holds one document at a time
     spath = str(path)
     issues: list[Issue] = []
     detection: Detection | None = None
@@ -324,7 +326,9 @@ def run_task(task: ExtractTask) -> tuple[int, FileResult]:
     if task.parts:
         from planparse.store import parquet_bytes
 
-        result.parts = {name: parquet_bytes(name, rows) for name, rows in tables_of([result]).items() if rows}
+        tables = {"documents": [result.document], **{name: getattr(result.rows, name) for name in CommonRows.model_fields},
+                  "extraction_issues": result.issues}
+        result.parts = {name: parquet_bytes(name, rows) for name, rows in tables.items() if rows}
         if not task.keep_rows:
             result.release_rows()
     return task.index, result

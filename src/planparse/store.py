@@ -13,6 +13,7 @@ extracted (``OutputWriter``), so memory does not grow with the number of documen
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -104,6 +105,7 @@ def column_types(model: type[Row]) -> list[tuple[str, str, bool, tuple[str, ...]
     return out
 
 
+@functools.cache
 def _polars_schema(model: type[Row]):
     import polars as pl
 
@@ -147,16 +149,21 @@ def ddl_script(models: Sequence[type[Row]] = TABLES) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def parquet_bytes(table: str, rows: Sequence[Mapping[str, Any]]) -> bytes:
-    """Rows of ``table`` (``Row.model_dump()`` dicts) as the bytes of one Parquet file, with the
-    table's column types (the same file ``OutputWriter`` would write). Raises KeyError for an
-    unknown table name."""
+_PART_COMPRESSION = "lz4"  # per-document parts: fast to write and read; the published files use zstd
+
+
+def parquet_bytes(table: str, rows: Sequence[Row | Mapping[str, Any]]) -> bytes:
+    """Rows of ``table`` (``Row`` models, or their ``model_dump()`` dicts) as the bytes of one
+    Parquet file with the table's column types (lz4-compressed). Models are read field by field
+    (``__dict__``), not serialised again. Raises KeyError for an unknown table name."""
     import io
 
     import polars as pl
 
+    records = [row.__dict__ if isinstance(row, Row) else row for row in rows]
     buffer = io.BytesIO()
-    pl.from_dicts(rows, schema=_polars_schema(_MODELS[table])).write_parquet(buffer)
+    pl.from_dicts(records, schema=_polars_schema(_MODELS[table])).write_parquet(
+        buffer, compression=_PART_COMPRESSION)
     return buffer.getvalue()
 
 
@@ -248,7 +255,7 @@ class OutputWriter:
                 elif len(parts) == 1:
                     shutil.copyfile(parts[0], path)
                 else:  # several parts: streamed into one file, never all in memory
-                    pl.scan_parquet(parts).sink_parquet(path)
+                    pl.scan_parquet(parts, hive_partitioning=False).sink_parquet(path)
                     for part in parts:
                         if part in self._owned:
                             part.unlink()
