@@ -62,21 +62,31 @@ class InProcessExecutor(Executor):
 class ProcessPoolExecutor(Executor):
     """A local pool of ``jobs`` worker processes (``concurrent.futures``).
 
-    Workers are forked from a *forkserver* that has imported planparse once (so each worker starts
-    in milliseconds, and never inherits the threads of polars or DuckDB from the parent, which fork
-    alone would: a known cause of deadlocks). Raises ``ValueError`` when ``jobs < 1``.
+    Workers are forked from this process when it has not loaded polars or DuckDB yet (the CLI's
+    case: a worker then starts in milliseconds, with planparse already imported); otherwise they are
+    forked from a *forkserver* that imports planparse once, because a fork would inherit the thread
+    pools of polars / DuckDB half-initialised (a known cause of deadlocks). As with any
+    ``multiprocessing`` start method but fork, a script calling ``extract(jobs=…)`` then needs the
+    ``if __name__ == "__main__":`` guard. Each worker runs polars single-threaded (the pool is the
+    parallelism). Raises ``ValueError`` when ``jobs < 1``.
     """
 
     def __init__(self, jobs: int) -> None:
         import concurrent.futures
         import multiprocessing
+        import sys
 
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, not {jobs}")
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["planparse.pipeline"])
+        if "polars" in sys.modules or "duckdb" in sys.modules:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["planparse.pipeline"])
+        else:
+            ctx = multiprocessing.get_context("fork")
         self.workers = jobs
-        self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+        self.start_method = ctx.get_start_method()
+        self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
+                                                            initializer=_init_worker)
 
     def run(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
         import concurrent.futures
@@ -141,6 +151,11 @@ class DaskExecutor(Executor):
 
 
 _END = object()
+
+
+def _init_worker() -> None:
+    """In each pool worker, before polars is imported there: one polars thread per process."""
+    os.environ["POLARS_MAX_THREADS"] = "1"
 
 
 def _take(source: Iterator[T], n: int) -> list[T]:

@@ -390,6 +390,7 @@ def extract(
             hits[index] = entry
         else:
             todo.append(index)
+    reused = dict(hits)
     total = len(files)
     done = 0
 
@@ -400,10 +401,6 @@ def extract(
         done += 1
         if on_done:
             on_done(result)
-
-    for index, entry in list(hits.items()):
-        results[index] = _cached_result(cache, entry, str(files[index]))
-        finished(results[index])
 
     def tasks():
         for index in todo:
@@ -424,6 +421,9 @@ def extract(
                 result.parts = {}
             results[index] = result
             finished(result)
+    for index, entry in reused.items():  # after the pool: reading them loads polars, which a fork must not inherit
+        results[index] = _cached_result(cache, entry, str(files[index]))
+        finished(results[index])
     for index, (path, sha) in enumerate(zip(files, digests, strict=True)):
         if results[index] is None:  # a later copy of the same bytes
             first = results[first_of[sha]]
