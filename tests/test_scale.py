@@ -75,6 +75,12 @@ def test_incremental_run_reuses_unchanged_files_and_gives_the_full_runs_dataset(
     assert [n for n, f in sorted(by_name.items()) if not f.cached and not f.duplicate_of] == ["koganei_copy.md"]
     assert by_name["koganei_dx_action_plan_2026.md"].cached
     assert by_name["koganei_dx_action_plan_2026.md"].counts == by_name["koganei_copy.md"].counts
+    fresh, reused = by_name["koganei_copy.md"], by_name["koganei_dx_action_plan_2026.md"]
+    assert (reused.error_count, reused.warning_count) == (fresh.error_count, fresh.warning_count) == (0, 59)
+    assert reused.issues == []  # a reused document carries its errors only, unless asked for all
+    verbose = pipeline.extract([corpus / KOGANEI.name], tmp_path / "one", cached_issues=True)
+    verbose = pipeline.extract([corpus / KOGANEI.name], tmp_path / "one", cached_issues=True)
+    assert verbose.files[0].cached and len(verbose.files[0].issues) == 59
     assert by_name["minutes.txt"].cached and [i.code for i in by_name["minutes.txt"].issues] == ["unknown_format"]
     assert by_name["zz_duplicate.md"].duplicate_of == str(corpus / MUSASHINO.name)
     assert_same_dataset(full, out)

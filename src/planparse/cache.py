@@ -70,7 +70,8 @@ def parser_version(format_name: str | None) -> str | None:
 @dataclass(frozen=True)
 class CacheEntry:
     """One cached document: its key, its ``documents`` row (JSON-ready dict), the tables it has
-    parts for, and its row counts per table (as ``FileResult.counts``)."""
+    parts for, its row counts per table (as ``FileResult.counts``), its issue counts per severity
+    and its error issues (JSON-ready ``extraction_issues`` rows; the warnings are in its part)."""
 
     sha256: str
     path: str
@@ -81,6 +82,8 @@ class CacheEntry:
     document: dict[str, Any]
     tables: tuple[str, ...]
     counts: dict[str, int]
+    issue_counts: dict[str, int]
+    errors: tuple[dict[str, Any], ...]
 
     @property
     def key(self) -> str:
@@ -97,14 +100,15 @@ class CacheEntry:
     def to_json(self) -> dict[str, Any]:
         return {"sha256": self.sha256, "path": self.path, "format": self.format,
                 "parser_version": self.parser_version, "pipeline": self.pipeline, "formats": list(self.formats),
-                "document": self.document, "tables": list(self.tables), "counts": self.counts}
+                "document": self.document, "tables": list(self.tables), "counts": self.counts,
+                "issue_counts": self.issue_counts, "errors": list(self.errors)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CacheEntry:
         return cls(sha256=data["sha256"], path=data["path"], format=data["format"],
                    parser_version=data["parser_version"], pipeline=data["pipeline"],
                    formats=tuple(data["formats"]), document=data["document"], tables=tuple(data["tables"]),
-                   counts=dict(data["counts"]))
+                   counts=dict(data["counts"]), issue_counts=dict(data["issue_counts"]), errors=tuple(data["errors"]))
 
 
 class Cache:
@@ -145,15 +149,18 @@ class Cache:
         return self.root / "parts" / table / entry.partition / f"{entry.document['document_id']}-{entry.key}.parquet"
 
     def put(self, *, sha256: str, path: str, format_name: str | None, document: dict[str, Any],
-            parts: dict[str, bytes], counts: dict[str, int]) -> CacheEntry:
+            parts: dict[str, bytes], counts: dict[str, int], issue_counts: dict[str, int],
+            errors: list[dict[str, Any]]) -> CacheEntry:
         """Write a freshly extracted document's parts (``{table: Parquet bytes}``) and record it.
 
-        ``document`` is its ``documents`` row as JSON-ready values (``Document.model_dump(mode="json")``).
-        Output: the new entry (replacing any older entry of the same bytes in memory).
+        ``document`` is its ``documents`` row and ``errors`` its error issues, as JSON-ready values
+        (``model_dump(mode="json")``). Output: the new entry (replacing any older entry of the same
+        bytes in memory).
         """
         entry = CacheEntry(sha256=sha256, path=path, format=format_name,
                            parser_version=parser_version(format_name), pipeline=pipeline_fingerprint(),
-                           formats=self.formats, document=document, tables=tuple(parts), counts=counts)
+                           formats=self.formats, document=document, tables=tuple(parts), counts=counts,
+                           issue_counts=issue_counts, errors=tuple(errors))
         for table, data in parts.items():
             _write_atomic(self.part_path(entry, table), data)
         self.entries[sha256] = entry

@@ -76,7 +76,8 @@ def extract(
             progress.update(task, total=total, completed=index, description=escape(path.name))
 
         try:
-            run = run_extract(inputs, out, on_file=on_file, jobs=jobs, scheduler=scheduler, full=full)
+            run = run_extract(inputs, out, on_file=on_file, jobs=jobs, scheduler=scheduler, full=full,
+                              cached_issues=verbose)
         except ImportError as exc:  # --scheduler without the dask extra
             progress.stop()
             err_console.print(f"[red]error:[/] {escape(str(exc))}")

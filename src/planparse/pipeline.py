@@ -40,7 +40,9 @@ class FileResult:
     ``duplicate_of`` is set (and nothing else extracted) when the file has the same bytes as an
     earlier input of the run. ``error_detail`` holds a traceback for parser bugs (for --verbose).
     ``cached`` is True when the rows were reused from the incremental cache (not extracted again);
-    ``parts`` carries the rows as Parquet bytes per table between a worker and the parent.
+    its ``issues`` are then only its errors (all of them with ``extract(cached_issues=True)``) and
+    ``issue_counts`` gives the number per severity. ``parts`` carries the rows as Parquet bytes per
+    table between a worker and the parent.
     """
 
     path: str
@@ -53,6 +55,7 @@ class FileResult:
     counts: dict[str, int] = field(default_factory=dict)
     cached: bool = False
     parts: dict[str, bytes] = field(default_factory=dict)
+    issue_counts: dict[str, int] | None = None
 
     def __post_init__(self) -> None:
         if not self.counts:
@@ -69,10 +72,14 @@ class FileResult:
 
     @property
     def error_count(self) -> int:
+        if self.issue_counts is not None:
+            return self.issue_counts.get("error", 0)
         return sum(1 for i in self.issues if i.severity == "error")
 
     @property
     def warning_count(self) -> int:
+        if self.issue_counts is not None:
+            return self.issue_counts.get("warning", 0)
         return sum(1 for i in self.issues if i.severity == "warning")
 
 
@@ -344,6 +351,7 @@ def extract(
     jobs: int | None = 1,
     scheduler: object | None = None,
     full: bool = False,
+    cached_issues: bool = False,
 ) -> RunResult:
     """Extract every input file and write all tables to ``out`` (unless ``out`` is None).
 
@@ -355,7 +363,8 @@ def extract(
 
     Incremental: with ``out``, each document's rows are kept in ``<out>/cache`` and a file whose
     key (bytes, path, parser version, pipeline) is unchanged is not extracted again
-    (``FileResult.cached``); ``full=True`` extracts every file anyway. Every table is assembled from
+    (``FileResult.cached``; its ``issues`` are its errors, all of them with ``cached_issues=True``);
+    ``full=True`` extracts every file anyway. Every table is assembled from
     the per-document parts in input order, whoever made them, so the dataset is the same for a
     full or an incremental run, for any ``jobs`` and on a cluster (only ``extracted_at`` tells when
     a reused document was extracted). Rows are dropped from the results once written
@@ -417,12 +426,14 @@ def extract(
             if cache is not None and result.parts:
                 hits[index] = cache.put(
                     sha256=result.document.source_sha256, path=result.path, format_name=result.document.format,
-                    document=result.document.model_dump(mode="json"), parts=result.parts, counts=result.counts)
+                    document=result.document.model_dump(mode="json"), parts=result.parts, counts=result.counts,
+                    issue_counts={"error": result.error_count, "warning": result.warning_count},
+                    errors=[i.model_dump(mode="json") for i in result.issues if i.severity == "error"])
                 result.parts = {}
             results[index] = result
             finished(result)
     for index, entry in reused.items():  # after the pool: reading them loads polars, which a fork must not inherit
-        results[index] = _cached_result(cache, entry, str(files[index]))
+        results[index] = _cached_result(cache, entry, str(files[index]), all_issues=cached_issues)
         finished(results[index])
     for index, (path, sha) in enumerate(zip(files, digests, strict=True)):
         if results[index] is None:  # a later copy of the same bytes
@@ -468,17 +479,19 @@ def _sha256_of(path: Path) -> str | None:
         return None
 
 
-def _cached_result(cache, entry, path: str) -> FileResult:
-    """A ``FileResult`` rebuilt from a cache entry: its document row, counts and issues (read from
-    its ``extraction_issues`` part); no rows (they are read from the parts when writing)."""
-    issues: list[ExtractionIssue] = []
-    if "extraction_issues" in entry.tables:
+def _cached_result(cache, entry, path: str, *, all_issues: bool = False) -> FileResult:
+    """A ``FileResult`` rebuilt from a cache entry: its document row, counts and error issues (all
+    issues, read from its ``extraction_issues`` part, when ``all_issues``); no rows (they are read
+    from the parts when writing)."""
+    if all_issues and "extraction_issues" in entry.tables:
         import polars as pl
 
-        frame = pl.read_parquet(cache.part_path(entry, "extraction_issues"))
-        issues = [ExtractionIssue.model_construct(**row) for row in frame.to_dicts()]
+        rows = pl.read_parquet(cache.part_path(entry, "extraction_issues")).to_dicts()
+    else:
+        rows = entry.errors
+    issues = [ExtractionIssue.model_validate(row) for row in rows]
     return FileResult(path=path, document=Document.model_validate(entry.document), rows=CommonRows(),
-                      issues=issues, counts=dict(entry.counts), cached=True)
+                      issues=issues, counts=dict(entry.counts), cached=True, issue_counts=dict(entry.issue_counts))
 
 
 def tables_of(results: Iterable[FileResult], *, documents: bool = True) -> dict[str, list[dict[str, Any]]]:
