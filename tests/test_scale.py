@@ -149,15 +149,34 @@ def test_jobs_2_gives_the_same_dataset_as_jobs_1(corpus: Path, tmp_path: Path) -
     assert_same_dataset(tmp_path / "one", tmp_path / "two")
 
 
-def test_dask_cluster_gives_the_same_dataset_as_a_local_run(corpus: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def cluster():
+    """A real Dask cluster: a scheduler and two worker processes (each with planparse importable)."""
     distributed = pytest.importorskip("distributed")
-    pipeline.extract([corpus], tmp_path / "local", jobs=1)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  silence_logs=True) as cluster:
-        run = pipeline.extract([corpus], tmp_path / "dask", scheduler=cluster.scheduler_address)
-        workers = len(cluster.scheduler_info["workers"])
-    assert workers == 2 and run.ok is False  # minutes.txt has no format, as in the local run
+                                  silence_logs=True) as local:
+        yield local
+
+
+def test_dask_cluster_gives_the_same_dataset_as_a_local_run(corpus: Path, tmp_path: Path, cluster) -> None:
+    pipeline.extract([corpus], tmp_path / "local", jobs=1)
+    run = pipeline.extract([corpus], tmp_path / "dask", scheduler=cluster.scheduler_address)
+    assert len(cluster.scheduler_info["workers"]) == 2
+    assert run.ok is False and [Path(f.path).name for f in run.files if f.failed] == ["minutes.txt"]
     assert_same_dataset(tmp_path / "local", tmp_path / "dask")
+    # both workers took part: every extracted document went through the cluster
+    assert sum(1 for f in run.files if not f.cached and not f.duplicate_of) == 5
+
+
+def test_cli_scheduler_option(tmp_path: Path, cluster) -> None:
+    result = CliRunner().invoke(app, ["extract", str(KOGANEI), "--out", str(tmp_path / "o"),
+                                      "--scheduler", cluster.scheduler_address])
+    assert result.exit_code == 0, result.output
+    assert "koganei_roadmap  policies 3 · measures 16 · initiatives 63" in result.output
+    unreachable = CliRunner().invoke(app, ["extract", str(KOGANEI), "--out", str(tmp_path / "p"),
+                                           "--scheduler", "tcp://127.0.0.1:9", "--full"])
+    assert unreachable.exit_code == 2 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in unreachable.output
+    assert "Traceback" not in unreachable.output
 
 
 def test_cli_jobs_full_and_cached_lines(tmp_path: Path) -> None:

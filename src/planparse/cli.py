@@ -78,7 +78,7 @@ def extract(
         try:
             run = run_extract(inputs, out, on_file=on_file, jobs=jobs, scheduler=scheduler, full=full,
                               cached_issues=verbose)
-        except ImportError as exc:  # --scheduler without the dask extra
+        except (ImportError, ConnectionError) as exc:  # --scheduler without the dask extra, or unreachable
             progress.stop()
             err_console.print(f"[red]error:[/] {escape(str(exc))}")
             raise typer.Exit(2) from None

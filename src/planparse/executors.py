@@ -119,15 +119,20 @@ class DaskExecutor(Executor):
     Input: the scheduler's address (``tcp://host:8786``) or a ``distributed.Client``-compatible
     cluster object (e.g. a ``LocalCluster``). Tasks carry the file's bytes, so the workers need not
     see the parent's file system. Raises ``ImportError`` with an install hint when Dask is missing
-    (``pip install 'planparse[dask]'``) and ``OSError`` when the scheduler cannot be reached.
+    (``pip install 'planparse[dask]'``) and ``ConnectionError`` when the scheduler cannot be reached
+    within ``timeout`` seconds.
     """
 
-    def __init__(self, address: object, *, timeout: float = 30.0) -> None:
+    def __init__(self, address: object, *, timeout: float = 10.0) -> None:
         try:
             from distributed import Client
         except ImportError as exc:  # pragma: no cover - the extra is installed for the tests
             raise ImportError("--scheduler needs Dask: pip install 'planparse[dask]'") from exc
-        self._client = Client(address, timeout=timeout)
+        try:
+            self._client = Client(address, timeout=timeout)
+        except (OSError, TimeoutError) as exc:
+            raise ConnectionError(f"cannot reach the Dask scheduler at {address} within {timeout:g} s "
+                                  f"({type(exc).__name__}: {exc})") from exc
         self.workers = max(1, sum(w.get("nthreads", 1) for w in self._client.scheduler_info()["workers"].values()))
 
     def run(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
