@@ -77,10 +77,12 @@ def test_incremental_run_reuses_unchanged_files_and_gives_the_full_runs_dataset(
     assert by_name["koganei_dx_action_plan_2026.md"].counts == by_name["koganei_copy.md"].counts
     fresh, reused = by_name["koganei_copy.md"], by_name["koganei_dx_action_plan_2026.md"]
     assert (reused.error_count, reused.warning_count) == (fresh.error_count, fresh.warning_count) == (0, 59)
-    assert reused.issues == []  # a reused document carries its errors only, unless asked for all
-    verbose = pipeline.extract([corpus / KOGANEI.name], tmp_path / "one", cached_issues=True)
-    verbose = pipeline.extract([corpus / KOGANEI.name], tmp_path / "one", cached_issues=True)
-    assert verbose.files[0].cached and len(verbose.files[0].issues) == 59
+    assert len(reused.issues) == len(fresh.issues) == 59
+    quiet = pipeline.extract([corpus], out, all_issues=False)  # as the CLI without -v
+    by_name = {Path(f.path).name: f for f in quiet.files}
+    assert all(f.cached for f in quiet.files if not f.duplicate_of) and by_name[KOGANEI.name].issues == []
+    assert by_name[KOGANEI.name].warning_count == 59 and [i.code for i in by_name["minutes.txt"].issues] == [
+        "unknown_format"]
     assert by_name["minutes.txt"].cached and [i.code for i in by_name["minutes.txt"].issues] == ["unknown_format"]
     assert by_name["zz_duplicate.md"].duplicate_of == str(corpus / MUSASHINO.name)
     assert_same_dataset(full, out)

@@ -77,7 +77,7 @@ def extract(
 
         try:
             run = run_extract(inputs, out, on_file=on_file, jobs=jobs, scheduler=scheduler, full=full,
-                              cached_issues=verbose)
+                              all_issues=verbose)
         except (ImportError, ConnectionError) as exc:  # --scheduler without the dask extra, or unreachable
             progress.stop()
             err_console.print(f"[red]error:[/] {escape(str(exc))}")

@@ -40,8 +40,8 @@ class FileResult:
     ``duplicate_of`` is set (and nothing else extracted) when the file has the same bytes as an
     earlier input of the run. ``error_detail`` holds a traceback for parser bugs (for --verbose).
     ``cached`` is True when the rows were reused from the incremental cache (not extracted again);
-    its ``issues`` are then only its errors (all of them with ``extract(cached_issues=True)``) and
-    ``issue_counts`` gives the number per severity. ``parts`` carries the rows as Parquet bytes per
+    ``issue_counts`` is set (errors and warnings per severity) when ``issues`` holds the errors only
+    (``extract(all_issues=False)``). ``parts`` carries the rows as Parquet bytes per
     table between a worker and the parent.
     """
 
@@ -312,7 +312,8 @@ class ExtractTask:
     """One file's work, as shipped to an executor (picklable): where the result goes (``index`` in
     the run's inputs), the file's ``path`` and ``data`` (its bytes, None when unreadable), the run's
     ``extracted_at``, and whether to serialise the rows into Parquet ``parts`` (for the cache and the
-    outputs) and then drop them (unless ``keep_rows``)."""
+    outputs) and then drop them (unless ``keep_rows``), and its warnings with them (unless
+    ``keep_issues``; ``FileResult.issue_counts`` keeps their number)."""
 
     index: int
     path: str
@@ -320,6 +321,7 @@ class ExtractTask:
     extracted_at: datetime
     parts: bool = True
     keep_rows: bool = False
+    keep_issues: bool = True
 
 
 def run_task(task: ExtractTask) -> tuple[int, FileResult]:
@@ -338,6 +340,9 @@ def run_task(task: ExtractTask) -> tuple[int, FileResult]:
         result.parts = {name: parquet_bytes(name, rows) for name, rows in tables.items() if rows}
         if not task.keep_rows:
             result.release_rows()
+        if not task.keep_issues:  # they are in the parts: ship the errors and the counts only
+            result.issue_counts = {"error": result.error_count, "warning": result.warning_count}
+            result.issues = [i for i in result.issues if i.severity == "error"]
     return task.index, result
 
 
@@ -351,7 +356,7 @@ def extract(
     jobs: int | None = 1,
     scheduler: object | None = None,
     full: bool = False,
-    cached_issues: bool = False,
+    all_issues: bool = True,
 ) -> RunResult:
     """Extract every input file and write all tables to ``out`` (unless ``out`` is None).
 
@@ -363,7 +368,9 @@ def extract(
 
     Incremental: with ``out``, each document's rows are kept in ``<out>/cache`` and a file whose
     key (bytes, path, parser version, pipeline) is unchanged is not extracted again
-    (``FileResult.cached``; its ``issues`` are its errors, all of them with ``cached_issues=True``);
+    (``FileResult.cached``). ``all_issues=False`` keeps only the errors in each result's ``issues``
+    (the warnings are written all the same and ``issue_counts`` counts them): the CLI without
+    ``-v`` does so, sparing workers and cache the round trip of every warning;
     ``full=True`` extracts every file anyway. Every table is assembled from
     the per-document parts in input order, whoever made them, so the dataset is the same for a
     full or an incremental run, for any ``jobs`` and on a cluster (only ``extracted_at`` tells when
@@ -419,7 +426,7 @@ def extract(
                 data = None  # extract_file reads it again and reports why it cannot
             cached = cache is not None and data is not None
             yield ExtractTask(index=index, path=str(files[index]), data=data, extracted_at=extracted_at,
-                              parts=cached, keep_rows=keep_rows or not cached)
+                              parts=cached, keep_rows=keep_rows or not cached, keep_issues=all_issues)
 
     with make_executor(jobs=jobs, scheduler=scheduler, tasks=len(todo)) as executor:
         for index, result in executor.run(run_task, tasks()):
@@ -433,7 +440,7 @@ def extract(
             results[index] = result
             finished(result)
     for index, entry in reused.items():  # after the pool: reading them loads polars, which a fork must not inherit
-        results[index] = _cached_result(cache, entry, str(files[index]), all_issues=cached_issues)
+        results[index] = _cached_result(cache, entry, str(files[index]), all_issues=all_issues)
         finished(results[index])
     for index, (path, sha) in enumerate(zip(files, digests, strict=True)):
         if results[index] is None:  # a later copy of the same bytes

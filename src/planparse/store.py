@@ -20,6 +20,7 @@ import tempfile
 import types
 import typing
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
@@ -243,8 +244,7 @@ class OutputWriter:
 
         try:
             self._flush()
-            parquet_files: list[tuple[type[Row], Path]] = []
-            for model in TABLES:
+            def join_parts(model: type[Row]) -> tuple[type[Row], Path]:
                 name = model.__table__
                 path = self.staging / f"{name}.parquet"
                 parts = self._parts[name]
@@ -259,7 +259,11 @@ class OutputWriter:
                     for part in parts:
                         if part in self._owned:
                             part.unlink()
-                parquet_files.append((model, path))
+                return model, path
+
+            # the tables in parallel threads (polars releases the GIL): many small parts are latency
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                parquet_files = list(pool.map(join_parts, TABLES))
             db_path = self.staging / DUCKDB_NAME
             con = duckdb.connect(str(db_path))
             try:
@@ -310,8 +314,6 @@ def write_outputs(
 def _fsync_all(paths: Sequence[Path]) -> None:
     """fsync every file, in parallel threads (os.fsync releases the GIL): the disk flushes them in
     one go instead of one after the other."""
-    from concurrent.futures import ThreadPoolExecutor
-
     with ThreadPoolExecutor(max_workers=min(16, len(paths) or 1)) as pool:
         list(pool.map(_fsync, paths))
 
