@@ -166,6 +166,22 @@ class Cache:
         self.entries[sha256] = entry
         return entry
 
+    def outputs_stamp(self, views: dict[str, str]) -> str:
+        """What the published outputs depend on besides their rows: the pipeline fingerprint (which
+        covers the table DDL) and the views' SQL."""
+        return hashlib.sha256((pipeline_fingerprint() + json.dumps(views, sort_keys=True)).encode()).hexdigest()[:16]
+
+    def outputs_match(self, stamp: str) -> bool:
+        """True when the published outputs were last written with this ``outputs_stamp``."""
+        try:
+            return json.loads((self.root / "outputs.json").read_text(encoding="utf-8")).get("stamp") == stamp
+        except (OSError, ValueError, AttributeError):
+            return False
+
+    def record_outputs(self, stamp: str) -> None:
+        """Remember the ``outputs_stamp`` of the outputs just published (after they are in place)."""
+        _write_atomic(self.root / "outputs.json", json.dumps({"stamp": stamp}).encode())
+
     def save(self, keep: set[str]) -> None:
         """Write the index with the entries of the documents in ``keep`` (sha256 values) and remove
         every part file that no kept entry refers to (documents no longer in the inputs, old keys)."""

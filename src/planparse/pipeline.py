@@ -452,9 +452,16 @@ def extract(
     run = RunResult(files=results)
     if out is None:
         return run
-    from planparse.store import OutputWriter
+    from planparse.store import DUCKDB_NAME, OutputWriter
 
-    writer = OutputWriter(out, views=_views())
+    views = _views()
+    documents = [r.document.model_dump() for r in results if r.duplicate_of is None]
+    stamp = cache.outputs_stamp(views)
+    kept = None
+    if not full and len(hits) == len(documents):  # every document has its parts in the cache
+        kept = _documents_kept(Path(out), documents) if cache.outputs_match(stamp) else None
+    added: dict[str, list[Path]] = {}
+    writer = OutputWriter(out, views=views)
     try:
         for index, result in enumerate(results):
             if result.duplicate_of is not None:
@@ -464,17 +471,52 @@ def extract(
                 for table in entry.tables:
                     if table != "documents":  # written last, from memory: duplicates add to it
                         writer.add_part(table, cache.part_path(entry, table))
+                        if kept is not None and result.document.document_id not in kept:
+                            added.setdefault(table, []).append(cache.part_path(entry, table))
             else:  # not cacheable (unreadable file): its rows were kept
                 writer.add(tables_of([result], documents=False))
                 if not keep_rows:
                     result.release_rows()
-        writer.add({"documents": [r.document.model_dump() for r in results if r.duplicate_of is None]})
-        run.outputs = writer.commit()
+        writer.add({"documents": documents})
+        if kept is not None:  # only documents were added since the last run: extend its database
+            run.outputs = writer.commit(extend=Path(out) / DUCKDB_NAME, added=added,
+                                        added_documents=[d for d in documents if d["document_id"] not in kept])
+        else:
+            run.outputs = writer.commit()
     except BaseException:
         writer.abort()
         raise
+    cache.record_outputs(stamp)
     cache.save(keep=set(first_of))
     return run
+
+
+def _documents_kept(out: Path, documents: list[dict[str, Any]]) -> set[str] | None:
+    """The ids of the documents in the published ``planparse.duckdb`` when every one of them has
+    exactly the same ``documents`` row in this run (so their rows in every table are the same, and
+    the file can be extended with the added documents); None when anything differs or the file
+    cannot be read (the database is then built from scratch)."""
+    import duckdb
+
+    from planparse.store import DUCKDB_NAME
+
+    path = out / DUCKDB_NAME
+    if not path.exists():
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            cursor = con.execute("SELECT * FROM documents")
+            columns = [d[0] for d in cursor.description]
+            previous = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        finally:
+            con.close()
+    except duckdb.Error:
+        return None
+    current = {d["document_id"]: d for d in documents}
+    if any(current.get(row["document_id"]) != row for row in previous):
+        return None
+    return {row["document_id"] for row in previous}
 
 
 def _sha256_of(path: Path) -> str | None:

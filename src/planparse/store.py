@@ -234,8 +234,15 @@ class OutputWriter:
             self._flush_table(model.__table__)
         self._buffered = 0
 
-    def commit(self) -> list[Path]:
+    def commit(self, *, extend: Path | None = None, added: Mapping[str, Sequence[Path]] | None = None,
+               added_documents: Sequence[Mapping[str, Any]] = ()) -> list[Path]:
         """Write the final Parquet files and the DuckDB file and move them into place.
+
+        With ``extend`` (a previous ``planparse.duckdb`` holding every row of this run except those
+        of some added documents), the DuckDB file is that file plus ``added_documents`` (their
+        ``documents`` rows) and the rows of the ``added`` part files (``{table: [Parquet paths]}``),
+        instead of a build from scratch: an incremental run that only added files does not rebuild
+        the database. The Parquet files are always joined from all parts, in order.
 
         Output: the paths written (``<out>/<table>.parquet`` …, ``<out>/planparse.duckdb``).
         """
@@ -265,13 +272,25 @@ class OutputWriter:
             with ThreadPoolExecutor(max_workers=4) as pool:
                 parquet_files = list(pool.map(join_parts, TABLES))
             db_path = self.staging / DUCKDB_NAME
-            con = duckdb.connect(str(db_path))
-            try:
-                # one script in one transaction: the contract (DDL, comments), the rows, the views
+            if extend is not None:
+                shutil.copyfile(extend, db_path)
+                sources = {"documents": []}
+                if added_documents:
+                    documents = self.staging / "added_documents.parquet"
+                    documents.write_bytes(parquet_bytes("documents", added_documents))
+                    sources["documents"] = [documents]
+                sources.update({t: list(p) for t, p in (added or {}).items() if t != "documents"})
+                script = ["BEGIN TRANSACTION"]
+                script += [f"INSERT INTO {m.__table__} BY NAME SELECT * FROM read_parquet("
+                           f"[{', '.join(_quote(str(p)) for p in sources[m.__table__])}], hive_partitioning = false)"
+                           for m in TABLES if sources.get(m.__table__)]
+            else:  # the contract (DDL, comments), the rows, the views
                 script = ["BEGIN TRANSACTION", ddl_script([m for m, _ in parquet_files]).rstrip(";")]
                 script += [f"INSERT INTO {model.__table__} BY NAME SELECT * FROM read_parquet({_quote(str(path))})"
                            for model, path in parquet_files]
                 script += [f"CREATE VIEW {name} AS {select}" for name, select in self.views.items()]
+            con = duckdb.connect(str(db_path))
+            try:  # one script in one transaction
                 con.execute(";\n".join(script) + ";\nCOMMIT;")
                 con.execute("CHECKPOINT")
             finally:
