@@ -61,23 +61,25 @@ def build_corpus(folder: Path, copies: int, *, unique: bool, start: int = 0) -> 
     return copies * len(files), total
 
 
-def timed(cmd: list[str]) -> tuple[float, int, int]:
-    """One process: (wall seconds, peak RSS in KiB, exit code)."""
+def timed(cmd: list[str]) -> tuple[float, float, int, int]:
+    """One process: (wall seconds, CPU seconds of it and its worker processes, peak RSS in KiB,
+    exit code)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _pid, status, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - start, int(usage.ru_maxrss), os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - start, cpu, int(usage.ru_maxrss), os.waitstatus_to_exitcode(status)
 
 
 def best(cmd: list[str], repeat: int, before=None) -> dict:
-    """Best wall time of ``repeat`` runs of ``cmd`` (``before()`` runs untimed before each)."""
+    """Best wall time (and CPU time) of ``repeat`` runs of ``cmd`` (``before()`` runs untimed before each)."""
     runs = []
     for _ in range(repeat):
         if before:
             before()
         runs.append(timed(cmd))
-    return {"wall_s": min(r[0] for r in runs), "peak_rss_mib": max(r[1] for r in runs) / 1024,
-            "exit_codes": sorted({r[2] for r in runs})}
+    return {"wall_s": min(r[0] for r in runs), "cpu_s": min(r[1] for r in runs),
+            "peak_rss_mib": max(r[2] for r in runs) / 1024, "exit_codes": sorted({r[3] for r in runs})}
 
 
 def extract_cmd(inputs: Path, out: Path, *extra: str) -> list[str]:
@@ -121,20 +123,27 @@ def main() -> None:
     full, jobs1 = results["full"]["wall_s"], results["full_jobs1"]["wall_s"]
     mb = size / 1e6
     print(f"python {sys.version.split()[0]}, {cores} CPUs; corpus raw×{args.copies}: {files} files, {mb:.1f} MB\n")
-    print("| run | wall (best) | peak RSS |")
-    print("|---|---:|---:|")
+    load = os.getloadavg()[0]
+    print(f"load average {load:.1f} (other processes share the CPUs: wall times grow, CPU times less)\n")
+    print("| run | wall (best) | CPU (best) | peak RSS |")
+    print("|---|---:|---:|---:|")
     labels = {"floor": "floor: read + one regex", "imports": "import duckdb, polars",
               "small": "one small document (Koganei, 43 KB)", "full": f"full run, --jobs {cores} (default)",
               "full_jobs1": "full run, --jobs 1", "incremental": "one file added, run again",
               "dup50": "50 identical copies"}
     for key, label in labels.items():
-        print(f"| {label} | {results[key]['wall_s']:.2f} s | {results[key]['peak_rss_mib']:.0f} MiB |")
+        r = results[key]
+        print(f"| {label} | {r['wall_s']:.2f} s | {r['cpu_s']:.2f} s | {r['peak_rss_mib']:.0f} MiB |")
     print()
     print(f"full run:        {full / floor:5.1f}× the floor   ({mb / full:.2f} MB/s, {mb / full / cores:.2f} MB/s per core)")
     print(f"full, --jobs 1:  {jobs1 / floor:5.1f}× the floor   ({mb / jobs1:.2f} MB/s on one core)")
     print(f"--jobs {cores} speed-up: {jobs1 / full:4.2f}×")
     print(f"incremental:     {results['incremental']['wall_s'] / full:5.2f} of the full run")
     print(f"small document:  {results['small']['wall_s'] / imports:5.2f}× the imports")
+    cpu = {k: r["cpu_s"] for k, r in results.items()}
+    print(f"\nby CPU time: full run {cpu['full_jobs1'] / cpu['floor']:.1f}× the floor's, --jobs {cores} "
+          f"adds {cpu['full'] / cpu['full_jobs1'] - 1:+.0%} CPU, incremental {cpu['incremental'] / cpu['full']:.2f} "
+          f"of the full run, small document {cpu['small'] / cpu['imports']:.2f}× the imports")
     if any(code != 0 for r in results.values() for code in r["exit_codes"]):
         print("\nwarning: some runs exited non-zero (a document failed to extract)")
     if args.json:

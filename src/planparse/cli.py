@@ -66,14 +66,16 @@ def extract(
     if missing and len(missing) == len(inputs):
         err_console.print(f"[red]error:[/] no such file or folder: {', '.join(escape(str(p)) for p in missing)}")
         raise typer.Exit(2)
+    # auto_refresh=False: no refresh thread, which worker processes forked by --jobs would inherit
     progress = Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.description}"), TimeElapsedColumn(),
-                        console=err_console, transient=True)
+                        console=err_console, transient=True, auto_refresh=False)
     with progress:
         task = progress.add_task("", total=None)
 
         def on_file(path: Path, index: int, total: int) -> None:
             progress.update(task, total=total, completed=index, description=escape(path.name))
+            progress.refresh()
 
         try:
             run = run_extract(inputs, out, on_file=on_file, jobs=jobs, scheduler=scheduler, full=full,
