@@ -228,3 +228,16 @@ def test_cli_jobs_full_and_cached_lines(tmp_path: Path) -> None:
     assert third.exit_code == 0 and "  cached" not in third.output
     bad = CliRunner().invoke(app, [*args, "--jobs", "0"])
     assert bad.exit_code == 2
+
+
+def test_cli_process_with_jobs_2_gives_the_same_dataset(corpus: Path, tmp_path: Path) -> None:
+    # a fresh process has not loaded polars: its workers are forked from it (the CLI's own path)
+    import subprocess
+    import sys
+
+    pipeline.extract([corpus], tmp_path / "one", jobs=1)
+    done = subprocess.run([sys.executable, "-m", "planparse.cli", "extract", str(corpus), "--out", str(tmp_path / "two"),
+                           "--jobs", "2"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr  # minutes.txt has no format
+    assert "6 files: 4 extracted, 1 failed, 1 duplicates →" in done.stdout
+    assert_same_dataset(tmp_path / "one", tmp_path / "two")

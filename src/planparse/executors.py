@@ -78,11 +78,14 @@ class ProcessPoolExecutor(Executor):
 
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, not {jobs}")
-        if "polars" in sys.modules or "duckdb" in sys.modules:
+        methods = multiprocessing.get_all_start_methods()
+        if "fork" in methods and "polars" not in sys.modules and "duckdb" not in sys.modules:
+            ctx = multiprocessing.get_context("fork")
+        elif "forkserver" in methods:
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["planparse.pipeline"])
-        else:
-            ctx = multiprocessing.get_context("fork")
+        else:  # pragma: no cover - Windows
+            ctx = multiprocessing.get_context("spawn")
         self.workers = jobs
         self.start_method = ctx.get_start_method()
         self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
