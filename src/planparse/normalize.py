@@ -665,7 +665,9 @@ def join_wrapped(lines: Iterable[str]) -> str:
         line = raw.strip(" \t\u3000\r")
         if not line:
             continue
-        if out and _ASCII_WORD_END.search(out) and _ASCII_WORD_START.match(line):
+        # only the end of ``out`` can match (``$`` also matches before a final newline)
+        if out and _ASCII_WORD_END.search(out[-2:] if out.endswith("\n") else out[-1:]) \
+                and _ASCII_WORD_START.match(line):
             out += " "
         out += line
     return out
