@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup extract test lint golden bench schema check clean
+.PHONY: all setup extract test lint golden bench schema check report dictionary clean
 
 all: extract
 
@@ -41,9 +41,19 @@ schema: $(STAMP)
 check: $(STAMP)
 	$(BIN)/planparse check --out data/out
 
+## HTML report of the last extraction (data/out/report/index.html; self-contained, opens offline).
+report: $(STAMP)
+	@test -f data/out/planparse.duckdb || $(MAKE) extract
+	$(BIN)/planparse report --data data/out --out data/out/report
+
+## Regenerate docs/data_dictionary.md from the DuckDB comments of every table and view.
+dictionary: $(STAMP)
+	$(BIN)/planparse dictionary --output docs/data_dictionary.md
+
 ## Speed and memory of a whole extraction (not part of `make test`).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_pdf.py
 
 clean:
 	rm -rf data/out benchmarks/out .pytest_cache .ruff_cache

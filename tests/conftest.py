@@ -12,6 +12,11 @@ from planparse.pipeline import FileResult, extract_file
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REVIEWED_RAW_FILES = frozenset(p.name.removesuffix(".json") for p in FIXTURES.glob("*/*.json"))
+"""Raw files that have a reviewed golden fixture; a file dropped into data/raw/ without one is new."""
+REVIEWED_RAW = [RAW / name for name in sorted(REVIEWED_RAW_FILES)]
+"""Paths of those files: what tests that need the whole reviewed corpus extract (never all of
+data/raw/, so a newly dropped file cannot fail them)."""
 
 
 @cache

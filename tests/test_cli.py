@@ -51,3 +51,70 @@ def test_check_lists_self_check_findings(tmp_path: Path) -> None:
 def test_schema_to_stdout() -> None:
     result = runner.invoke(app, ["schema", "--output", "-"])
     assert result.exit_code == 0 and '"initiatives"' in result.output
+
+
+def test_detect_reports_paths_that_are_not_files(tmp_path: Path) -> None:
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "m.md").write_bytes((RAW / "musashino_info_plan7_progress.md").read_bytes())
+    result = CliRunner().invoke(app, ["detect", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'loop'}  error symlink_loop: symbolic link loop" in result.output
+    assert "m.md  musashino_progress_sheet  confidence 1.00" in result.output
+
+
+def test_version() -> None:
+    from planparse import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"planparse {__version__}"
+
+
+def test_formats_lists_every_format_with_its_markers() -> None:
+    from planparse.parsers import PARSERS
+    from tests.conftest import ROOT
+
+    result = runner.invoke(app, ["formats"])
+    assert result.exit_code == 0, result.output
+    for name in PARSERS:
+        assert f"docs: docs/formats/{name}.md" in result.output
+        assert (ROOT / "docs" / "formats" / f"{name}.md").is_file(), name
+    assert "八王子市 132012" in result.output and "管理番号 x-y-z" in result.output
+    assert "``" not in result.output
+
+
+def test_unknown_format_names_the_supported_formats(tmp_path: Path) -> None:
+    from planparse.parsers import PARSERS
+    from planparse.pipeline import extract_file
+
+    path = tmp_path / "minutes.txt"
+    path.write_text("議事録\n令和6年度 第1回 会議\n出席者: 10名\n", encoding="utf-8")
+    issue = next(i for i in extract_file(path).issues if i.code == "unknown_format")
+    assert all(name in issue.message for name in PARSERS), issue.message
+    assert "docs/formats/" in issue.message and "planparse formats" in issue.message
+
+
+def test_help_has_no_raw_markup_or_type_placeholders() -> None:
+    import os
+    import subprocess
+    import sys
+
+    names = [None, *typer.main.get_command(app).commands]  # type: ignore[attr-defined]
+    for name in names:
+        args = [name, "--help"] if name else ["--help"]
+        out = subprocess.run([sys.executable, "-m", "planparse.cli", *args], capture_output=True, text=True,
+                             env={**os.environ, "COLUMNS": "100"}, check=True).stdout
+        assert "Usage: " in out
+        for bad in ("``", "<bool>", "<list", "<path>", "{", "[/]", "[bold]"):
+            assert bad not in out, f"planparse {name or ''} --help shows {bad!r}:\n{out}"
+
+
+def test_schema_default_path_is_the_projects(tmp_path: Path, monkeypatch) -> None:
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(tmp_path)
+    target = ROOT / "schemas" / "planparse.schema.json"
+    before = target.read_text(encoding="utf-8")
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0 and str(target) in result.output
+    assert not (tmp_path / "schemas").exists()
+    assert target.read_text(encoding="utf-8") == before  # the published schema is current

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from planparse.detect import MIN_CONFIDENCE, detect
+from planparse.detect import MIN_CONFIDENCE, detect, detection_warnings
 from planparse.ingest import load_bytes
 from planparse.normalize import strip_markup
 from tests.conftest import RAW
@@ -52,3 +52,24 @@ def test_pdf_table_of_the_musashino_sheet_is_detected() -> None:
     rows = [[strip_markup(c)[:60] for c in line.split("\t")][:15] for line in lines[4:10]]
     doc = load_bytes(table_pdf(rows, title=lines[2]), path="sheet.pdf")
     assert detect(doc).format == "musashino_progress_sheet"
+
+
+def test_a_few_stray_lines_of_another_format_do_not_switch_the_format() -> None:
+    lines = (RAW / "hachioji_dx_plan_2022.txt").read_text(encoding="utf-8").split("\n")
+    for at in (100, 1000, 2000):  # three action-plan card headers pasted into the DX plan
+        lines.insert(at, "デジタル窓口の推進 管理番号 1-1-1")
+    d = detect(load_bytes("\n".join(lines).encode(), path="x.txt"))
+    assert d.format == "hachioji_dx_plan" and d.confidence >= 0.8
+    assert dict(d.scores)["hachioji_action_plan"] < MIN_CONFIDENCE
+    assert 0 < dict(d.structure)["hachioji_action_plan"] < 0.1
+    assert detection_warnings(d) == []
+
+
+def test_a_close_runner_up_is_a_warning() -> None:
+    data = (RAW / "koganei_dx_action_plan_2026.md").read_bytes() + b"\n" + (
+        RAW / "musashino_info_plan7_progress.md").read_bytes()
+    d = detect(load_bytes(data, path="two.md"))
+    assert {d.format, d.runner_up[0]} == {"koganei_roadmap", "musashino_progress_sheet"}
+    (warning,) = detection_warnings(d)
+    assert warning.code == "ambiguous_format" and warning.severity == "warning"
+    assert f"but it also looks like {d.runner_up[0]}" in warning.message

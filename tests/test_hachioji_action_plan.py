@@ -12,7 +12,8 @@ import pytest
 from planparse.check import compare_figures
 from planparse.detect import detect
 from planparse.ingest import load_bytes
-from planparse.parsers.hachioji_action_plan import HachiojiActionPlanParser, _split_name
+from planparse.parsers.hachioji_action_plan import HachiojiActionPlanParser
+from planparse.parsers.hachioji_action_plan.names import split_name as _split_name
 from planparse.pipeline import FileResult, extract_file
 from planparse.schemas.hachioji_action_plan import cell_values, department_list, year_status
 from tests.conftest import RAW
@@ -37,9 +38,13 @@ def years(code: str) -> dict[int, dict]:
 
 
 def kpis(code: str, fiscal_year: int | None = None) -> list[dict]:
+    """The numbers the card writes (derived targets left out, see test_kpi_pairs), exact Decimals as
+    floats so that literals compare."""
     iid = card(code)["initiative_id"]
-    return [k.model_dump() for k in result().rows.kpi_values
-            if k.initiative_id == iid and (fiscal_year is None or k.fiscal_year == fiscal_year)]
+    return [{**d, "value": float(d["value"]), "delta": None if d["delta"] is None else float(d["delta"])}
+            for k in result().rows.kpi_values
+            if k.initiative_id == iid and not k.derived and (fiscal_year is None or k.fiscal_year == fiscal_year)
+            for d in [k.model_dump()]]
 
 
 def issues(code: str) -> list:
@@ -129,9 +134,21 @@ def test_2024_statuses_match_the_notes_tally() -> None:
 
 
 def test_unmarked_and_dash_first_years() -> None:
-    for code in ("1-1-7", "2-1-2", "3-1-13", "3-6-5"):
+    """An unmarked FY2022 cell states what was aimed at (issue 12.7): it is the year's target, not a
+    result, and not evaluated; its numbers are targets."""
+    for code in ("1-1-7", "2-2-3", "3-1-13", "3-6-5"):
         y = years(code)[2022]
-        assert y["status"] == "not_evaluated" and y["status_raw"] is None and y["result"] not in (None, "-"), code
+        assert y["status"] == "not_evaluated" and y["status_raw"] is None, code
+        assert y["target"] not in (None, "-") and y["result"] is None, code
+    assert years("1-1-7")[2022]["target"] == "事例研究"
+    assert [(k["kind"], k["value"], k["unit"]) for k in kpis("3-6-4", 2022)] == [("target", 2.0, "種類")]
+    # …unless the cell reports an actual: 補助件数（実績）72件/年 is a result, its number an actual
+    y = years("2-1-3")[2022]
+    assert (y["target"], y["result"], y["status"]) == (None, "補助件数（実績）72件/年", "not_evaluated")
+    assert [(k["kind"], k["value"]) for k in kpis("2-1-3", 2022)] == [("actual", 72.0)]
+    unmarked = [a for a in result().rows.annual_entries if a.fiscal_year == 2022 and a.status == "not_evaluated"
+                and a.target not in (None, "-")]
+    assert len(unmarked) == 29 - 4  # notes §3: 29 unmarked 2022 cells, 4 of them give 実績
     for code in ("1-1-12", "1-1-13", "1-1-14", "2-3-5", "3-3-9"):
         assert [years(code)[fy]["result"] for fy in (2022, 2023)] == ["-", "-"], code
         assert [years(code)[fy]["plan"] for fy in (2022, 2023)] == ["-", "-"], code
@@ -308,6 +325,15 @@ def test_kpi_values() -> None:
     assert [(v["value"], v["unit"], v["baseline_text"]) for v in rel] == [(5, "%", "前年比")]
     k = kpis("1-4-8", 2024)
     assert [(v["value"], v["delta"]) for v in k] == [(2673, None), (19.4, 14.4)]
+    # a change against the previous year in an assessed column is a baseline, not an actual (issue 12.4)
+    assert [(v["kind"], v["baseline_text"]) for v in k] == [("actual", None), ("baseline", "前年比")]
+    assert [(v["kind"], v["value"], v["baseline_text"]) for v in kpis("3-3-4", 2022)] == [
+        ("actual", 7, None), ("baseline", 1, "対前年度")]
+    # comparators as written: 以上 >=, 以下 <=, a range gives both bounds
+    assert [(v["value"], v["comparator"]) for v in kpis("1-4-5", 2025)] == [(52.8, ">=")]
+    assert [(v["kind"], v["value"], v["comparator"]) for v in kpis("1-6-9", 2025)] == [("target", 1200, "<=")]
+    assert [(v["value"], v["comparator"]) for v in kpis("2-6-6", 2025)][-2:] == [(3, ">="), (10, "<=")]
+    assert all(k.comparator in (None, ">=", "<=") for k in result().rows.kpi_values)
     k = kpis("1-6-9", 2024)
     assert [(v["kind"], v["value"], v["comparator"]) for v in k] == [("target", 1646, "<="), ("actual", 1483, None)]
     assert kpis("1-4-3", 2022)[0]["value"] == 3200 and kpis("1-4-3", 2022)[0]["delta"] == -1800

@@ -63,8 +63,9 @@ def test_bad_inputs_raise_ingest_errors(data: bytes, code: str) -> None:
 def test_pdf_text_keeps_pages_per_line() -> None:
     doc = load_bytes(text_pdf([["第一頁 令和５年度", "二行目"], ["第二頁 1,003件"]]), path="a.pdf")
     assert doc.kind == "pdf" and doc.page_count == 2 and doc.encoding is None
-    assert doc.lines == ("第一頁 令和５年度", "二行目", "第二頁 1,003件")
-    assert [doc.page_of(n) for n in (1, 2, 3)] == [1, 1, 2]
+    # one text box per page (lines 14 pt apart at 10 pt), each followed by an empty line: the seeds' shape
+    assert doc.lines == ("第一頁 令和５年度", "二行目", "", "第二頁 1,003件", "")
+    assert [doc.page_of(n) for n in range(1, 6)] == [1, 1, 1, 2, 2]
 
 
 def test_pdf_is_recognised_by_content_not_name() -> None:
@@ -118,5 +119,65 @@ def test_pdf_encrypted_without_open_password_is_read_with_a_note() -> None:
     buf = io.BytesIO()
     writer.write(buf)
     doc = load_bytes(buf.getvalue(), path="restricted.pdf")
-    assert doc.lines == ("暗号化された文書 令和5年度",)
+    assert doc.lines == ("暗号化された文書 令和5年度", "")
     assert [code for code, _ in doc.notes] == ["pdf_encrypted_readable"]
+
+
+# ---- damaged and unusual text files (issue 10) ------------------------------------------------
+
+MUSASHINO_LINES = load(MUSASHINO).lines
+
+
+@pytest.mark.parametrize("end", [b"\r\n", b"\r", b"\r\r\n"])
+def test_every_line_end_gives_the_same_lines(end: bytes) -> None:
+    doc = load_bytes(MUSASHINO.read_bytes().replace(b"\n", end), path="m.md")
+    assert doc.lines == MUSASHINO_LINES and len(doc.lines) == 243
+    assert doc.tables == load(MUSASHINO).tables
+
+
+@pytest.mark.parametrize(("codec", "encoding"), [
+    ("utf-16", "utf-16"), ("utf-16-le", "utf-16-le"), ("utf-16-be", "utf-16-be")])
+def test_utf16_with_or_without_bom(codec: str, encoding: str) -> None:
+    doc = load_bytes(MUSASHINO.read_text(encoding="utf-8").encode(codec), path="m.md")
+    assert doc.encoding == encoding and doc.lines == MUSASHINO_LINES
+    assert [code for code, _ in doc.notes] == ["non_utf8_encoding"]
+
+
+def test_utf8_bom_file_cut_inside_a_character_is_read_with_a_warning() -> None:
+    data = MUSASHINO.read_bytes()
+    cut = data.index("取組事項".encode()) + 2  # inside the 3-byte 取
+    doc = load_bytes(b"\xef\xbb\xbf" + data[:cut], path="m.md")
+    assert doc.encoding == "utf-8-sig"
+    assert doc.lines[:-1] == MUSASHINO_LINES[: len(doc.lines) - 1] and doc.lines[-1].endswith("\ufffd")
+    assert [code for code, _ in doc.notes] == ["invalid_bytes_replaced"]
+    assert doc.notes[0][1].startswith("1 invalid UTF-8 byte sequence replaced")
+
+
+def test_stray_nul_bytes_are_removed_with_a_warning() -> None:
+    data = MUSASHINO.read_bytes()
+    at = data.index("窓口".encode())
+    doc = load_bytes(data[:at] + b"\x00" + data[at:at + 3] + b"\x00" + data[at + 3:], path="m.md")
+    assert doc.lines == MUSASHINO_LINES and doc.encoding == "utf-8"
+    assert doc.notes == (("nul_bytes_removed", "2 NUL bytes removed (they never occur in a text document; "
+                                               "the rest was read)"),)
+
+
+def test_a_few_invalid_bytes_are_replaced_many_are_not() -> None:
+    data = bytearray(MUSASHINO.read_bytes())
+    at = data.index("窓口".encode())
+    data[at] = 0xFF  # 窓 loses its lead byte: one bad sequence per continuation byte
+    doc = load_bytes(bytes(data), path="m.md")
+    assert doc.encoding == "utf-8" and [c for c, _ in doc.notes] == ["invalid_bytes_replaced"]
+    assert sum(line.count("\ufffd") for line in doc.lines) == 3
+    assert sum(a != b for a, b in zip(doc.lines, MUSASHINO_LINES, strict=True)) == 1
+    # Shift_JIS is not "UTF-8 with bad bytes": it is still recognised as Shift_JIS
+    sjis = load_bytes(MUSASHINO.read_text(encoding="utf-8").encode("cp932"), path="s.md")
+    assert sjis.encoding == "cp932" and not any(c == "invalid_bytes_replaced" for c, _ in sjis.notes)
+
+
+def test_shift_jis_cut_inside_a_character_is_read_with_a_warning() -> None:
+    data = ("施策進捗管理シート\n令和5年度 達成\n" * 30).encode("cp932") + "施".encode("cp932")[:1]
+    doc = load_bytes(data, path="s.txt")
+    assert doc.encoding == "cp932"
+    assert [c for c, _ in doc.notes] == ["non_utf8_encoding", "invalid_bytes_replaced"]
+    assert doc.lines[0] == "施策進捗管理シート" and doc.lines[-1] == "\ufffd"

@@ -29,3 +29,16 @@ def test_offsets_still_cut_the_source_text() -> None:
     assert (q.raw, q.value, q.unit) == ("４２％", 42, "%")
     d = find_target_deltas("インターネット受付比率52.1％(対目標:▲0.4％)")[0]
     assert (d.raw, d.value) == ("▲0.4％", Decimal("-0.4"))
+
+
+def test_a_change_written_with_no_is_a_value() -> None:
+    """``約14%の低減`` is the value (2-5-2 FY2024, with its 対目標 delta); ``年間1,000件以上の手続`` stays
+    part of the label; ``31%の低減（前年比）`` is a change against the previous year (baseline_text)."""
+    from planparse.schemas.hachioji_action_plan import cell_values
+
+    (v,) = cell_values("窓口（発行機で印刷）の対応件数約14%の低減（対目標：+12％）")
+    assert (v.value, v.unit, v.delta, v.approximate, v.baseline_text) == (Decimal("14"), "%", Decimal("12"), True, None)
+    (w,) = cell_values("年間1,000件以上の手続のオンライン申請化率：19.9％")
+    assert (w.value, w.metric) == (Decimal("19.9"), "年間1,000件以上の手続のオンライン申請化率")
+    (x,) = cell_values("窓口（発行機で印刷）の対応件数31%の低減（前年比）")
+    assert (x.value, x.baseline_text) == (Decimal("31"), "前年比")

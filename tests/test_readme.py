@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from planparse.pipeline import extract
-from tests.conftest import RAW
+from tests.conftest import REVIEWED_RAW
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -17,7 +17,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("readme_out")
-    assert extract([RAW], out).ok
+    assert extract(REVIEWED_RAW, out).ok
     return out / "planparse.duckdb"
 
 
@@ -49,3 +49,21 @@ def test_readme_make_targets_exist() -> None:
     makefile = (README.parent / "Makefile").read_text(encoding="utf-8")
     for target in re.findall(r"^make (\w+)", README.read_text(encoding="utf-8"), re.M):
         assert re.search(rf"^{target}:", makefile, re.M), f"make {target} is in the README but not in the Makefile"
+
+
+def test_quick_start_query_shows_every_city(database: Path) -> None:
+    text = README.read_text(encoding="utf-8")
+    quick_start = text[text.index("## Quick start"):text.index("## What it reads")]
+    sql = re.search(r"\.sql\('([^']+)'\)", quick_start).group(1)
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        cursor = con.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        rows = {r[0]: dict(zip(columns, r, strict=True)) for r in cursor.fetchall()}
+    finally:
+        con.close()
+    assert set(rows) == {"八王子市", "武蔵野市", "昭島市", "小金井市"}
+    for city, row in rows.items():  # the README's printed table is what the query gives
+        shown = re.search(rf"│ {city}\s*│\s*(\d+) │\s*(\d+) │\s*(\d+) │\s*(\d+) │", quick_start)
+        assert shown and [int(n) for n in shown.groups()] == [
+            row["negative"], row["partial"], row["positive"], row["unassessed"]], city

@@ -77,12 +77,14 @@ def test_incremental_run_reuses_unchanged_files_and_gives_the_full_runs_dataset(
     assert by_name["koganei_dx_action_plan_2026.md"].cached
     assert by_name["koganei_dx_action_plan_2026.md"].counts == by_name["koganei_copy.md"].counts
     fresh, reused = by_name["koganei_copy.md"], by_name["koganei_dx_action_plan_2026.md"]
-    assert (reused.error_count, reused.warning_count) == (fresh.error_count, fresh.warning_count) == (0, 59)
-    assert len(reused.issues) == len(fresh.issues) == 59
+    # 59 parser warnings, and multiple_editions: the copy is another edition of the same plan
+    assert (reused.error_count, reused.warning_count) == (fresh.error_count, fresh.warning_count) == (0, 60)
+    assert len(reused.issues) == len(fresh.issues) == 60 and "multiple_editions" in [i.code for i in reused.issues]
     quiet = pipeline.extract([corpus], out, all_issues=False)  # as the CLI without -v
     by_name = {Path(f.path).name: f for f in quiet.files}
-    assert all(f.cached for f in quiet.files if not f.duplicate_of) and by_name[KOGANEI.name].issues == []
-    assert by_name[KOGANEI.name].warning_count == 59 and [i.code for i in by_name["minutes.txt"].issues] == [
+    assert all(f.cached for f in quiet.files if not f.duplicate_of)
+    assert [i.code for i in by_name[KOGANEI.name].issues] == ["multiple_editions"]  # the run's own, no parser warning
+    assert by_name[KOGANEI.name].warning_count == 60 and [i.code for i in by_name["minutes.txt"].issues] == [
         "unknown_format"]
     assert by_name["minutes.txt"].cached and [i.code for i in by_name["minutes.txt"].issues] == ["unknown_format"]
     assert by_name["zz_duplicate.md"].duplicate_of == str(corpus / MUSASHINO.name)
@@ -106,10 +108,12 @@ def test_an_added_file_extends_the_database_a_removed_one_rebuilds_it(corpus: Pa
     out = tmp_path / "out"
     pipeline.extract([corpus], out)
     before = _duckdb_document_order(out)
-    (corpus / "aaa_added.md").write_bytes(KOGANEI.read_bytes() + b"\n  ")  # sorts first among the inputs
+    # a document of a plan not in the corpus yet (another Koganei edition would change the earlier
+    # documents' is_latest_edition, and so rebuild), named to sort first among the inputs
+    shutil.copy(RAW / "hachioji_dx_plan_2022.txt", corpus / "aaa_added.txt")
     pipeline.extract([corpus], out)
-    assert pl.read_parquet(out / "documents.parquet")["file_name"][0] == "aaa_added.md"  # Parquet: input order
-    assert _duckdb_document_order(out) == [*before, "aaa_added.md"]  # the previous database, extended
+    assert pl.read_parquet(out / "documents.parquet")["file_name"][0] == "aaa_added.txt"  # Parquet: input order
+    assert _duckdb_document_order(out) == [*before, "aaa_added.txt"]  # the previous database, extended
     full = tmp_path / "full"
     pipeline.extract([corpus], full, full=True)
     assert_same_dataset(full, out)

@@ -6,8 +6,9 @@ stored as per-document Parquet parts, and an index records under which key they 
 * ``sha256`` of the raw bytes (the document's content),
 * ``format`` and that format's ``Parser.version`` (bump it when the parser changes),
 * the ``pipeline`` fingerprint: planparse's version, the columns of every table, and the source
-  of the shared modules (ingest, detect, normalize, schemas, pipeline, check), so a change there
-  re-extracts everything without anyone having to remember it,
+  of the shared modules (``_SHARED_MODULES``: ingest, detect, normalize, schemas, pipeline, check,
+  enrich, editions, themes …), so a change there re-extracts everything without anyone having to
+  remember it,
 * the source path (the rows name it: ``documents.source_path``, ``extraction_issues.source_path``;
   a moved or renamed file is extracted again).
 
@@ -44,7 +45,8 @@ CACHE_DIR = "cache"
 _LAYOUT = "1"  # bump when the cache layout or the entry format changes
 _NO_PARTITION = "__none__"  # municipality_code of a document whose municipality is unknown
 _SHARED_MODULES = ("ingest", "detect.py", "normalize.py", "schemas/base.py", "schemas/common.py",
-                   "pipeline.py", "check.py")
+                   "pipeline.py", "check.py", "inputs.py", "enrich.py", "editions.py", "themes.py", "themes.toml", "kpi_pairs.py",
+                   "views.py")
 
 
 @cache
@@ -56,7 +58,7 @@ def pipeline_fingerprint() -> str:
     digest = hashlib.sha256(f"{__version__}\0{_LAYOUT}".encode())
     for name in _SHARED_MODULES:
         path = root / name
-        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path] if path.exists() else []:
             digest.update(file.relative_to(root).as_posix().encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -166,10 +168,12 @@ class Cache:
         self.entries[sha256] = entry
         return entry
 
-    def outputs_stamp(self, views: dict[str, str]) -> str:
-        """What the published outputs depend on besides their rows: the pipeline fingerprint (which
-        covers the table DDL) and the views' SQL."""
-        return hashlib.sha256((pipeline_fingerprint() + json.dumps(views, sort_keys=True)).encode()).hexdigest()[:16]
+    def outputs_stamp(self, views: dict[str, str], run_rows: dict[str, list[dict[str, Any]]]) -> str:
+        """What the published outputs depend on besides the documents' own rows: the pipeline
+        fingerprint (which covers the table DDL), the views' SQL and the run-level rows
+        (``pipeline.run_level_rows``: the themes taxonomy, the multiple_editions warnings)."""
+        text = json.dumps([pipeline_fingerprint(), views, run_rows], sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def outputs_match(self, stamp: str) -> bool:
         """True when the published outputs were last written with this ``outputs_stamp``."""

@@ -1,6 +1,7 @@
 """The ``planparse`` command line (typer): a thin layer over ``pipeline``, ``check`` and ``golden``.
 
-Commands: ``extract``, ``detect``, ``check``, ``golden``, ``schema``. Exit codes: 0 success,
+Commands: ``extract``, ``detect``, ``formats``, ``check``, ``golden``, ``schema``, ``text``, ``report``,
+``dictionary``; ``--version``. Exit codes: 0 success,
 1 a file failed (or a self-check disagreed), 2 usage or output errors. No traceback reaches the
 user for bad input; ``--verbose`` shows parser tracebacks (bugs).
 """
@@ -14,10 +15,15 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperArgument
+
+from planparse import __version__
+from planparse.project import project_path
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    rich_markup_mode=None,  # plain help: no type tags such as <bool> beside flags, docstrings shown as written
     help="Turn municipal DX / IT plan documents (PDF, text, Markdown) into one dataset (Parquet + DuckDB).",
 )
 console = Console(highlight=False, soft_wrap=True)
@@ -32,9 +38,25 @@ _SHORT = {"annual_entries": "annual", "kpi_values": "kpi", "glossary_terms": "gl
 
 PathsArg = Annotated[
     list[Path] | None,
-    typer.Argument(help="Files or folders to read (folders are walked recursively). Default: data/raw."),
+    typer.Argument(help="Files or folders to read (folders are walked recursively). Default: data/raw.",
+                   metavar="PATH"),
 ]
-OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output folder for the Parquet files and planparse.duckdb.")]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", metavar="DIR",
+                                      help="Output folder for the Parquet files and planparse.duckdb.")]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        console.print(f"planparse {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                          help="Print the planparse version and exit.")] = False,
+) -> None:
+    """Turn municipal DX / IT plan documents (PDF, text, Markdown) into one dataset (Parquet + DuckDB)."""
 
 
 @app.command()
@@ -48,18 +70,29 @@ def extract(
         help="Run the per-file work on this Dask scheduler (tcp://host:8786); needs planparse[dask].")] = None,
     full: Annotated[bool, typer.Option(
         "--full", help="Extract every file again, ignoring the rows cached in OUT/cache.")] = False,
+    allow_empty: Annotated[bool, typer.Option(
+        "--allow-empty", help="Write an empty dataset when no input file is found (default: exit 2, keep OUT).")] = False,
+    wait: Annotated[float | None, typer.Option(
+        "--wait", help="Seconds to wait for another run writing to OUT (default: until it ends).")] = None,
 ) -> None:
-    """Extract every file into OUT: one Parquet file per table and planparse.duckdb.
+    """Extract files into Parquet tables and planparse.duckdb.
+
+    Every file is written into the --out folder: one Parquet file per table and view, and
+    planparse.duckdb.
 
     Incremental: files whose bytes and whose format's parser version are unchanged since the last
     run into OUT are reused from OUT/cache, not parsed again (--full extracts everything). Prints
     one line per file (format, record counts, issue counts; "cached" when reused). Exits 1 when any
-    file failed (the others are still written), 2 when the outputs could not be written or the
-    scheduler cannot be reached.
+    file failed (the others are still written), 2 when no input file was found (OUT is kept, unless
+    --allow-empty), when another run kept OUT locked longer than --wait, when the --scheduler
+    cannot be reached, or when the outputs could not be written.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from planparse.inputs import display_path
+    from planparse.pipeline import NoInputError
     from planparse.pipeline import extract as run_extract
+    from planparse.store import OutputBusyError
 
     inputs = paths or [_DEFAULT_RAW]
     missing = [p for p in inputs if not p.exists()]
@@ -74,12 +107,27 @@ def extract(
         task = progress.add_task("", total=None)
 
         def on_file(path: Path, index: int, total: int) -> None:
-            progress.update(task, total=total, completed=index, description=escape(path.name))
+            progress.update(task, total=total, completed=index, description=escape(display_path(path.name)))
             progress.refresh()
 
+        def on_lock_wait(lock: Path) -> None:
+            limit = "" if wait is None else f" (at most {wait:g} s)"
+            err_console.print(f"[yellow]waiting:[/] another planparse run is writing to {escape(str(out))} "
+                              f"(lock {escape(str(lock))}); waiting for it to finish{limit}")
+
         try:
-            run = run_extract(inputs, out, on_file=on_file, jobs=jobs, scheduler=scheduler, full=full,
+            run = run_extract(inputs, out, on_file=on_file, allow_empty=allow_empty, lock_timeout=wait,
+                              on_lock_wait=on_lock_wait, jobs=jobs, scheduler=scheduler, full=full,
                               all_issues=verbose)
+        except NoInputError as exc:
+            progress.stop()
+            err_console.print(f"[red]error:[/] {escape(str(exc))}: nothing to extract. The previous outputs in "
+                              f"{escape(str(out))} were kept (--allow-empty writes an empty dataset).")
+            raise typer.Exit(2) from None
+        except OutputBusyError as exc:
+            progress.stop()
+            err_console.print(f"[red]error:[/] {escape(str(exc))}. Nothing was written by this run.")
+            raise typer.Exit(2) from None
         except (ImportError, ConnectionError) as exc:  # --scheduler without the dask extra, or unreachable
             progress.stop()
             err_console.print(f"[red]error:[/] {escape(str(exc))}")
@@ -132,41 +180,71 @@ def _print_file(result, verbose: bool) -> None:
 
 @app.command()
 def detect(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to inspect.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to inspect.", metavar="PATH")],
 ) -> None:
-    """Print the detected format and its confidence for each file (content only, never the name).
+    """Show the detected format of each file, with its confidence.
+
+    Detection reads the content only, never the file name.
 
     Exits 1 when a file cannot be read or no format is recognised.
     """
     from planparse.detect import detect as run_detect
     from planparse.ingest import IngestError, load
+    from planparse.inputs import display_path, path_problem
     from planparse.pipeline import collect_inputs
 
     bad = 0
     for path in collect_inputs(paths):
+        shown = escape(display_path(path))
+        problem = path_problem(path)
+        if problem is not None:
+            console.print(f"{shown}  [red]error[/] {problem[0]}: {escape(problem[1])}")
+            bad += 1
+            continue
         try:
             doc = load(path)
         except IngestError as exc:
-            console.print(f"{escape(str(path))}  [red]error[/] {exc.code}: {escape(exc.message)}")
+            console.print(f"{shown}  [red]error[/] {exc.code}: {escape(exc.message)}")
             bad += 1
             continue
         d = run_detect(doc)
         runner_up = next(((n, s) for n, s in d.scores if n != d.format), None) if d.format else None
         if d.format:
             extra = f"  (next: {runner_up[0]} {runner_up[1]:.2f})" if runner_up else ""
-            console.print(f"{escape(str(path))}  {d.format}  confidence {d.confidence:.2f}{extra}")
+            console.print(f"{shown}  {d.format}  confidence {d.confidence:.2f}{extra}")
         else:
             bad += 1
-            console.print(f"{escape(str(path))}  [red]unknown_format[/]  best {d.scores[0][0]} {d.confidence:.2f}")
+            console.print(f"{shown}  [red]unknown_format[/]  best {d.scores[0][0]} {d.confidence:.2f}")
     raise typer.Exit(1 if bad else 0)
 
 
 @app.command()
+def formats() -> None:
+    """List the formats planparse reads and what detection looks for.
+
+    For each format: the municipality, the document and its markers.
+
+    A document is recognised from its content only (never its file name); how each format is
+    read, and every warning it can log, is documented in docs/formats/FORMAT.md.
+    """
+    from planparse.detect import FORMATS_DOC, MIN_CONFIDENCE, supported_formats
+
+    for info in supported_formats():
+        city = f"{info.municipality_name} {info.municipality_code}" if info.municipality_code else "any"
+        console.print(f"[bold]{info.format}[/]  {escape(city)}  {escape(info.description)}")
+        console.print(f"    markers: {escape(info.markers)}")
+        console.print(f"    docs: {FORMATS_DOC}{info.format}.md")
+    console.print(f"A document whose best score is below {MIN_CONFIDENCE:.2f} is reported as unknown_format.")
+
+
+@app.command()
 def check(out: OutOpt = _DEFAULT_OUT) -> None:
-    """Compare what each document states about itself with what was extracted (reads OUT).
+    """Compare the figures a document states with the extraction.
+
+    Reads the outputs in the --out folder.
 
     Prints, per document that states figures, the stated and the computed value side by side,
-    then the document's self-check warnings (codes ``figure_mismatch`` and ``check_*``).
+    then the document's self-check warnings (issue codes figure_mismatch and check_*).
     Exits 1 when a stated figure disagrees with the extracted data.
     """
     from rich.table import Table
@@ -243,18 +321,25 @@ def _run_check_queries(out: Path) -> None:
 
 @app.command()
 def golden(
-    paths: PathsArg = None,
-    fixtures: Annotated[Path, typer.Option(help="Folder of the golden fixtures.")] = Path("tests/fixtures"),
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Raw files or folders to write fixtures for. Default: the project's data/raw.", metavar="PATH")] = None,
+    fixtures: Annotated[Path | None, typer.Option(
+        metavar="DIR", help="Folder of the golden fixtures. Default: the project's tests/fixtures.")] = None,
 ) -> None:
-    """Regenerate the golden fixtures (tests/fixtures/<format>/<file>.json) from the raw files.
+    """Regenerate the golden fixtures from the raw files.
 
-    Review the diff (git diff tests/fixtures) before committing: fixtures are reviewed data.
+    One fixture per raw file: tests/fixtures/FORMAT/FILE.json.
+
+    Default paths are those of the project (the folder of planparse's pyproject.toml), whatever
+    the current folder. Review the diff (git diff tests/fixtures) before committing: fixtures are
+    reviewed data.
     """
     from planparse.golden import write_fixture
     from planparse.pipeline import collect_inputs, extract_file
 
+    fixtures = fixtures or project_path("tests/fixtures")
     failed = 0
-    for path in collect_inputs(paths or [_DEFAULT_RAW]):
+    for path in collect_inputs(paths or [project_path("data/raw")]):
         result = extract_file(path)
         if result.document.format is None or result.failed:
             failed += 1
@@ -266,20 +351,180 @@ def golden(
 
 @app.command()
 def schema(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSON Schema ('-' = stdout).")]
-    = Path("schemas/planparse.schema.json"),
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", metavar="FILE",
+        help="Where to write the JSON Schema ('-' = stdout). Default: the project's schemas/planparse.schema.json.",
+    )] = None,
 ) -> None:
-    """Write the JSON Schema of all tables (generated from the models; CI checks it is current)."""
+    """Write the JSON Schema of all tables.
+
+    Generated from the models; a test checks that the published file is current.
+    """
     from planparse.schemas.common import json_schema
 
+    output = output or project_path("schemas/planparse.schema.json")
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if str(output) == "-":
-        console.print(text, markup=False, end="")
+        typer.echo(text, nl=False)  # verbatim: no markup, no :emoji: codes
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     console.print(f"wrote {escape(str(output))}")
 
 
+@app.command()
+def text(
+    path: Annotated[Path, typer.Argument(help="A PDF, text or Markdown file.")],
+    lines: Annotated[str | None, typer.Option(
+        "--lines", "-n", help="Only lines FIRST-LAST (1-based, e.g. 120-140), or one line and its neighbours: 130.")
+    ] = None,
+    tables: Annotated[bool, typer.Option("--tables", help="Print the tables (rows of cells) instead of the lines.")
+                      ] = False,
+) -> None:
+    """Print the text the parsers see, with the line numbers that source_line refers to.
+
+    For a PDF every line also shows its page (p12); tables show their page, first line and cells
+    separated by ' | '. Exits 1 when the file cannot be read.
+    """
+    from planparse.ingest import IngestError, load
+
+    try:
+        doc = load(path)
+    except IngestError as exc:
+        err_console.print(f"[red]error[/] {exc.code}: {escape(exc.message)}")
+        raise typer.Exit(1) from None
+    if tables:
+        for k, table in enumerate(doc.tables, start=1):
+            where = f"page {table.page}, " if table.page else ""
+            console.print(f"table {k} ({where}line {table.first_line}, {len(table.rows)} rows)", markup=False)
+            for row in table.rows:
+                cells = " | ".join(cell.replace("\n", "⏎") for cell in row.cells)
+                console.print(f"{row.line or '':>6}  {cells}", markup=False)
+        return
+    first, last = _line_range(lines, len(doc.lines))
+    width = len(str(last))
+    for number in range(first, last + 1):
+        page = doc.page_of(number)
+        prefix = f"{number:>{width}}  p{page:<3} " if page is not None else f"{number:>{width}}  "
+        console.print(prefix + doc.line(number), markup=False)
+
+
+def _line_range(spec: str | None, count: int) -> tuple[int, int]:
+    """``"A-B"`` → (A, B); ``"N"`` → N ± 5; None → all lines; clipped to 1..count."""
+    if not spec:
+        return 1, count
+    try:
+        if "-" in spec:
+            a, b = (int(part) for part in spec.split("-", 1))
+        else:
+            a = b = int(spec)
+            a, b = a - 5, b + 5
+    except ValueError:
+        raise typer.BadParameter(f"--lines takes FIRST-LAST or one number, not {spec!r}") from None
+    return max(1, a), min(count, b)
+
+
+@app.command()
+def report(
+    data: Annotated[Path, typer.Option("--data", "-d", metavar="DIR",
+                                       help="Folder holding planparse.duckdb (what extract wrote).")] = _DEFAULT_OUT,
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR",
+                                      help="Folder to write the HTML pages into.")] = _DEFAULT_OUT / "report",
+) -> None:
+    """Write a self-contained HTML report of an extraction.
+
+    index.html and one page per document, in the --out folder.
+
+    The overview shows the cities side by side (status per fiscal year, themes, KPI achievement,
+    extraction issues); each document's page lists its measures and initiatives with their
+    status per year, its KPI target-vs-actual chart and its extraction issues with their source
+    lines. Pages load nothing from the network: CSS inlined, charts as inline SVG. Exits 2 when
+    DIR holds no extraction.
+    """
+    import duckdb
+
+    from planparse.report import build_report
+
+    try:
+        built = build_report(data, out)
+    except FileNotFoundError as exc:
+        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    except duckdb.Error as exc:
+        err_console.print(f"[red]error:[/] {escape(str(data))} was written by another planparse version "
+                          f"({escape(str(exc).splitlines()[0])}): run `planparse extract` again")
+        raise typer.Exit(2) from None
+    console.print(f"wrote {escape(str(built.index))} and {len(built.pages)} document pages "
+                  f"({built.charts} charts; {', '.join(built.cities)})")
+
+
+@app.command()
+def dictionary(
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", metavar="FILE",
+        help="Where to write the Markdown ('-' = stdout). Default: the project's docs/data_dictionary.md.")] = None,
+    data: Annotated[Path | None, typer.Option(
+        "--data", "-d", metavar="DIR",
+        help="Read the comments of DIR/planparse.duckdb instead of planparse's own empty schema.")] = None,
+) -> None:
+    """Write the data dictionary (docs/data_dictionary.md).
+
+    Every table and view, its columns, types and comments, as Markdown.
+
+    Generated from the COMMENT ON statements the DuckDB file carries; CI checks that
+    docs/data_dictionary.md is current. Exits 2 when the --data folder holds no planparse.duckdb.
+    """
+    from planparse.dictionary import markdown, schema_connection
+
+    if data is not None:
+        from planparse.report.data import connect
+
+        try:
+            con = connect(data)
+        except FileNotFoundError as exc:
+            err_console.print(f"[red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(2) from None
+    else:
+        con = schema_connection()
+    try:
+        text = markdown(con)
+    finally:
+        con.close()
+    if str(output) == "-":
+        typer.echo(text, nl=False)  # verbatim: no markup, no :emoji: codes
+        return
+    output = output or project_path("docs/data_dictionary.md")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    console.print(f"wrote {escape(str(output))}")
+
+
+class _PlainArgument(TyperArgument):
+    """A positional argument shown by its metavar alone (no ``<list[Path]>`` type tag, no braces)."""
+
+    def display_type_rich(self, ctx) -> str | None:
+        return None
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+
+def command():
+    """The click command behind ``app``, with positional arguments shown plainly in the help."""
+    group = typer.main.get_command(app)
+    for sub in [group, *getattr(group, "commands", {}).values()]:
+        for param in sub.params:
+            if isinstance(param, TyperArgument):
+                param.__class__ = _PlainArgument
+    return group
+
+
+def main() -> None:
+    """Console-script entry point (``planparse``)."""
+    command()()
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    main()

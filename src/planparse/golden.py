@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,9 @@ def fixture_data(result: FileResult) -> dict[str, list[dict[str, Any]]]:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, list):
         return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):  # a JSON number: exact for every DECIMAL(18,4) of 15 digits or fewer
+        as_float = float(value)
+        return as_float if Decimal(repr(as_float)) == value else str(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

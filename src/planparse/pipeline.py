@@ -20,17 +20,25 @@ from pydantic import ValidationError
 
 from planparse import __version__
 from planparse.check import compare_figures
-from planparse.detect import Detection, detect
+from planparse.detect import Detection, detect, detection_warnings, unknown_format_message
+from planparse.editions import EditionRow, latest_editions
+from planparse.enrich import IssuePlacer, enrich_document, enrich_rows
 from planparse.ingest import IngestError, SourceDocument, document_id_for, load_bytes
+from planparse.inputs import collect_inputs, display_path, path_document_id, path_problem
 from planparse.normalize import clear_memos
 from planparse.parsers import PARSERS
 from planparse.schemas.base import Issue, ParseResult, RowContext
 from planparse.schemas.common import TABLES, CommonRows, Document, ExtractionIssue, Row
 
 __all__ = [
-    "ExtractTask", "FileResult", "RunResult", "collect_inputs", "extract", "extract_file", "parse_document",
-    "run_task",
+    "ExtractTask", "FileResult", "NoInputError", "RunResult", "collect_inputs", "extract", "extract_file",
+    "mark_latest_editions", "parse_document", "run_level_rows", "run_task",
 ]
+
+
+class NoInputError(ValueError):
+    """``extract`` found no input file (an empty folder, say) and was not allowed to write an
+    empty dataset: the previous outputs are kept."""
 
 
 @dataclass
@@ -96,25 +104,6 @@ class RunResult:
         return not any(f.failed for f in self.files)
 
 
-def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand ``paths`` (files or folders) into the list of input files.
-
-    Folders are walked recursively in name order; hidden files and folders (``.name``) are
-    skipped. A path that does not exist is kept (it will be reported as unreadable).
-    """
-    out: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                rel = child.relative_to(p)
-                if child.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    out.append(child)
-        else:
-            out.append(p)
-    return out
-
-
 def parse_document(doc: SourceDocument, format_name: str) -> ParseResult:
     """Run the registered parser of ``format_name`` on ``doc``.
 
@@ -132,7 +121,7 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
     """
     extracted_at = extracted_at or datetime.now(UTC).replace(tzinfo=None)
     clear_memos()  # the text memo holds one document at a time
-    spath = str(path)
+    spath = display_path(path)
     issues: list[Issue] = []
     detection: Detection | None = None
     doc: SourceDocument | None = None
@@ -140,31 +129,49 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
     info = None
     format_name = None
     error_detail = None
+    if spath != str(path):
+        issues.append(Issue(severity="warning", code="file_name_not_utf8",
+                            message=f"the file name is not valid UTF-8: stored as {Path(spath).name} "
+                                    "(its undecodable bytes backslash-escaped)"))
+    unreadable = False
     if data is None:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            data = b""
-            issues.append(Issue(severity="error", code="unreadable_file",
-                                message=f"cannot read the file: {exc.strerror or exc}"))
+        problem = path_problem(path)
+        if problem is None:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                problem = ("unreadable_file", f"cannot read the file: {exc.strerror or exc}")
+        if problem is not None:
+            data, unreadable = b"", True
+            issues.append(Issue(severity="error", code=problem[0], message=problem[1]))
     sha = hashlib.sha256(data).hexdigest()
-    if not issues:
+    if not unreadable:
         try:
             doc = load_bytes(data, path=spath)
         except IngestError as exc:
             issues.append(Issue(severity="error", code=exc.code, message=exc.message))
+        except Exception as exc:  # a bug in ingest costs only this file
+            error_detail = traceback.format_exc()
+            issues.append(Issue(severity="error", code="ingest_error",
+                                message=f"decoding the file failed ({type(exc).__name__}: {exc}); "
+                                        "nothing was extracted from this file"))
     if doc is not None:
         issues.extend(Issue(severity="warning", code=code, message=msg) for code, msg in doc.notes)
-        detection = detect(doc)
-        format_name = detection.format
-        if format_name is None:
-            best = detection.scores[0] if detection.scores else ("-", 0.0)
-            issues.append(Issue(
-                severity="error", code="unknown_format",
-                message=f"unknown format: no parser recognises this document (best guess {best[0]} "
-                        f"at confidence {best[1]:.2f}, below the threshold)",
-            ))
+        try:
+            detection = detect(doc)
+        except Exception as exc:  # a bug in a parser's detect costs only this file
+            error_detail = traceback.format_exc()
+            issues.append(Issue(severity="error", code="detect_error",
+                                message=f"detecting the format failed ({type(exc).__name__}: {exc}); "
+                                        "nothing was extracted from this file"))
+        format_name = detection.format if detection is not None else None
+        if detection is None:
+            pass
+        elif format_name is None:
+            issues.append(Issue(severity="error", code="unknown_format",
+                                message=unknown_format_message(detection)))
         else:
+            issues.extend(detection_warnings(detection))
             try:
                 result = parse_document(doc, format_name)
                 issues.extend(result.issues)
@@ -187,9 +194,19 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
                                     message=f"the {format_name} parser failed ({type(exc).__name__}: {exc}); "
                                             "nothing was extracted from this file"))
                 rows = CommonRows()
-    document_id = doc.document_id if doc is not None else document_id_for(sha)
-    issues.extend(_enforce_keys(rows, document_id))
-    issues.extend(_self_check(rows, document_id))
+    if unreadable:
+        document_id, sha = path_document_id(path)
+    else:
+        document_id = doc.document_id if doc is not None else document_id_for(sha)
+    try:
+        issues.extend(_enforce_keys(rows, document_id))
+        issues.extend(_self_check(rows, document_id))
+    except Exception as exc:  # a bug in the checks: keep nothing half-checked
+        error_detail = traceback.format_exc()
+        issues.append(Issue(severity="error", code="check_error",
+                            message=f"checking the extracted rows failed ({type(exc).__name__}: {exc}); "
+                                    "nothing was extracted from this file"))
+        rows = CommonRows()
     parser = PARSERS.get(format_name) if format_name else None
     failed = any(i.severity == "error" for i in issues)
     document = Document(
@@ -214,15 +231,26 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
         line_count=len(doc.lines) if doc else None,
         extraction_status="failed" if failed else "ok",
     )
+    if doc is not None:  # v2: editions, status_group, keys, KPI pairs, themes (enrich.py)
+        try:
+            enrich_document(document, doc.lines)
+            enrich_rows(rows, document)
+        except Exception as exc:  # a bug in the cross-format step must not stop the other files
+            error_detail = traceback.format_exc()
+            issues.append(Issue(severity="error", code="enrich_error",
+                                message=f"the cross-format step failed ({type(exc).__name__}: {exc})"))
+            document.extraction_status = "failed"
     page_of = doc.page_of if doc is not None else (lambda _n: None)
-    issue_rows = [
-        ExtractionIssue(
+    placer = IssuePlacer(rows, document_id)
+    issue_rows = []
+    for n, i in enumerate(issues, start=1):
+        iid, mid = placer.place(i)
+        issue_rows.append(ExtractionIssue(
             document_id=document_id, severity=i.severity, code=i.code, message=i.message,
             source_line=i.source_line, seq=n, source_path=spath,
             source_page=page_of(i.source_line) if i.source_line else None,
-        )
-        for n, i in enumerate(issues, start=1)
-    ]
+            initiative_id=iid, measure_id=mid,
+        ))
     return FileResult(path=spath, document=document, rows=rows, issues=issue_rows,
                       detection=detection, error_detail=error_detail)
 
@@ -243,7 +271,7 @@ def _enforce_keys(rows: CommonRows, document_id: str) -> list[Issue]:
     present: dict[str, set] = {"documents": {(document_id,)}}
     for model in TABLES:
         name = model.__table__
-        if name in ("documents", "extraction_issues"):
+        if name in ("documents", "extraction_issues", "themes"):
             continue
         table_rows: list[Row] = getattr(rows, name)
         kept: list[Row] = []
@@ -353,6 +381,9 @@ def extract(
     on_file: Callable[[Path, int, int], None] | None = None,
     on_done: Callable[[FileResult], None] | None = None,
     keep_rows: bool = False,
+    allow_empty: bool = False,
+    lock_timeout: float | None = None,
+    on_lock_wait: Callable[[Path], None] | None = None,
     jobs: int | None = 1,
     scheduler: object | None = None,
     full: bool = False,
@@ -380,28 +411,56 @@ def extract(
     Files with identical bytes are extracted once; the later ones are listed in the first one's
     ``documents.duplicate_paths`` and get a ``duplicate_of``.
 
-    Raises only on output errors (``OSError``, ``duckdb.Error``), leaving previous outputs intact.
+    A run that finds no input file raises ``NoInputError`` before touching ``out`` (the previous
+    outputs are kept) unless ``allow_empty`` is True (then an empty dataset is written). Writing
+    into ``out`` holds its lock (``store.OutputLock``, ``<out>/.planparse.lock``): a second run into
+    the same folder waits up to ``lock_timeout`` seconds (None: forever), calling ``on_lock_wait(lock
+    path)`` once when it has to wait, then raises ``store.OutputBusyError``.
+
+    Raises only on output errors (``OSError``, ``duckdb.Error``, ``OutputBusyError``) and
+    ``NoInputError``, leaving previous outputs intact.
     """
+    files = collect_inputs(paths)
+    if not files and not allow_empty:
+        raise NoInputError("no input file found in " + ", ".join(display_path(p) for p in paths))
+    extracted_at = datetime.now(UTC).replace(tzinfo=None)
+    writer = cache = None
+    if out is not None:  # the writer holds OUT's lock for the whole run (cache included)
+        from planparse.cache import Cache
+        from planparse.store import OutputWriter
+
+        writer = OutputWriter(out, views=_views(), view_comments=_view_comments(), lock_timeout=lock_timeout,
+                              on_lock_wait=on_lock_wait)
+    try:
+        if writer is not None:
+            cache = Cache(out)
+        run = _extract_into(files, writer, cache, extracted_at=extracted_at, on_file=on_file, on_done=on_done,
+                            keep_rows=keep_rows, jobs=jobs, scheduler=scheduler, full=full, all_issues=all_issues)
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    return run
+
+
+def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, on_file, on_done, keep_rows: bool,
+                  jobs: int | None, scheduler: object | None, full: bool, all_issues: bool) -> RunResult:
+    """``extract``'s plan: reuse, extract (``executors``), then write (``writer`` None: rows kept)."""
     from planparse.executors import make_executor
 
-    files = collect_inputs(paths)
-    extracted_at = datetime.now(UTC).replace(tzinfo=None)
-    digests = [_sha256_of(path) for path in files]
-    cache = None
-    if out is not None:
-        from planparse.cache import Cache
-
-        cache = Cache(out)
+    readable = [path_problem(path) is None for path in files]  # special files (a FIFO) are never read
+    digests = [_sha256_of(path) if ok else None for path, ok in zip(files, readable, strict=True)]
+    shown = [display_path(path) for path in files]
     results: list[FileResult | None] = [None] * len(files)
     first_of: dict[str, int] = {}
     hits: dict[int, Any] = {}  # index → cache entry its rows are read from (reused, then fresh ones)
     todo: list[int] = []
     for index, (path, sha) in enumerate(zip(files, digests, strict=True)):
-        if sha is not None and sha in first_of:
+        key = sha if sha is not None else path_document_id(path)[1]  # same bytes, or the same unreadable path
+        if key in first_of:
             continue  # a duplicate: filled in below
-        if sha is not None:
-            first_of[sha] = index
-        entry = cache.lookup(sha, str(path)) if cache is not None and sha is not None and not full else None
+        first_of[key] = index
+        entry = cache.lookup(sha, shown[index]) if cache is not None and sha is not None and not full else None
         if entry is not None:
             hits[index] = entry
         else:
@@ -420,10 +479,12 @@ def extract(
 
     def tasks():
         for index in todo:
-            try:
-                data = files[index].read_bytes()
-            except OSError:
-                data = None  # extract_file reads it again and reports why it cannot
+            data = None
+            if readable[index]:
+                try:
+                    data = files[index].read_bytes()
+                except OSError:
+                    data = None  # extract_file reports why it cannot be read
             cached = cache is not None and data is not None
             yield ExtractTask(index=index, path=str(files[index]), data=data, extracted_at=extracted_at,
                               parts=cached, keep_rows=keep_rows or not cached, keep_issues=all_issues)
@@ -440,54 +501,49 @@ def extract(
             results[index] = result
             finished(result)
     for index, entry in reused.items():  # after the pool: reading them loads polars, which a fork must not inherit
-        results[index] = _cached_result(cache, entry, str(files[index]), all_issues=all_issues)
+        results[index] = _cached_result(cache, entry, shown[index], all_issues=all_issues)
         finished(results[index])
     for index, (path, sha) in enumerate(zip(files, digests, strict=True)):
         if results[index] is None:  # a later copy of the same bytes
-            first = results[first_of[sha]]
-            first.document.duplicate_paths.append(str(path))
-            results[index] = FileResult(path=str(path), document=first.document, rows=CommonRows(), issues=[],
+            first = results[first_of[sha if sha is not None else path_document_id(path)[1]]]
+            first.document.duplicate_paths.append(shown[index])
+            results[index] = FileResult(path=shown[index], document=first.document, rows=CommonRows(), issues=[],
                                         detection=first.detection, duplicate_of=first.path)
             finished(results[index])
     run = RunResult(files=results)
-    if out is None:
+    run_rows = run_level_rows(results)  # before the documents rows: it sets is_latest_edition
+    if writer is None:
         return run
-    from planparse.store import DUCKDB_NAME, OutputWriter
+    from planparse.store import DUCKDB_NAME
 
-    views = _views()
     documents = [r.document.model_dump() for r in results if r.duplicate_of is None]
-    stamp = cache.outputs_stamp(views)
+    stamp = cache.outputs_stamp(writer.views, run_rows)
     kept = None
     if not full and len(hits) == len(documents):  # every document has its parts in the cache
-        kept = _documents_kept(Path(out), documents) if cache.outputs_match(stamp) else None
+        kept = _documents_kept(writer.out, documents) if cache.outputs_match(stamp) else None
     added: dict[str, list[Path]] = {}
-    writer = OutputWriter(out, views=views)
-    try:
-        for index, result in enumerate(results):
-            if result.duplicate_of is not None:
-                continue
-            entry = hits.get(index)
-            if entry is not None:
-                for table in entry.tables:
-                    if table != "documents":  # written last, from memory: duplicates add to it
-                        writer.add_part(table, cache.part_path(entry, table))
-                        if kept is not None and result.document.document_id not in kept:
-                            added.setdefault(table, []).append(cache.part_path(entry, table))
-            else:  # not cacheable (unreadable file): its rows were kept
-                writer.add(tables_of([result], documents=False))
-                if not keep_rows:
-                    result.release_rows()
-        writer.add({"documents": documents})
-        if kept is not None:  # only documents were added since the last run: extend its database
-            run.outputs = writer.commit(extend=Path(out) / DUCKDB_NAME, added=added,
-                                        added_documents=[d for d in documents if d["document_id"] not in kept])
-        else:
-            run.outputs = writer.commit()
-    except BaseException:
-        writer.abort()
-        raise
+    for index, result in enumerate(results):
+        if result.duplicate_of is not None:
+            continue
+        entry = hits.get(index)
+        if entry is not None:
+            for table in entry.tables:
+                if table != "documents":  # written last, from memory: duplicates add to it
+                    writer.add_part(table, cache.part_path(entry, table))
+                    if kept is not None and result.document.document_id not in kept:
+                        added.setdefault(table, []).append(cache.part_path(entry, table))
+        else:  # not cacheable (unreadable file): its rows were kept
+            writer.add(tables_of([result], documents=False))
+            if not keep_rows:
+                result.release_rows()
+    writer.add({**run_rows, "documents": documents})  # documents last: a later duplicate adds to an earlier row
+    if kept is not None:  # only documents were added since the last run: extend its database
+        run.outputs = writer.commit(extend=writer.out / DUCKDB_NAME, added=added,
+                                    added_documents=[d for d in documents if d["document_id"] not in kept])
+    else:
+        run.outputs = writer.commit()
     cache.record_outputs(stamp)
-    cache.save(keep=set(first_of))
+    cache.save(keep={r.document.source_sha256 for r in results if r.duplicate_of is None})
     return run
 
 
@@ -543,6 +599,56 @@ def _cached_result(cache, entry, path: str, *, all_issues: bool = False) -> File
                       issues=issues, counts=dict(entry.counts), cached=True, issue_counts=dict(entry.issue_counts))
 
 
+def run_level_rows(results: Sequence[FileResult]) -> dict[str, list[dict[str, Any]]]:
+    """The rows that depend on the whole run, not on one file: marks ``is_latest_edition`` on the
+    results' documents (``mark_latest_editions``) and returns ``{"extraction_issues": [the
+    multiple_editions warnings], "themes": [the taxonomy]}`` as row dicts, to be written once per
+    run before the ``documents`` rows. Duplicates (``duplicate_of``) are left out."""
+    from planparse.themes import theme_rows
+
+    issues = mark_latest_editions([r for r in results if r.duplicate_of is None])
+    return {"extraction_issues": [i.model_dump() for i in issues],
+            "themes": [t.model_dump() for t in theme_rows()]}
+
+
+def mark_latest_editions(results: Sequence[FileResult]) -> list[ExtractionIssue]:
+    """Set ``documents.is_latest_edition`` across a run's results (``editions.latest_editions``) and
+    report every series with several editions: one ``multiple_editions`` warning per document of
+    such a series, appended to its ``issues``. Output: the new issue rows (to be written)."""
+    rows = [EditionRow(document_id=r.document.document_id, plan_series=r.document.plan_series,
+                       edition_fy=r.document.edition_fy, plan_start_fy=r.document.plan_start_fy,
+                       plan_end_fy=r.document.plan_end_fy) for r in results]
+    latest, groups = latest_editions(rows)
+    by_id = {r.document.document_id: r for r in results}
+    new: list[ExtractionIssue] = []
+    for r in results:
+        r.document.is_latest_edition = latest[r.document.document_id]
+    for series, members in groups:
+        names = ", ".join(f"{by_id[d].document.file_name} ({by_id[d].document.edition or 'no edition'})"
+                          for d in members)
+        for d in members:
+            r = by_id[d]
+            state = "the latest" if latest[d] else "not the latest"
+            issue = ExtractionIssue(
+                document_id=d, severity="warning", code="multiple_editions",
+                message=f"{len(members)} documents of this run are editions of {series}: {names}; "
+                        f"this one is {state} (the analyst views show the latest only)",
+                source_line=None, seq=_last_issue_seq(r) + 1, source_path=r.path,
+            )
+            r.issues.append(issue)
+            if r.issue_counts is not None:
+                r.issue_counts["warning"] = r.issue_counts.get("warning", 0) + 1
+            new.append(issue)
+    return new
+
+
+def _last_issue_seq(result: FileResult) -> int:
+    """The ``seq`` of a result's last issue row, also when its ``issues`` hold only its errors
+    (``issue_counts`` then counts them all; ``extract_file`` numbers the issues 1..n)."""
+    counted = sum(result.issue_counts.values()) if result.issue_counts is not None else 0
+    return max(max((i.seq for i in result.issues), default=0), counted)
+
+
 def tables_of(results: Iterable[FileResult], *, documents: bool = True) -> dict[str, list[dict[str, Any]]]:
     """Row dicts per table for the given results (duplicates contribute nothing); the
     ``documents`` rows are left out when ``documents`` is False."""
@@ -563,3 +669,10 @@ def _views() -> dict[str, str]:
     for parser in PARSERS.values():
         views.update(parser.views)
     return views
+
+
+def _view_comments() -> dict[str, tuple[str, dict[str, str]]]:
+    comments: dict[str, tuple[str, dict[str, str]]] = {}
+    for parser in PARSERS.values():
+        comments.update(parser.view_comments)
+    return comments

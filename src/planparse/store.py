@@ -9,6 +9,11 @@ file is complete are they moved over the previous outputs with ``os.replace`` (a
 POSIX). A run killed at any moment leaves the previous files readable; a stale staging folder left
 by a killed run is removed by the next run. Rows are streamed into Parquet parts while files are
 extracted (``OutputWriter``), so memory does not grow with the number of documents.
+
+One writer at a time: an ``OutputWriter`` holds ``<out>/.planparse.lock`` (``filelock``, an OS lock
+released when the process ends, even when killed) from its creation until commit or abort, so a
+second run into the same folder waits for the first (or stops with ``OutputBusyError``) instead
+of silently overwriting it.
 """
 
 from __future__ import annotations
@@ -19,46 +24,46 @@ import shutil
 import tempfile
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
-from planparse.schemas.common import TABLES, Row
+from planparse.schemas.common import KPI_DECIMAL_DIGITS, KPI_DECIMAL_PLACES, TABLES, Row
+from planparse.views import COMMON_VIEWS, view_ddl
 
 _MODELS: dict[str, type[Row]] = {m.__table__: m for m in TABLES}
 
 __all__ = [
     "COMMON_VIEWS",
     "DUCKDB_NAME",
+    "LOCK_NAME",
+    "OutputBusyError",
     "OutputWriter",
     "column_types",
+    "create_schema",
     "ddl",
-    "ddl_script",
     "parquet_bytes",
     "read_tables",
+    "schema_statements",
     "write_outputs",
 ]
 
 DUCKDB_NAME = "planparse.duckdb"
+LOCK_NAME = ".planparse.lock"
 _STAGING_PREFIX = ".planparse-staging-"
 
-COMMON_VIEWS: dict[str, str] = {
-    # One row per initiative and fiscal year with its municipality, measure and policy: the usual
-    # starting point for comparing targets, results and status across cities and years.
-    "annual_status": """
-        SELECT d.municipality_code, d.municipality_name, d.format, i.document_id,
-               m.policy_code, m.policy_name, m.code AS measure_code, m.name AS measure_name,
-               i.initiative_id, i.code AS initiative_code, i.name AS initiative_name,
-               i.lead_department, a.fiscal_year, a.plan, a.target, a.result,
-               a.status_raw, a.status, a.note
-        FROM annual_entries a
-        JOIN initiatives i USING (initiative_id)
-        JOIN documents d ON d.document_id = i.document_id
-        LEFT JOIN measures m ON m.measure_id = i.measure_id
-    """,
-}
+
+class OutputBusyError(RuntimeError):
+    """Another run is writing into the same output folder and did not finish within the timeout.
+    ``lock_path`` is the lock file (``<out>/.planparse.lock``)."""
+
+    def __init__(self, lock_path: Path, timeout: float) -> None:
+        super().__init__(f"another planparse run is writing to {lock_path.parent} (lock {lock_path} held "
+                         f"for more than {timeout:g} s); try again when it has finished")
+        self.lock_path = lock_path
 
 
 # --------------------------------------------------------------------------------------------
@@ -70,15 +75,20 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
     """(inner type, nullable) of ``X | None``."""
     if get_origin(annotation) in (typing.Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
-        return args[0], len(args) < len(get_args(annotation))
-    return annotation, False
+        return _plain(args[0]), len(args) < len(get_args(annotation))
+    return _plain(annotation), False
+
+
+def _plain(annotation: Any) -> Any:
+    """``X`` of ``Annotated[X, …]`` (constrained types such as the exact KPI decimals)."""
+    return get_args(annotation)[0] if get_origin(annotation) is typing.Annotated else annotation
 
 
 def column_types(model: type[Row]) -> list[tuple[str, str, bool, tuple[str, ...] | None, str]]:
     """For each column of ``model``: ``(name, duckdb_type, nullable, enum_values, description)``.
 
-    Python → DuckDB: str → VARCHAR, int → BIGINT, float → DOUBLE, bool → BOOLEAN,
-    datetime → TIMESTAMP (UTC), list[str] → VARCHAR[], Literal[...] → VARCHAR + CHECK.
+    Python → DuckDB: str → VARCHAR, int → BIGINT, float → DOUBLE, Decimal → DECIMAL(18,4),
+    bool → BOOLEAN, datetime → TIMESTAMP (UTC), list[str] → VARCHAR[], Literal[...] → VARCHAR + CHECK.
     Raises TypeError for an annotation outside that set.
     """
     out = []
@@ -96,6 +106,8 @@ def column_types(model: type[Row]) -> list[tuple[str, str, bool, tuple[str, ...]
             sql = "BIGINT"
         elif inner is float:
             sql = "DOUBLE"
+        elif inner is Decimal:
+            sql = _DECIMAL
         elif inner is datetime:
             sql = "TIMESTAMP"
         elif get_origin(inner) is list and get_args(inner) == (str,):
@@ -106,12 +118,16 @@ def column_types(model: type[Row]) -> list[tuple[str, str, bool, tuple[str, ...]
     return out
 
 
+_DECIMAL = f"DECIMAL({KPI_DECIMAL_DIGITS},{KPI_DECIMAL_PLACES})"
+
+
 @functools.cache
 def _polars_schema(model: type[Row]):
     import polars as pl
 
     mapping = {"VARCHAR": pl.Utf8, "BOOLEAN": pl.Boolean, "BIGINT": pl.Int64, "DOUBLE": pl.Float64,
-               "TIMESTAMP": pl.Datetime("us"), "VARCHAR[]": pl.List(pl.Utf8)}
+               "TIMESTAMP": pl.Datetime("us"), "VARCHAR[]": pl.List(pl.Utf8),
+               _DECIMAL: pl.Decimal(KPI_DECIMAL_DIGITS, KPI_DECIMAL_PLACES)}
     return {name: mapping[sql] for name, sql, *_ in column_types(model)}
 
 
@@ -137,12 +153,6 @@ def ddl(model: type[Row]) -> list[str]:
     for name, _sql, _n, _e, desc in column_types(model):
         stmts.append(f'COMMENT ON COLUMN {model.__table__}."{name}" IS {_quote(desc)}')
     return stmts
-
-
-def ddl_script(models: Sequence[type[Row]] = TABLES) -> str:
-    """All of ``ddl(model)`` for ``models`` as one SQL script (statements separated by ``;``), so
-    the DuckDB file's contract is created by a single ``execute`` call."""
-    return ";\n".join(stmt for model in models for stmt in ddl(model)) + ";"
 
 
 # --------------------------------------------------------------------------------------------
@@ -174,22 +184,33 @@ class OutputWriter:
     ``add(rows)`` buffers row dicts per table and writes a Parquet *part* to the staging folder
     whenever ``flush_rows`` rows are buffered, so memory is bounded by the buffer, not by the
     corpus. ``commit()`` joins the parts into ``<table>.parquet`` (streamed by polars), builds
-    ``planparse.duckdb`` from them (DDL with keys, checks and comments, then the rows, then the
-    views) and moves every file over the previous outputs (``os.replace``; the DuckDB file
-    last). ``abort()`` (or leaving a ``with`` block by an exception) removes the staging folder
-    and leaves the previous outputs untouched.
+    ``planparse.duckdb`` from them (``schema_statements``: DDL with keys, checks and comments,
+    the views and their comments; then the rows), exports every view as ``<view>.parquet`` too, and
+    moves every file over the previous outputs (``os.replace``; the DuckDB file last). ``abort()``
+    (or leaving a ``with`` block by an exception) removes the staging folder and leaves the
+    previous outputs untouched. The folder's lock (``LOCK_NAME``) is held from creation to
+    ``commit``/``abort``: creating a writer waits up to ``lock_timeout`` seconds (None: no limit),
+    calling ``on_lock_wait(lock path)`` once if it has to wait, and raises ``OutputBusyError`` when
+    the time is up.
 
     Raises ``duckdb.Error`` from ``commit`` when rows break a declared constraint (the pipeline
     checks keys before adding rows) and ``OSError`` on file-system errors.
     """
 
     def __init__(self, out_dir: str | Path, *, views: Mapping[str, str] | None = None,
-                 flush_rows: int = 20_000) -> None:
+                 view_comments: Mapping[str, ViewComments] | None = None, flush_rows: int = 20_000,
+                 lock_timeout: float | None = None, on_lock_wait: Callable[[Path], None] | None = None) -> None:
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
-        _remove_stale_staging(self.out)
-        self.staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{os.getpid()}-", dir=self.out))
+        self._lock = _acquire_lock(self.out, lock_timeout, on_lock_wait)
+        try:
+            _remove_stale_staging(self.out)
+            self.staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{os.getpid()}-", dir=self.out))
+        except BaseException:
+            self._lock.release()
+            raise
         self.views = {**COMMON_VIEWS, **(views or {})}
+        self.view_comments = dict(view_comments or {})
         self.flush_rows = flush_rows
         self._buffers: dict[str, list[Mapping[str, Any]]] = {m.__table__: [] for m in TABLES}
         self._buffered = 0
@@ -284,18 +305,22 @@ class OutputWriter:
                 script += [f"INSERT INTO {m.__table__} BY NAME SELECT * FROM read_parquet("
                            f"[{', '.join(_quote(str(p)) for p in sources[m.__table__])}], hive_partitioning = false)"
                            for m in TABLES if sources.get(m.__table__)]
-            else:  # the contract (DDL, comments), the rows, the views
-                script = ["BEGIN TRANSACTION", ddl_script([m for m, _ in parquet_files]).rstrip(";")]
+            else:  # the contract (tables, views, comments), then the rows
+                script = ["BEGIN TRANSACTION", *schema_statements(self.views, self.view_comments)]
                 script += [f"INSERT INTO {model.__table__} BY NAME SELECT * FROM read_parquet({_quote(str(path))})"
                            for model, path in parquet_files]
-                script += [f"CREATE VIEW {name} AS {select}" for name, select in self.views.items()]
             con = duckdb.connect(str(db_path))
+            view_files = []
             try:  # one script in one transaction
-                con.execute(";\n".join(script) + ";\nCOMMIT;")
+                con.execute(";\n".join([*script, "COMMIT"]) + ";")
                 con.execute("CHECKPOINT")
+                for name in self.views:  # the views as Parquet too, for tools that do not read DuckDB
+                    path = self.staging / f"{name}.parquet"
+                    con.execute(f'COPY (SELECT * FROM "{name}") TO {_quote(str(path))} (FORMAT parquet)')
+                    view_files.append(path)
             finally:
                 con.close()
-            files = [p for _, p in parquet_files] + [db_path]
+            files = [p for _, p in parquet_files] + view_files + [db_path]
             _fsync_all(files)
             written = []
             for path in files:  # the DuckDB file last: it is the one analysts open
@@ -308,8 +333,52 @@ class OutputWriter:
             self.abort()
 
     def abort(self) -> None:
-        """Remove the staging folder (the previous outputs stay as they were)."""
+        """Remove the staging folder (the previous outputs stay as they were) and release the lock."""
         shutil.rmtree(self.staging, ignore_errors=True)
+        self._lock.release()
+
+
+def _acquire_lock(out: Path, timeout: float | None, on_wait: Callable[[Path], None] | None):
+    from filelock import FileLock, Timeout
+
+    path = out / LOCK_NAME
+    lock = FileLock(path)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if on_wait is not None:
+            on_wait(path)
+        try:
+            lock.acquire(timeout=-1 if timeout is None else timeout)
+        except Timeout:
+            raise OutputBusyError(path, -1 if timeout is None else timeout) from None
+    return lock
+
+
+ViewComments = tuple[str, Mapping[str, str]]
+"""``(comment on the view, {column: comment})``: how a format plugin documents one of its views."""
+
+
+def schema_statements(views: Mapping[str, str],
+                      view_comments: Mapping[str, ViewComments] | None = None) -> list[str]:
+    """The DuckDB statements of planparse's schema, in order: every table of ``TABLES`` (``ddl``:
+    keys, checks, comments), ``views`` (``{name: SELECT …}``; ``views.view_ddl`` comments the
+    common ones), then ``COMMENT ON`` the views and columns of ``view_comments`` (the formats'
+    views). The same statements build ``planparse.duckdb`` and the empty schema that
+    ``planparse dictionary`` reads."""
+    stmts = [stmt for model in TABLES for stmt in ddl(model)]
+    stmts += view_ddl(views)
+    for name, (comment, columns) in (view_comments or {}).items():
+        stmts.append(f"COMMENT ON VIEW {name} IS {_quote(comment)}")
+        stmts += [f'COMMENT ON COLUMN {name}."{column}" IS {_quote(text)}' for column, text in columns.items()]
+    return stmts
+
+
+def create_schema(con, *, views: Mapping[str, str],
+                  view_comments: Mapping[str, ViewComments] | None = None) -> None:
+    """Run ``schema_statements`` on the DuckDB connection ``con`` (one script). Raises
+    ``duckdb.Error`` when a statement fails (e.g. a comment on a column the view lacks)."""
+    con.execute(";\n".join(schema_statements(views, view_comments)) + ";")
 
 
 def write_outputs(
@@ -317,15 +386,17 @@ def write_outputs(
     rows: Mapping[str, Sequence[Mapping[str, Any]]],
     *,
     views: Mapping[str, str] | None = None,
+    view_comments: Mapping[str, ViewComments] | None = None,
 ) -> list[Path]:
     """Write every table as Parquet and into one DuckDB file, atomically (see ``OutputWriter``).
 
     Input: ``rows`` maps table names (``schemas.common.TABLES``) to row dicts (``Row.model_dump()``);
     missing tables are written empty. ``views``: extra DuckDB views ``{name: SELECT …}`` on top of
-    ``COMMON_VIEWS``. Output: the paths written. Raises as ``OutputWriter.commit``; the previous
-    outputs are then left untouched.
+    ``COMMON_VIEWS``, documented by ``view_comments``. Output: the paths written (tables, views as
+    Parquet, the DuckDB file). Raises as ``OutputWriter.commit``; the previous outputs are then
+    left untouched.
     """
-    with OutputWriter(out_dir, views=views) as writer:
+    with OutputWriter(out_dir, views=views, view_comments=view_comments) as writer:
         writer.add(rows)
         return writer.commit()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from planparse.ingest.document import IngestError, SourceDocument, Table, TableRow, document_id_for
 from planparse.ingest.pdf import load_pdf
-from planparse.ingest.text import decode_text, text_tables
+from planparse.ingest.text import decode_text, split_lines, text_tables
 
 __all__ = [
     "TEXT_SUFFIXES",
@@ -58,6 +58,9 @@ def load_bytes(data: bytes, *, path: str) -> SourceDocument:
     * ``pdf_corrupt`` / ``pdf_encrypted`` / ``pdf_no_text`` — see ``pdf.load_pdf``;
     * ``not_text`` — binary data in a non-PDF file;
     * ``encoding_error`` — text in no encoding we can recognise.
+
+    Text is decoded by ``decode_text`` (repairs reported in ``notes``) and split into lines by
+    ``split_lines`` (``\\n``, ``\\r\\n``, ``\\r\\r\\n`` and a lone ``\\r`` each end a line).
     """
     sha = hashlib.sha256(data).hexdigest()
     name = Path(path).name
@@ -69,7 +72,7 @@ def load_bytes(data: bytes, *, path: str) -> SourceDocument:
     if Path(path).suffix.lower() == ".pdf":
         raise IngestError("pdf_corrupt", "not a PDF: the file has a .pdf name but does not start with %PDF-")
     text, encoding, notes = decode_text(data)
-    lines = tuple(line.removesuffix("\r") for line in text.split("\n"))
+    lines = split_lines(text)
     return SourceDocument(
         **common, kind="text", encoding=encoding, lines=lines, tables=text_tables(lines), notes=notes,
     )

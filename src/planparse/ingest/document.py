@@ -46,8 +46,8 @@ class Table(BaseModel):
 class SourceDocument(BaseModel):
     """A raw file as text lines, with provenance.
 
-    * ``lines[0]`` is line 1. Lines are split on ``\\n`` only (a trailing ``\\r`` is removed), so
-      line numbers equal those of an editor.
+    * ``lines[0]`` is line 1. ``\\n``, ``\\r\\n``, ``\\r\\r\\n`` and a lone ``\\r`` each end a line
+      (``text.split_lines``), so line numbers equal those of an editor.
     * ``line_pages[i]`` is the 1-based page of line ``i + 1`` (PDF), or None for text files.
     * ``tables``: see ``Table``.
     * ``encoding``: the encoding the text was decoded from (``utf-8``, ``utf-8-sig``, ``cp932`` …);

@@ -1,45 +1,153 @@
-"""PDF inputs: bytes → lines (with pages) and tables."""
+"""PDF inputs: bytes → text boxes in reading order (with the page of every line) and ruled tables.
+
+A PDF reaches the parsers in the shape of the seed texts, which are pdfminer layout-analysis
+output: every text box's lines, then one empty line; pages joined; whitespace-only boxes kept
+where they stand; a page with two columns read column by column (see ``layout``).
+
+* Characters and their boxes come from pdfminer.six's interpreter (through pdfplumber, which
+  caches them per page; text through each font's ToUnicode map, every space kept as drawn:
+  PDFium drops leading and doubled spaces). Grouping them into lines and boxes follows pdfminer's
+  ``LAParams`` rules (``layout.group_lines`` / ``layout.group_boxes``) without its costly
+  hierarchical box grouping; the reading order is ``layout.reading_order``.
+* Ruled tables (only on pages that draw lines) are found by pdfplumber (``pdf_tables``): each
+  becomes a ``Table`` of cells as written (wrapped lines kept as ``\\n``); its rows also stand in
+  ``lines`` as tab-separated lines (the shape of the Markdown sources: a cell's line breaks become
+  spaces there), and a table that continues on the next page is joined to its first part with the
+  repeated header rows dropped.
+"""
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 from planparse.ingest.document import IngestError, SourceDocument, Table, TableRow
+from planparse.ingest.layout import (
+    DEFAULT_SETTINGS,
+    Box,
+    Char,
+    LayoutSettings,
+    group_boxes,
+    group_lines,
+    reading_order,
+)
+from planparse.ingest.pdf_tables import PageTable, find_tables, join_continued, valid_unicode
 
-__all__ = ["load_pdf"]
+__all__ = ["PageText", "load_pdf", "read_pages"]
+
+_MIN_PATHS_FOR_TABLES = 4  # a page drawing fewer paths than this has no ruled table
+_SKIP_CHARS = frozenset("\r\n\ufffe\uffff")
+_LOST_GLYPH = "\x00"  # what pdfminer gives for a glyph without a Unicode mapping: kept for geometry, dropped from text
 
 
+@dataclass(frozen=True)
+class PageItem:
+    """One box of a page in reading order: ``table`` is the index of the page's table it is (None
+    for a text box); ``opens`` / ``closes``: no other box of the page lies above / below it with
+    an x overlap (it begins / ends its column); ``filler``: a text box that cannot interrupt a
+    table continued on the next column or page (whitespace or a page number)."""
 
-def load_pdf(data: bytes, common: dict) -> SourceDocument:
-    """Read a PDF with pdfplumber: text per page (page numbers kept per line) and tables.
+    table: int | None
+    opens: bool
+    closes: bool
+    filler: bool
+
+
+@dataclass(frozen=True)
+class PageText:
+    """One page as the parsers will see it.
+
+    ``lines``: the lines of its boxes in reading order, an empty line after each box (a table's
+    rows as tab-separated lines); ``tables``: its ruled tables; ``row_lines[k][r]``: the index in
+    ``lines`` of row ``r`` of table ``k``; ``items``: the boxes in reading order (for tables
+    continued across columns and pages); ``has_text``: whether the page has any glyph.
+    """
+
+    number: int
+    lines: list[str]
+    tables: list[PageTable]
+    row_lines: list[list[int]]
+    items: list[PageItem]
+    has_text: bool
+
+
+@dataclass(frozen=True)
+class PdfPages:
+    """What ``read_pages`` gives: the pages' text, the page count, and whether the file is encrypted
+    (readable without a password)."""
+
+    pages: list[PageText]
+    page_count: int
+    encrypted: bool
+
+
+def load_pdf(data: bytes, common: dict, settings: LayoutSettings = DEFAULT_SETTINGS) -> SourceDocument:
+    """Read a PDF into a ``SourceDocument`` (``kind="pdf"``, ``line_pages`` = 1-based page of every
+    line, ``tables`` as described in the module docstring).
 
     Raises ``IngestError``: ``pdf_encrypted`` (a password is needed to open it), ``pdf_corrupt``
-    (pdfminer cannot parse it, e.g. truncated), ``pdf_no_text`` (no page has a text layer:
-    a scanned PDF). Pages without text in an otherwise readable PDF become ``notes``.
+    (PDFium cannot parse it, e.g. truncated), ``pdf_no_text`` (no page has a text layer: a scanned
+    PDF). Pages without text in an otherwise readable PDF become ``notes``.
     """
+    read = read_pages(data, settings)
+    lines: list[str] = []
+    line_pages: list[int] = []
+    tables: list[Table] = []
+    open_table: tuple[PageTable, list[int], int] | None = None  # the last table, while it may continue
+    may_continue = False  # the last box that counts was a table ending its column
+    for page in read.pages:
+        offset = len(lines)
+        for item in page.items:
+            if item.table is None:
+                if not item.filler:
+                    may_continue = False
+                continue
+            table = page.tables[item.table]
+            numbers = [offset + i + 1 for i in page.row_lines[item.table]]
+            joined = join_continued(open_table[0], table) if open_table and may_continue and item.opens else None
+            if joined is not None and open_table is not None:
+                open_table = (joined[0], open_table[1] + numbers[joined[1]:], open_table[2])
+            else:
+                if open_table is not None:
+                    tables.append(_to_table(*open_table))
+                open_table = (table, numbers, page.number)
+            may_continue = item.closes
+        lines.extend(page.lines)
+        line_pages.extend([page.number] * len(page.lines))
+    if open_table is not None:
+        tables.append(_to_table(*open_table))
+    if not any(p.has_text for p in read.pages):
+        raise IngestError("pdf_no_text", "no text layer: this looks like a scanned PDF; OCR is not supported")
+    notes = tuple(
+        ("pdf_page_without_text", f"page {p.number} has no text layer (scanned page?): nothing extracted from it")
+        for p in read.pages if not p.has_text
+    )
+    if read.encrypted:
+        notes = (("pdf_encrypted_readable", "the PDF is encrypted without an open password (restrictions only): "
+                  "its text was read"), *notes)
+    return SourceDocument(
+        **common, kind="pdf", encoding=None, lines=tuple(lines), line_pages=tuple(line_pages),
+        page_count=read.page_count, tables=tuple(tables), notes=notes,
+    )
+
+
+def _to_table(table: PageTable, numbers: list[int], page: int) -> Table:
+    rows = tuple(TableRow(line=line, cells=cells) for line, cells in zip(numbers, table.rows, strict=True))
+    return Table(page=page, first_line=numbers[0] if numbers else None, rows=rows)
+
+
+def read_pages(data: bytes, settings: LayoutSettings = DEFAULT_SETTINGS) -> PdfPages:
+    """Every page of the PDF as ``PageText``. Raises ``IngestError`` as ``load_pdf``."""
     import pdfplumber  # heavy: imported only when a PDF is ingested
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-    lines: list[str] = []
-    pages: list[int] = []
-    tables: list[Table] = []
-    empty_pages: list[int] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             encrypted = getattr(pdf.doc, "encryption", None) is not None
-            page_count = len(pdf.pages)
-            for page_no, page in enumerate(pdf.pages, start=1):
-                text = page.extract_text() or ""
-                first_line = len(lines) + 1
-                page_lines = text.split("\n") if text.strip() else []
-                if not page_lines:
-                    empty_pages.append(page_no)
-                lines.extend(page_lines)
-                pages.extend([page_no] * len(page_lines))
-                for raw_table in page.extract_tables() or []:
-                    rows = _pdf_table_rows(raw_table, lines, first_line)
-                    if rows:
-                        tables.append(Table(page=page_no, first_line=rows[0].line or first_line, rows=rows))
+            pages = []
+            for page in pdf.pages:
+                pages.append(_read_page(page, settings))
+                page.close()  # free the page's objects: memory stays flat over long documents
     except IngestError:
         raise
     except Exception as exc:  # pdfminer raises many types; classify by cause
@@ -47,40 +155,62 @@ def load_pdf(data: bytes, common: dict) -> SourceDocument:
             raise IngestError("pdf_encrypted", "encrypted PDF: it needs a password to open; "
                               "save an unprotected copy and extract that") from exc
         raise IngestError("pdf_corrupt", f"corrupt or truncated PDF: {_short(exc)}") from exc
-    if page_count == 0:
+    if not pages:
         raise IngestError("pdf_corrupt", "corrupt or truncated PDF: no pages could be read")
-    if not lines:
-        raise IngestError("pdf_no_text", "no text layer: this looks like a scanned PDF; OCR is not supported")
-    notes = tuple(
-        ("pdf_page_without_text", f"page {p} has no text layer (scanned page?): nothing extracted from it")
-        for p in empty_pages
-    )
-    if encrypted:
-        notes = (("pdf_encrypted_readable", "the PDF is encrypted without an open password (restrictions only): "
-                  "its text was read"), *notes)
-    return SourceDocument(
-        **common, kind="pdf", encoding=None, lines=tuple(lines), line_pages=tuple(pages),
-        page_count=page_count, tables=tuple(tables), notes=notes,
-    )
+    return PdfPages(pages, len(pages), encrypted)
 
 
-def _pdf_table_rows(raw_table: list[list[str | None]], lines: list[str], first_line: int) -> tuple[TableRow, ...]:
-    """pdfplumber table rows as ``TableRow``; each row's ``line`` is the first text line of the page
-    (at or after the previous row's) that contains the first line of the row's first non-empty
-    cell, so rows keep a provenance line; None when it cannot be found."""
-    out: list[TableRow] = []
-    cursor = first_line
-    for row in raw_table:
-        cells = tuple("" if c is None else str(c) for c in row)
-        probe = next((c.strip().split("\n", 1)[0].strip() for c in cells if c.strip()), "")
-        line = None
-        if probe:
-            for number in range(cursor, len(lines) + 1):
-                if probe in lines[number - 1]:
-                    line = cursor = number
-                    break
-        out.append(TableRow(line=line, cells=cells))
-    return tuple(out)
+def _read_page(page, settings: LayoutSettings) -> PageText:
+    """One pdfplumber page → ``PageText``: pdfminer's characters (``LTChar``, content-stream order)
+    grouped by ``layout``; ruled tables by pdfplumber when the page draws enough lines."""
+    from pdfminer.layout import LTChar, LTCurve
+
+    chars: list[Char] = []
+    paths = 0
+    for obj in page.layout:  # pdfminer interpreter output (no layout analysis), cached by pdfplumber
+        if isinstance(obj, LTChar):
+            text = obj.get_text()
+            if text and text not in _SKIP_CHARS:
+                chars.append(Char(text, obj.x0, obj.y0, obj.x1, obj.y1))
+        elif isinstance(obj, LTCurve):  # LTLine and LTRect are curves too
+            paths += 1
+    tables = find_tables(page) if paths >= _MIN_PATHS_FOR_TABLES else []
+    if tables:
+        chars = [c for c in chars if not any(_inside(c, t.bbox) for t in tables)]
+    boxes = group_boxes(group_lines(chars, settings), settings)
+    for k, table in enumerate(tables):
+        x0, y0, x1, y1 = table.bbox
+        boxes.append(Box([], x0, y0, x1, y1, lines_text=[_row_line(r) for r in table.rows] or [""], payload=k))
+    ordered = reading_order(boxes, settings)
+    lines: list[str] = []
+    row_lines: list[list[int]] = [[] for _ in tables]
+    items: list[PageItem] = []
+    for box in ordered:
+        table = box.payload if isinstance(box.payload, int) else None
+        if table is not None:
+            row_lines[table] = list(range(len(lines), len(lines) + len(tables[table].rows)))
+        texts = [valid_unicode(text.replace(_LOST_GLYPH, "")) for text in box.texts]
+        items.append(PageItem(table, opens=not any(_above(o, box) for o in ordered if o is not box),
+                              closes=not any(_above(box, o) for o in ordered if o is not box),
+                              filler=table is None and all(not t.strip() or t.strip().isdigit() for t in texts)))
+        lines.extend(texts)
+        lines.append("")
+    return PageText(number=page.page_number, lines=lines, tables=tables, row_lines=row_lines, items=items,
+                    has_text=any(c.text.strip() for c in chars) or bool(tables))
+
+
+def _above(a: Box, b: Box) -> bool:
+    """``a`` lies above ``b`` and overlaps it horizontally (so ``b`` does not begin its column)."""
+    return a.y0 >= b.y1 - 1.0 and min(a.x1, b.x1) - max(a.x0, b.x0) > 0
+
+
+def _row_line(row: tuple[str, ...]) -> str:
+    return "\t".join(" ".join(part.strip() for part in cell.split("\n")) for cell in row)
+
+
+def _inside(char: Char, bbox: tuple[float, float, float, float]) -> bool:
+    cx, cy = (char.x0 + char.x1) / 2, (char.y0 + char.y1) / 2
+    return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
 
 
 def _is_password_error(exc: BaseException, password_type: type) -> bool:

@@ -7,6 +7,8 @@ is its format (``detect``), and turns it into its format record plus issues (``p
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from bisect import bisect_right
+from itertools import accumulate
 from typing import ClassVar
 
 import regex
@@ -15,7 +17,7 @@ from planparse.ingest import SourceDocument
 from planparse.normalize import match_key
 from planparse.schemas.base import ParseResult
 
-__all__ = ["Marker", "Parser", "marker_score"]
+__all__ = ["Marker", "MarkerScore", "Parser", "marker_score"]
 
 
 class Marker:
@@ -38,20 +40,61 @@ class Marker:
                 return True
         return False
 
+    @property
+    def recurring(self) -> bool:
+        """True for a structural marker: one expected several times (``min_count`` > 1), once per
+        record or page of the format (a card header, a box label), rather than once per document."""
+        return self.min_count > 1
 
-def marker_score(doc: SourceDocument, markers: list[Marker], *, negative: list[Marker] = ()) -> float:
+    def lines(self, text: str, line_starts: list[int]) -> set[int]:
+        """0-based indices of the lines of ``text`` (starting at ``line_starts``) the pattern matches."""
+        return {bisect_right(line_starts, m.start()) - 1 for m in self.pattern.finditer(text)}
+
+
+class MarkerScore(float):
+    """What ``marker_score`` returns: a float (the net score, as before) carrying the evidence
+    ``detect`` weighs across formats.
+
+    * ``positive``: the summed weights of the markers found, capped at 1, before negative markers;
+    * ``structure_lines``: how many lines of the document match one of the format's recurring
+      (structural) markers; ``detect`` compares it with the other formats' counts, so that a few
+      stray lines of another format cannot outweigh a document's own structure.
+    """
+
+    positive: float
+    structure_lines: int
+
+    def __new__(cls, value: float, *, positive: float, structure_lines: int) -> MarkerScore:
+        obj = super().__new__(cls, value)
+        obj.positive = positive
+        obj.structure_lines = structure_lines
+        return obj
+
+
+def marker_score(doc: SourceDocument, markers: list[Marker], *, negative: list[Marker] = ()) -> MarkerScore:
     """Score 0..1: the summed weights of the ``markers`` found in ``doc`` (capped at 1), minus
     the weights of ``negative`` markers found. Matching is done per line on ``match_key`` text
     (NFKC, no whitespace), so full-width/half-width and PDF spacing differences do not matter. For
     PDFs, each table row (its cells joined) is searched as one more line.
+
+    Output: a ``MarkerScore`` (a float, so formats may combine it with other evidence) that also
+    gives the positive weight and the number of lines matching the recurring markers
+    (``Marker.recurring``), for ``detect``'s structure share.
     """
     text = doc.match_text
     if doc.kind == "pdf":  # a PDF table's header may be split over several text lines: use its cells too
         text += "\n" + "\n".join("".join(match_key(cell) for cell in row.cells)
                                  for table in doc.tables for row in table.rows)
-    score = sum(m.weight for m in markers if m.hit(text))
-    score -= sum(m.weight for m in negative if m.hit(text))
-    return round(max(0.0, min(1.0, score)), 3)
+    positive = sum(m.weight for m in markers if m.hit(text))
+    score = positive - sum(m.weight for m in negative if m.hit(text))
+    recurring = [m for m in markers if m.recurring]
+    structure: set[int] = set()
+    if recurring:
+        starts = list(accumulate((len(line) + 1 for line in text.split("\n")), initial=0))
+        for m in recurring:
+            structure |= m.lines(text, starts)
+    return MarkerScore(round(max(0.0, min(1.0, score)), 3), positive=round(min(1.0, positive), 3),
+                       structure_lines=len(structure))
 
 
 class Parser(ABC):
@@ -59,7 +102,9 @@ class Parser(ABC):
 
     Class attributes: ``format`` (SCHEMA.md format value), ``description``, the municipality the
     format belongs to (``municipality_code`` with check digit, ``municipality_name``), and
-    ``views`` (DuckDB views the format contributes: ``{name: SELECT …}``) and ``check_queries``
+    ``views`` (DuckDB views the format contributes: ``{name: SELECT …}``), ``view_comments``
+    (``{name: (comment on the view, {column: comment})}`` for every column of those views, written
+    as ``COMMENT ON`` into planparse.duckdb and into docs/data_dictionary.md) and ``check_queries``
     (``{title: SELECT …}`` run by ``planparse check`` against planparse.duckdb; every row returned
     is a finding listed under the title, e.g. measures without a counterpart in another document).
 
@@ -76,6 +121,7 @@ class Parser(ABC):
     municipality_name: ClassVar[str | None] = None
     version: ClassVar[str]
     views: ClassVar[dict[str, str]] = {}
+    view_comments: ClassVar[dict[str, tuple[str, dict[str, str]]]] = {}
     check_queries: ClassVar[dict[str, str]] = {}
 
     @classmethod

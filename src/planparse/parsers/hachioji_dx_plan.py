@@ -732,6 +732,63 @@ class HachiojiDxPlanParser(Parser):
             LEFT JOIN kv ON kv.initiative_id = e.initiative_id AND kv.fiscal_year = e.fiscal_year
         """,
     }
+    view_comments: ClassVar[dict[str, tuple[str, dict[str, str]]]] = {
+        "hachioji_plan_action_measures": (
+            "One row per Hachioji DX-plan measure and action-plan measure of the same code (full outer join): "
+            "the plan's objective next to a summary of the action plan's cards and assessments.",
+            {
+                "municipality_code": "6-digit 全国地方公共団体コード shared by the two documents.",
+                "municipality_name": "Municipality as written (八王子市).",
+                "measure_code": "施策 code shared by the DX plan and the action plan (<基本方針>-<施策>, e.g. 1-1).",
+                "plan_document_id": "document_id of the DX plan (hachioji_dx_plan); null when only the action plan has the measure.",
+                "plan_measure_id": "measure_id of the DX-plan measure.",
+                "policy_code": "基本方針 number of the DX-plan measure.",
+                "policy_name": "基本方針 name as the DX plan writes it.",
+                "plan_measure_name": "施策 name as the DX plan writes it.",
+                "plan_objective": "目的・あるべき姿 of the DX-plan measure.",
+                "plan_direction": "事業の方向性 of the DX-plan measure.",
+                "in_jichitai_dx_plan": "True when the DX plan marks the measure as part of the national "
+                                       "自治体DX推進計画 (null: the mark is an image, not in the text).",
+                "action_document_id": "document_id of the action plan (hachioji_action_plan); null when only the DX plan has the measure.",
+                "action_measure_id": "measure_id of the action-plan measure of the same code.",
+                "action_measure_name": "施策 name as the action plan writes it.",
+                "action_objective": "Objective of the action-plan measure.",
+                "cards": "Number of action-plan cards (initiatives) under the measure.",
+                "cards_with_kpi_values": "Cards with at least one parsed KPI number.",
+                "entries_assessed": "Card × fiscal year entries with an assessment (達成 / 概ね達成 / 一部達成 / 未達成).",
+                "entries_achieved": "Card × fiscal year entries marked 【達成】.",
+                "entries_not_achieved": "Card × fiscal year entries marked 【未達成】.",
+            },
+        ),
+        "hachioji_plan_action_results": (
+            "One row per Hachioji DX-plan measure, action-plan card and fiscal year: the plan's objective next "
+            "to the card's target, result, status and KPI numbers.",
+            {
+                "municipality_code": "6-digit 全国地方公共団体コード shared by the two documents.",
+                "measure_code": "施策 code shared by the DX plan and the action plan (<基本方針>-<施策>, e.g. 1-1).",
+                "policy_code": "基本方針 number of the DX-plan measure.",
+                "policy_name": "基本方針 name as the DX plan writes it.",
+                "plan_document_id": "document_id of the DX plan (hachioji_dx_plan); null when only the action plan has the measure.",
+                "plan_measure_id": "measure_id of the DX-plan measure.",
+                "plan_measure_name": "施策 name as the DX plan writes it.",
+                "plan_objective": "目的・あるべき姿 of the DX-plan measure.",
+                "action_document_id": "document_id of the action plan (hachioji_action_plan); null when only the DX plan has the measure.",
+                "action_measure_id": "measure_id of the action-plan measure of the same code.",
+                "initiative_id": "`<document_id>:<管理番号>` of the card.",
+                "initiative_code": "管理番号 of the card (1-1-12).",
+                "initiative_name": "事業名称 of the card.",
+                "lead_department": "担当 of the card.",
+                "indicator": "KPI name of the card (目標KPI).",
+                "fiscal_year": "Fiscal year of the entry (Gregorian start year).",
+                "target": "The year's target text (目標KPI / 年度目標).",
+                "result": "The year's result text (実績).",
+                "status_raw": "The year's verbatim mark (【達成】 / 【未達成】 …).",
+                "status": "The year's status (status enum).",
+                "kpi_targets": "Source texts of the KPI targets parsed for that year, in card order.",
+                "kpi_actuals": "Source texts of the KPI actuals parsed for that year, in card order.",
+            },
+        ),
+    }
     check_queries: ClassVar[dict[str, str]] = {
         # Only where the municipality has documents of both formats in the run.
         "Hachioji DX plan measures without an action-plan counterpart": """

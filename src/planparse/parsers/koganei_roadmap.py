@@ -263,6 +263,33 @@ class KoganeiRoadmapParser(Parser):
             WHERE d.format = 'koganei_roadmap'
         """,
     }
+    view_comments: ClassVar[dict[str, tuple[str, dict[str, str]]]] = {
+        "koganei_roadmap": (
+            "One row per Koganei 個別取組 and roadmap fiscal year, with its 取組 and Vision; plan_inferred marks "
+            "a year read from a merged roadmap cell.",
+            {
+                "document_id": "Document the 個別取組 comes from.",
+                "vision_code": "Vision number (the policy level: 【Vision1】 → 1).",
+                "vision_name": "Vision name as written.",
+                "measure_code": "取組 number (取組⑧ → 8).",
+                "measure_name": "取組 name as written.",
+                "is_priority": "True for a 重点取組.",
+                "initiative_code": "`<取組 number>-<row number>` of the 個別取組 (8-3 = third row of 取組⑧).",
+                "initiative_name": "個別取組 name as written.",
+                "tags": "The 個別取組's 【…】 tags as written (【迷わない】, 【書かない】 …).",
+                "indicator": "評価指標 as written.",
+                "target_text": "目標値等 as written.",
+                "lead_department": "First 担当部署 (◎ lead where marked).",
+                "departments": "Every 担当部署, lead first.",
+                "fiscal_year": "Roadmap fiscal year (Gregorian start year: 令和8年度 = 2026).",
+                "plan": "The roadmap cell's text for that year.",
+                "plan_inferred": "True when the year's cell was empty and read as the continuation of the cell "
+                                 "to its left (merged cell).",
+                "note": "The ※ note of the roadmap, as written.",
+                "source_line": "First line of the 個別取組 in the extracted text (1-based).",
+            },
+        ),
+    }
 
     @classmethod
     def detect(cls, doc: SourceDocument) -> float:

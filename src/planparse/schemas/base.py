@@ -21,7 +21,11 @@ __all__ = ["DocumentInfo", "FormatRecord", "Issue", "IssueLog", "ParseResult", "
 
 class Issue(BaseModel):
     """An irregularity a parser met: ``warning`` when handled by a documented rule, ``error``
-    when something could not be placed (data lost). ``source_line`` is 1-based."""
+    when something could not be placed (data lost). ``source_line`` is 1-based.
+
+    ``initiative_code`` / ``measure_code`` name the record the issue belongs to, when the parser
+    knows it (the source's code, as in ``initiatives.code``); the pipeline turns them into
+    ``extraction_issues.initiative_id`` / ``measure_id`` (otherwise it places the issue by its line)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -29,6 +33,8 @@ class Issue(BaseModel):
     code: str
     message: str
     source_line: int | None = None
+    initiative_code: str | None = None
+    measure_code: str | None = None
 
 
 @dataclass
@@ -37,13 +43,17 @@ class IssueLog:
 
     issues: list[Issue] = field(default_factory=list)
 
-    def warning(self, code: str, message: str, line: int | None = None) -> None:
-        """Record an irregularity handled by a rule."""
-        self.issues.append(Issue(severity="warning", code=code, message=message, source_line=line))
+    def warning(self, code: str, message: str, line: int | None = None, *,
+                initiative: str | None = None, measure: str | None = None) -> None:
+        """Record an irregularity handled by a rule (``initiative`` / ``measure``: the record's code)."""
+        self.issues.append(Issue(severity="warning", code=code, message=message, source_line=line,
+                                 initiative_code=initiative, measure_code=measure))
 
-    def error(self, code: str, message: str, line: int | None = None) -> None:
+    def error(self, code: str, message: str, line: int | None = None, *,
+              initiative: str | None = None, measure: str | None = None) -> None:
         """Record something that could not be parsed (its data is not in the output)."""
-        self.issues.append(Issue(severity="error", code=code, message=message, source_line=line))
+        self.issues.append(Issue(severity="error", code=code, message=message, source_line=line,
+                                 initiative_code=initiative, measure_code=measure))
 
 
 class DocumentInfo(BaseModel):

@@ -13,13 +13,15 @@ Identifiers (SCHEMA.md): ``document_id`` = first 12 hex of the raw file's SHA-25
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar, Literal
+from decimal import Decimal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from planparse.normalize import Status
 
 __all__ = [
+    "STATUS_GROUPS",
     "TABLES",
     "AnnualEntry",
     "CommonRows",
@@ -30,6 +32,7 @@ __all__ = [
     "GlossaryTerm",
     "Initiative",
     "InitiativeDepartment",
+    "InitiativeTheme",
     "KpiValue",
     "Measure",
     "MeasureDepartment",
@@ -37,21 +40,49 @@ __all__ = [
     "Policy",
     "Row",
     "Severity",
+    "StatusGroup",
     "StatusValue",
+    "Theme",
     "initiative_id",
     "json_schema",
     "measure_id",
     "policy_id",
+    "status_group",
 ]
 
 StatusValue = Literal[
     "achieved", "mostly_achieved", "partially_achieved", "not_achieved",
     "on_track", "minor_revision", "revision_needed", "not_evaluated",
 ]
+StatusGroup = Literal["positive", "partial", "negative", "unassessed"]
 Severity = Literal["error", "warning"]
 Role = Literal["lead", "support", "member"]
 
 assert set(StatusValue.__args__) == {s.value for s in Status}  # one enum, two spellings
+
+STATUS_GROUPS: dict[str, str] = {
+    "achieved": "positive", "on_track": "positive",
+    "mostly_achieved": "partial", "partially_achieved": "partial", "minor_revision": "partial",
+    "not_achieved": "negative", "revision_needed": "negative",
+    "not_evaluated": "unassessed",
+}
+"""``status`` → ``status_group`` (SCHEMA.md v2 additions); a missing status is ``unassessed``."""
+
+assert set(STATUS_GROUPS) == set(StatusValue.__args__)
+assert set(STATUS_GROUPS.values()) <= set(StatusGroup.__args__)
+
+# Exact numbers (SCHEMA.md v2: "51.4 stays 51.4"): DECIMAL(18,4) in DuckDB and Parquet — 14 digits
+# before the point hold the largest figures of the corpus (1,348,140,600 円) with room to spare, 4 after
+# it hold every written decimal (at most 2 in the corpus) and a derived target (actual − delta).
+KPI_DECIMAL_DIGITS = 18
+KPI_DECIMAL_PLACES = 4
+KpiDecimal = Annotated[Decimal, Field(max_digits=KPI_DECIMAL_DIGITS, decimal_places=KPI_DECIMAL_PLACES)]
+
+
+def status_group(status: str | None) -> str:
+    """The v2 ``status_group`` of a ``status`` value: positive / partial / negative / unassessed
+    (None → unassessed). Raises KeyError for a value outside the status enum."""
+    return "unassessed" if status is None else STATUS_GROUPS[status]
 
 
 def initiative_id(document_id: str, code: str) -> str:
@@ -95,15 +126,18 @@ class Document(Row):
     __doc_table__ = "One row per input file (also files that failed to extract)."
     __primary_key__ = ("document_id",)
 
-    document_id: str = _f("First 12 hex digits of the SHA-256 of the raw file's bytes.")
+    document_id: str = _f("First 12 hex digits of the SHA-256 of the raw file's bytes (of `unreadable:` + "
+                          "its path when the file could not be read, so such files never share an id).")
     format: str | None = _f("Detected format (SCHEMA.md `format` values); null when unknown.")
     municipality_code: str | None = _f("6-digit 全国地方公共団体コード with check digit.")
     municipality_name: str | None = _f("Municipality name as written (八王子市 …).")
     title: str | None = _f("Document title as written.")
     plan_start_fy: int | None = _f("First fiscal year of the plan period (Gregorian start year).")
     plan_end_fy: int | None = _f("Last fiscal year of the plan period.")
-    source_path: str = _f("Path of the raw file as given to `planparse extract`.")
-    source_sha256: str = _f("SHA-256 of the raw file's bytes (hex).")
+    source_path: str = _f("Path of the raw file as given to `planparse extract` (bytes of a name that is "
+                          "not valid UTF-8 backslash-escaped: \\x95).")
+    source_sha256: str = _f("SHA-256 of the raw file's bytes (hex); of `unreadable:` + the path when the "
+                            "file could not be read.")
     source_kind: Literal["pdf", "text"] | None = _f("pdf or text; null when the file could not be read.")
     page_count: int | None = _f("Number of PDF pages; null for text.")
     parser_version: str = _f("planparse version that wrote the row.")
@@ -117,6 +151,19 @@ class Document(Row):
         "extra: `failed` when the file has an error row in extraction_issues.")
     duplicate_paths: list[str] = _f(
         "extra: other input files of this run with identical bytes (extracted once).", default_factory=list)
+    # v2 (editions)
+    plan_series: str | None = _f(
+        "`<municipality_code>:<series>`: the plan this document is an edition of (132012:dx_action_plan); "
+        "the same for every edition; null when the format or municipality is unknown.", default=None)
+    edition: str | None = _f(
+        "The edition as written in the title lines (令和7年度（2025年度）版, or the issue date 令和8年(2026年)4月); "
+        "null when the document states none.", default=None)
+    edition_fy: int | None = _f(
+        "Fiscal year of `edition` (Gregorian start year; an issue date in January–March belongs to the "
+        "fiscal year before); null without an edition.", default=None)
+    is_latest_edition: bool = _f(
+        "True for the latest edition of its plan_series among the documents of the run (ordered by "
+        "edition_fy, then plan_end_fy, then plan_start_fy); the analyst views show only these.", default=True)
 
 
 class Policy(Row):
@@ -233,6 +280,14 @@ class Initiative(Row):
     remarks: str | None = _f(
         "extra: 備考 (remarks) text of the initiative as written, where the source gives it per initiative "
         "rather than per year (Hachioji card 備考 column).", default=None)
+    # v2
+    status_group: StatusGroup = _f(
+        "`status` on one scale across cities: positive (achieved, on_track), partial (mostly_achieved, "
+        "partially_achieved, minor_revision), negative (not_achieved, revision_needed), unassessed "
+        "(not_evaluated or no status).", default="unassessed")
+    initiative_key: str | None = _f(
+        "`<plan_series>:<code>`: the same initiative in every edition of the plan (initiative_id is per "
+        "document); null when the document has no plan_series.", default=None)
 
 
 class AnnualEntry(Row):
@@ -256,6 +311,14 @@ class AnnualEntry(Row):
         "continued from an earlier year).", default=False)
     source_line_start: int | None = _f("extra: first 1-based line the entry was read from.", default=None)
     source_line_end: int | None = _f("extra: last 1-based line the entry was read from.", default=None)
+    # v2
+    status_group: StatusGroup = _f(
+        "`status` on one scale across cities: positive / partial / negative / unassessed (see initiatives).",
+        default="unassessed")
+    status_placed: bool = _f(
+        "True when status_raw / status are the initiative's overall assessment of a period (Akishima's "
+        "mid-term 〇△×) placed on the last year of results it assesses, not a mark of this year.",
+        default=False)
 
 
 class KpiValue(Row):
@@ -268,9 +331,10 @@ class KpiValue(Row):
     fiscal_year: int | None = _f("Fiscal year the number refers to; null when the source gives none.")
     kind: Literal["target", "actual", "baseline"] = _f("target, actual or baseline.")
     metric: str | None = _f("Text naming what is measured.")
-    value: float = _f("The number in the unit as written (4.5万件 → 45000, unit 件).")
+    value: KpiDecimal = _f("The number in the unit as written (4.5万件 → 45000, unit 件), exact: DECIMAL(18,4).")
     unit: str | None = _f("%, 件, 人, 回, 業務, 手続 … (NFKC: ％ → %); null when the source has none.")
-    delta: float | None = _f("The 対目標 difference where given, signed (▲7.6％ → -7.6).", default=None)
+    delta: KpiDecimal | None = _f("The 対目標 difference where given, signed (▲7.6％ → -7.6), exact: DECIMAL(18,4).",
+                                  default=None)
     raw: str = _f("The source text the number was parsed from.")
     # extra
     kpi_value_id: str = _f("extra: `<initiative_id or measure_id>:<fiscal_year or ->:<kind>:<n>`, unique.")
@@ -285,6 +349,13 @@ class KpiValue(Row):
     period: Literal["per_year", "cumulative"] | None = _f(
         "extra: `per_year` when the number holds for each fiscal year (各年度, 年2回), `cumulative` when it "
         "is a running total (累計); null for a level to reach.", default=None)
+    # v2
+    pair_id: str | None = _f(
+        "Links the target and the actual of one metric in one fiscal year (`<owner>:<fiscal_year>:p<n>`); "
+        "null for a number without a partner and for baselines.", default=None)
+    derived: bool = _f(
+        "True for a target the source gives only through the actual and its 対目標 delta: value = actual − "
+        "delta (the row's raw is the actual's text).", default=False)
 
 
 class InitiativeDepartment(Row):
@@ -392,11 +463,46 @@ class ExtractionIssue(Row):
     seq: int = _f("extra: order within the document (1-based).")
     source_path: str = _f("extra: path of the raw file.")
     source_page: int | None = _f("extra: PDF page of source_line.", default=None)
+    # v2
+    initiative_id: str | None = _f(
+        "The initiative the issue belongs to: named by the parser, or the one initiative whose "
+        "source_line_start..end holds source_line (the narrowest when ranges nest); else null.", default=None)
+    measure_id: str | None = _f(
+        "The measure the issue belongs to: that initiative's measure, or the one measure whose "
+        "source_line_start..end holds source_line; else null.", default=None)
+
+
+class Theme(Row):
+    __table__ = "themes"
+    __doc_table__ = "The theme taxonomy (THEMES.md): one row per theme code, written once per run."
+    __primary_key__ = ("theme",)
+
+    theme: str = _f("Theme code (THEMES.md): frontyard, online_procedures, … .")
+    name_ja: str = _f("Name as in THEMES.md (自治体フロントヤード改革の推進 …).")
+    source: str = _f("The national document and edition the theme comes from, or `planparse`.")
+    taxonomy_version: str = _f("Version of the rules file (src/planparse/themes.toml) that tagged the run.")
+
+
+class InitiativeTheme(Row):
+    __table__ = "initiative_themes"
+    __doc_table__ = "What an initiative is about: its themes, each with the evidence that tagged it."
+    __primary_key__ = ("initiative_id", "theme")
+    __foreign_keys__ = {"initiative_id": "initiatives(initiative_id)", "theme": "themes(theme)"}
+
+    initiative_id: str = _f("Initiative.")
+    theme: str = _f("Theme code (themes.theme).")
+    evidence: str = _f("The matched words, NFKC, as found in `field` (joined with ` | `).")
+    field: str = _f("Column the decisive words were found in: name, indicator, summary or objective.")
+    rule: str = _f("Id of the rule in themes.toml that matched there.")
+    # extra
+    score: float = _f("extra: the theme's weighted score (field weights × matches; see themes.toml).")
+    seq: int = _f("extra: rank of the theme within the initiative (1 = strongest).")
 
 
 TABLES: tuple[type[Row], ...] = (
     Document, Policy, Measure, Initiative, AnnualEntry, KpiValue, InitiativeDepartment,
     MeasureDepartment, MeasureLink, GlossaryTerm, GlossaryReference, DocumentFigure, ExtractionIssue,
+    Theme, InitiativeTheme,
 )
 """All tables, parents before children (the order DDL is created and rows are inserted)."""
 
@@ -421,6 +527,7 @@ class CommonRows(BaseModel):
     glossary_terms: list[GlossaryTerm] = Field(default_factory=list)
     glossary_references: list[GlossaryReference] = Field(default_factory=list)
     document_figures: list[DocumentFigure] = Field(default_factory=list)
+    initiative_themes: list[InitiativeTheme] = Field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Number of rows per table (only tables with rows)."""

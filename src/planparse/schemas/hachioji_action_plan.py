@@ -210,11 +210,13 @@ class HachiojiActionPlan(FormatRecord):
           target → ``target_text``, the metric of its first number (else of the latest year with
           one) → ``indicator``, 備考 text → ``remarks``);
         * annual_entries ← one per year-header column of a KPI card: plan = 取組内容 cell, the
-          目標/ＫＰＩ cell → ``result`` for assessed years and earlier columns, ``target`` for the
-          last column; status from the marks (``year_status``);
-        * kpi_values ← every number of those cells (``cell_values``), kind actual for earlier
-          columns and target for the last one (numbers in （実績：…） are actual, numbers beside
-          one are targets), with the 対目標 delta of the value it follows;
+          目標/ＫＰＩ cell → ``result`` for assessed years (and ``-`` cells), ``target`` for the
+          last column and for earlier columns no mark assessed; status from the marks
+          (``year_status``: not_evaluated for an unmarked cell);
+        * kpi_values ← every number of those cells (``cell_values``), kind actual for assessed
+          columns and target for target cells (numbers in （実績：…） are actual, numbers beside
+          one are targets; 前年比 changes in assessed columns are baseline: ``_year_kpis``), with
+          the 対目標 delta of the value it follows;
         * document_figures ← the progress table.
         """
         doc = ctx.document_id
@@ -277,14 +279,26 @@ class HachiojiActionPlan(FormatRecord):
         for y in card.years:
             status = year_status(y.marks, y.text, y.plan)
             lines = y.plan_lines + y.mark_lines + y.lines
+            as_target = _holds_target(y)
             rows.annual_entries.append(AnnualEntry(
                 initiative_id=iid, fiscal_year=y.fiscal_year, plan=y.plan,
-                target=y.text if y.is_target_year else None,
-                result=None if y.is_target_year else y.text,
+                target=y.text if as_target else None,
+                result=None if as_target else y.text,
                 status_raw=" ".join(y.marks) or None, status=status,
                 source_line_start=min(lines) if lines else None, source_line_end=max(lines) if lines else None,
             ))
         rows.kpi_values.extend(kpis)
+
+
+def _holds_target(year: HachiojiYear) -> bool:
+    """The 目標/ＫＰＩ cell of ``year`` states a target: the last column, or an earlier column that no
+    【達成】/【未達成】 mark assessed (an unmarked FY2022 cell gives what was aimed at that year, not an
+    outcome), unless it says it reports an actual (``補助件数（実績）0件/年``). A ``-`` cell (the project
+    did not run) states nothing and stays as written in ``result``."""
+    if year.is_target_year:
+        return True
+    text = (year.text or "").strip()
+    return not year.marks and text not in ("-", "－", "") and ACTUAL_WORD not in text
 
 
 def year_status(marks: list[str], text: str | None, plan: str | None) -> Status | None:
@@ -329,6 +343,13 @@ def department_list(department: str | None) -> list[str]:
 # Numbers of a 目標/ＫＰＩ cell
 # --------------------------------------------------------------------------------------------
 
+# what a "<number>の" can be the amount of: "約14%の低減", "58％の削減" (the number is then the value)
+_CHANGE_NOUN = regex.compile(r"(?:低減|削減|減少|増加|向上|改善|短縮)")
+# "前年度比" in a value's label, "の低減（前年比）" right after it
+_YEAR_ON_YEAR = regex.compile(r"(?P<base>前年度?比)")
+_YEAR_ON_YEAR_AFTER = regex.compile(r"の(?:低減|削減|減少|増加|向上|改善|短縮)\s*[（(]\s*(?P<base>前年度?比)\s*[）)]")
+# "実績": a cell (or a value's label) that reports what was done: "補助件数（実績）72件/年"
+ACTUAL_WORD = "実績"
 # "（実績：1,483件)" — an actual written beside a target
 _ACTUAL_BRACKET = regex.compile(r"[（(]\s*実績\s*[:：][^）)]*[）)]")
 # "前年比＋19.4％", "前年＋３", "（対前年度：＋１所管）": a signed change relative to the previous year
@@ -387,7 +408,7 @@ def cell_values(text: str) -> list[CellValue]:
     ``3/15～3/31``, ``３月２５日``), numbers inside a name (``標準仕様2.0版``), and the 対目標 differences
     themselves, which become the ``delta`` of the value they follow (``42％（対目標▲8％）`` → 42 %,
     delta -8). A number immediately followed by の is a qualifier of the label
-    (``年間1,000件以上の手続の…``), not a value. The metric of a value is the text since the previous
+    (``年間1,000件以上の手続の…``), not a value, unless a change follows (``約14%の低減``). The metric of a value is the text since the previous
     value (its part before a ``：``, after the last 、/。 and after an unclosed bracket, bullets
     and trailing particles removed); a relative value with no text of its own takes the metric of
     the value before it. Never raises.
@@ -404,8 +425,8 @@ def cell_values(text: str) -> list[CellValue]:
         q = mv.quantity
         if any(a <= q.start < b for a, b in delta_spans + relative_spans):
             continue
-        if text[q.end:q.end + 1] == "の":
-            continue  # 年間1,000件以上の手続 — part of the label
+        if text[q.end:q.end + 1] == "の" and not _CHANGE_NOUN.match(text, q.end + 1):
+            continue  # 年間1,000件以上の手続 — part of the label (but 約14%の低減 is the value)
         if q.unit is None and not _unitless_ok(text, q.start, q.end):
             continue
         if q.unit == "日" and _DAY_OF_MONTH.search(nfkc(text[max(0, q.start - 4):q.start])):
@@ -444,6 +465,11 @@ def cell_values(text: str) -> list[CellValue]:
         if metric is None and found and (fields.get("baseline_text") or start == found[-1].start
                                          or seg_start == prev_end > 0):
             metric = found[-1].metric  # "前年比＋19.4％", "３割増47,161人": the same KPI as the value before
+        if not fields.get("baseline_text") and text[end:end + 1] == "の":
+            # "前年度比58％の低減", "31%の低減（前年比）": a change measured against the previous year
+            around = _YEAR_ON_YEAR.search(text[seg_start:start]) or _YEAR_ON_YEAR_AFTER.match(text, end)
+            if around:
+                fields = {**fields, "baseline_text": around.group("base")}
         found.append(CellValue(metric=metric, start=start, **fields))
         prev_end = end
     return _attach_deltas(found, deltas)
@@ -504,27 +530,37 @@ def _attach_deltas(values: list[CellValue], deltas: list) -> list[CellValue]:
 
 
 def _year_kpis(iid: str, year: HachiojiYear) -> list[KpiValue]:
-    """kpi_values of one year column: actual for assessed/earlier columns, target for the last."""
+    """kpi_values of one year column.
+
+    Kind: ``target`` for a cell that states a target (the last column, an unassessed earlier
+    column: ``_holds_target``) and for numbers beside a （実績：…） bracket, ``actual`` inside that
+    bracket and in assessed columns (and earlier columns reporting 実績); a change relative to the previous year (``前年比＋19.4％``,
+    ``（対前年度：＋１所管）``) in an assessed column is ``baseline`` (it compares with last year, it is
+    not the year's outcome), in a target cell it stays ``target`` (the aim, written relative to last
+    year; ``baseline_text`` says so)."""
     if not year.text:
         return []
     values = cell_values(year.text)
     has_actual_bracket = any(v.in_actual_bracket for v in values)
+    states_target = _holds_target(year)
     counters: dict[str, int] = {}
     out = []
     line = year.lines[0] if year.lines else None
     for v in values:
         if v.in_actual_bracket:
             kind = "actual"
-        elif year.is_target_year or has_actual_bracket:
+        elif states_target or has_actual_bracket:
             kind = "target"
+        elif v.baseline_text:
+            kind = "baseline"
         else:
             kind = "actual"
         counters[kind] = counters.get(kind, 0) + 1
         n = counters[kind]
         out.append(KpiValue(
             kpi_value_id=f"{iid}:{year.fiscal_year}:{kind}:{n}", initiative_id=iid, fiscal_year=year.fiscal_year,
-            kind=kind, metric=v.metric, value=float(v.value), unit=v.unit,
-            delta=float(v.delta) if v.delta is not None else None, raw=v.raw, seq=n,
+            kind=kind, metric=v.metric, value=v.value, unit=v.unit,
+            delta=v.delta, raw=v.raw, seq=n,
             delta_unit=v.delta_unit, comparator=v.comparator, approximate=v.approximate,
             baseline_text=v.baseline_text, source_line=line,
         ))
@@ -542,8 +578,8 @@ def _grid_kpis(mid: str, measure: HachiojiMeasure) -> list[KpiValue]:
             n = counters[kind]
             out.append(KpiValue(
                 kpi_value_id=f"{mid}:-:{kind}:{n}", initiative_id=None, measure_id=mid, fiscal_year=None,
-                kind=kind, metric=v.metric, value=float(v.value), unit=v.unit,
-                delta=float(v.delta) if v.delta is not None else None, raw=v.raw, seq=n,
+                kind=kind, metric=v.metric, value=v.value, unit=v.unit,
+                delta=v.delta, raw=v.raw, seq=n,
                 delta_unit=v.delta_unit, comparator=v.comparator, approximate=v.approximate,
                 baseline_text=v.baseline_text, source_line=cell.source_line_start,
             ))

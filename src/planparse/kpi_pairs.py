@@ -1,0 +1,121 @@
+"""KPI pairs: link a fiscal year's target and actual of one metric, and add the targets a source
+gives only as actual and 対目標 delta (SCHEMA.md v2 "KPI pairs"). Works on the common
+``kpi_values`` rows of any format, after ``to_common``.
+
+Within one owner (the initiative, or the measure of a measure-level number) and one fiscal year
+(numbers without a fiscal year are never paired; baselines never are):
+
+1. a target and an actual whose metrics are the same (``match_key``) and whose units agree are a
+   pair, first come first paired (in ``seq`` order); then a target and an actual where one metric
+   ends with the other (at least ``MIN_SUFFIX`` characters: 「AI・RPAの導入による業務削減時間」 /
+   「削減時間」) and whose units agree or one of them has none (「業務数 37」 / 「業務数 34業務」);
+2. an actual still alone that carries a 対目標 ``delta`` in its own unit gives a derived target:
+   a row of its own, ``kind = target``, ``derived = true``, ``value = actual − delta`` (exact
+   Decimal), the actual's metric, unit, raw, line and period, paired with that actual;
+3. when exactly one target and one actual are still alone and their units agree, they are a pair
+   (the source words one metric twice: 「オンラインによる手続き：400件」 / 「オンライン手続き：687件」).
+
+Units agree when equal (NFKC) or when one is the other per period (``件`` and ``件/年``); a number
+without unit agrees only with one without unit. ``pair_id`` = ``<owner>:<fiscal_year>:p<n>``, n in
+the order of the actuals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from planparse.normalize import match_key, nfkc
+from planparse.schemas.common import KpiValue
+
+__all__ = ["MIN_SUFFIX", "pair_kpis", "units_agree"]
+
+MIN_SUFFIX = 2
+
+
+def units_agree(a: str | None, b: str | None) -> bool:
+    """True when two units name the same quantity (``%``/``％``, ``件``/``件/年``); None agrees with None."""
+    if a is None or b is None:
+        return a is None and b is None
+    a, b = nfkc(a).strip(), nfkc(b).strip()
+    return a == b or a.split("/", 1)[0] == b or b.split("/", 1)[0] == a
+
+
+def _delta_in_unit(actual: KpiValue) -> bool:
+    return actual.delta is not None and (actual.delta_unit is None or units_agree(actual.delta_unit, actual.unit))
+
+
+def pair_kpis(values: Sequence[KpiValue]) -> list[KpiValue]:
+    """Pair targets with actuals and add derived targets (see the module rules).
+
+    Input: one document's ``kpi_values`` rows. Output: the same rows with ``pair_id`` set where a
+    partner was found, and a derived target right after each actual it was derived from. Rows are
+    copied, never changed in place. Never raises.
+    """
+    out = [v.model_copy() for v in values]
+    groups: dict[tuple[str, int], list[int]] = {}
+    for n, v in enumerate(out):
+        owner = v.initiative_id or v.measure_id
+        if owner is None or v.fiscal_year is None or v.kind == "baseline":
+            continue
+        groups.setdefault((owner, v.fiscal_year), []).append(n)
+    derived_after: dict[int, KpiValue] = {}
+    for (owner, fiscal_year), members in groups.items():
+        targets = sorted((n for n in members if out[n].kind == "target"), key=lambda n: out[n].seq)
+        actuals = sorted((n for n in members if out[n].kind == "actual"), key=lambda n: out[n].seq)
+        partner: dict[int, int | None] = {}  # actual index → target index (None: derived target)
+        free = list(targets)
+        for a in actuals:  # rule 1: same metric, same unit
+            key = match_key(out[a].metric or "")
+            for t in free:
+                if key and match_key(out[t].metric or "") == key and units_agree(out[t].unit, out[a].unit):
+                    partner[a] = t
+                    free.remove(t)
+                    break
+        for a in actuals:  # rule 1, second pass: one metric ends with the other
+            if a in partner:
+                continue
+            key = match_key(out[a].metric or "")
+            best = None
+            for t in free:
+                other = match_key(out[t].metric or "")
+                shorter = min(len(key), len(other))
+                if shorter < MIN_SUFFIX or not (key.endswith(other) or other.endswith(key)):
+                    continue
+                if not (units_agree(out[t].unit, out[a].unit) or out[t].unit is None or out[a].unit is None):
+                    continue
+                if best is None or shorter > best[0]:
+                    best = (shorter, t)
+            if best is not None:
+                partner[a] = best[1]
+                free.remove(best[1])
+        next_seq = max((out[t].seq for t in targets), default=0)
+        for a in actuals:  # rule 2: derived from the 対目標 delta
+            if a in partner or not _delta_in_unit(out[a]):
+                continue
+            next_seq += 1
+            actual = out[a]
+            derived_after[a] = KpiValue(
+                kpi_value_id=f"{owner}:{fiscal_year}:target:{next_seq}", initiative_id=actual.initiative_id,
+                measure_id=actual.measure_id, fiscal_year=fiscal_year, kind="target", metric=actual.metric,
+                value=actual.value - actual.delta, unit=actual.unit, raw=actual.raw, seq=next_seq,
+                approximate=actual.approximate, source_line=actual.source_line, period=actual.period,
+                derived=True,
+            )
+            partner[a] = None
+        alone = [a for a in actuals if a not in partner]
+        if len(alone) == 1 and len(free) == 1 and units_agree(out[free[0]].unit, out[alone[0]].unit):
+            partner[alone[0]] = free[0]  # rule 3: the one target and the one actual left
+        for n, a in enumerate((a for a in actuals if a in partner), start=1):
+            pid = f"{owner}:{fiscal_year}:p{n}"
+            out[a].pair_id = pid
+            t = partner[a]
+            if t is None:
+                derived_after[a].pair_id = pid
+            else:
+                out[t].pair_id = pid
+    result: list[KpiValue] = []
+    for n, v in enumerate(out):
+        result.append(v)
+        if n in derived_after:
+            result.append(derived_after[n])
+    return result

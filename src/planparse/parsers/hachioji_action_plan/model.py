@@ -1,0 +1,183 @@
+"""The small records the steps pass along (Piece, Header, Unit), the tuning numbers (Settings) and the
+parse Context (lines, match keys, issue log, caches)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from planparse.normalize import (
+    join_wrapped,
+    nfkc,
+)
+from planparse.parsers.hachioji_action_plan.patterns import ERA_YEAR_LINE
+from planparse.schemas.base import IssueLog
+
+
+@dataclass
+class Piece:
+    """A classified part of a value region.
+
+    ``kind``: ``T`` tag line, ``D`` dash line, ``M`` mark, ``I`` U+3000-only line, ``X`` text box,
+    ``Y`` year header, ``O`` 目的/あるべき姿 label pair, ``P`` page number. ``lines`` are 1-based.
+    ``gap``: a blank line precedes it. ``years``: the columns of a year header.
+    """
+
+    kind: str
+    lines: list[int]
+    gap: bool
+    years: tuple[int, ...] = ()
+    conflicts: tuple[str, ...] = ()
+
+    @property
+    def first(self) -> int:
+        return self.lines[0]
+
+    @property
+    def last(self) -> int:
+        return self.lines[-1]
+
+
+@dataclass
+class Header:
+    """A card header line (``管理番号``) with its label block; ``has_kpi``: ``ＫＰＩ`` is among the labels."""
+
+    code: str
+    sub_heading: str
+    line: int
+    label_lines: list[int]
+    has_kpi: bool
+
+
+@dataclass
+class Unit:
+    """The pieces of one card found on a page (before it is paired with a 管理番号)."""
+
+    anchor: Piece
+    objective: Piece | None = None
+    summary: Piece | None = None
+    name: Piece | None = None
+    name_only: Piece | None = None       # a name written without its department (2-1-1, 3-5-1)
+    tags: list[Piece] = field(default_factory=list)
+    displaced_tags: list[Piece] = field(default_factory=list)
+    kpi: list[Piece] = field(default_factory=list)
+    year_headers: list[Piece] = field(default_factory=list)
+    is_kpi: bool = False
+    kpi_from_orphan: bool = False
+    kpi_with_name: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def position(self) -> int:
+        return self.anchor.first
+
+    @property
+    def kpi_position(self) -> int:
+        lines = [p.first for p in self.tags + self.kpi]
+        return min(lines) if lines else self.anchor.first
+
+    def lower(self) -> list[Piece]:
+        return self.tags + self.kpi
+
+    def evidence(self) -> int:
+        """How sure we are that this unit has a KPI table: own year header 2, KPI cells/tags 1."""
+        score = 2 if self.year_headers else 0
+        if any(p.kind in "TMD" for p in self.lower()):
+            score += 1
+        return score
+
+    def identity_text(self, lines: Sequence[str]) -> str:
+        parts = [self.name, self.name_only, self.summary, self.objective]
+        return "".join(piece_text(lines, p) for p in parts if p is not None)
+
+
+def line_key(line: str) -> str:
+    """Key of a line for recognising labels and structure: NFKC, all whitespace removed
+    (``"ＫＰＩ"`` → ``KPI``, ``"事業名称 担当："`` → ``事業名称担当:``). Faster than ``match_key``, which
+    also folds katakana long-vowel look-alikes (not needed for labels)."""
+    if line.isascii():
+        return "".join(line.split())
+    return "".join(nfkc(line).split())
+
+
+def piece_text(lines: Sequence[str], piece: Piece | None) -> str:
+    """The text of a piece, its lines joined across wraps (``join_wrapped``); ``""`` for None."""
+    if piece is None:
+        return ""
+    return join_wrapped(lines[n - 1] for n in piece.lines)
+
+
+# Defaults of the tuning numbers (see ``Settings``)
+YEAR_HEADER_MIN_COLUMNS = 2       # a year header shows at least this many 令和N年度 / (YYYY年度) columns
+AFFINITY_RATIO = 1.5              # swap two KPI blocks when the swapped wording fits this much better …
+AFFINITY_MARGIN = 0.2             # … and by at least this share of character pairs
+SNIPPET_CHARS = 80                # length of quoted text in messages
+PLAN_MERGE_MAX_COMBINATIONS = 20_000  # ways of merging a 取組内容 row's lines tried before giving up
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The parser's tuning numbers, resolved once per parse.
+
+    ``year_header_min_columns``: columns (≥ 1) a line run needs to count as a year header;
+    ``affinity_ratio`` (> 1) and ``affinity_margin`` (0–1, share of character pairs): how much better
+    a swapped pairing of two KPI blocks must fit the cards' wording on an interleaved page;
+    ``snippet_chars`` (≥ 10): length of source text quoted in issue messages;
+    ``plan_merge_max_combinations`` (≥ 1): the most ways of merging a 取組内容 row's lines back into
+    its columns that are tried (beyond it the row is kept as written, reported).
+    Raises ``ValueError`` for values outside those ranges.
+    """
+
+    year_header_min_columns: int = YEAR_HEADER_MIN_COLUMNS
+    affinity_ratio: float = AFFINITY_RATIO
+    affinity_margin: float = AFFINITY_MARGIN
+    snippet_chars: int = SNIPPET_CHARS
+    plan_merge_max_combinations: int = PLAN_MERGE_MAX_COMBINATIONS
+
+    def __post_init__(self) -> None:
+        if self.year_header_min_columns < 1:
+            raise ValueError("year_header_min_columns must be ≥ 1")
+        if self.affinity_ratio <= 1:
+            raise ValueError("affinity_ratio must be > 1")
+        if not 0 <= self.affinity_margin <= 1:
+            raise ValueError("affinity_margin must be within 0–1")
+        if self.snippet_chars < 10:
+            raise ValueError("snippet_chars must be ≥ 10")
+        if self.plan_merge_max_combinations < 1:
+            raise ValueError("plan_merge_max_combinations must be ≥ 1")
+
+
+class Context:
+    """One parse of one document: its lines (1-based access through ``lines[n - 1]``, a stray ``\\r``
+    at a line's end removed), their match keys (``line_key``), the issue log, the settings and a
+    cache of year headers.
+
+    ``fiscal_years`` is set once the document's columns are known (``regions.document_fiscal_years``).
+    """
+
+    def __init__(self, lines: Sequence[str], settings: Settings | None = None) -> None:
+        # a line end written \r\r\n leaves a \r on the line: never part of the text
+        self.lines = [line.rstrip("\r") if line.endswith("\r") else line for line in lines]
+        self.keys = [line_key(line) for line in self.lines]
+        self.settings = settings or Settings()
+        self.log = IssueLog()
+        self.year_header_cache: dict[tuple[int, int, int], Piece | None] = {}
+        self.fiscal_years: list[int] = []
+
+    def next_nonempty(self, n: int, limit: int | None = None) -> int | None:
+        """First line number ≥ n that is not blank (None when there is none before ``limit``)."""
+        limit = limit or len(self.lines) + 1
+        while n < limit and n <= len(self.lines):
+            if self.keys[n - 1]:
+                return n
+            n += 1
+        return None
+
+    def is_year_line(self, n: int) -> bool:
+        key = self.keys[n - 1]
+        return key.endswith("年度") and bool(ERA_YEAR_LINE.match(key))
+
+    def snippet(self, pieces: list[Piece]) -> str:
+        text = " ".join(self.lines[n - 1].strip(" \u3000") for p in pieces for n in p.lines)
+        cut = self.settings.snippet_chars
+        return text[:cut] + ("…" if len(text) > cut else "")

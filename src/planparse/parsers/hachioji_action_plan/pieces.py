@@ -1,0 +1,168 @@
+"""A page's value lines → classified pieces (tag lines, marks, text boxes, year headers, 目的 labels)."""
+
+from __future__ import annotations
+
+import itertools
+
+from planparse.parsers.hachioji_action_plan.model import Context, Piece
+from planparse.parsers.hachioji_action_plan.names import split_name
+from planparse.parsers.hachioji_action_plan.patterns import (
+    DASH_TOKEN,
+    LABEL_KEYS,
+    MARK_LINE,
+    OBJECTIVE_LABEL_KEYS,
+    PAGE_NUMBER,
+    TAG_TOKEN,
+)
+from planparse.parsers.hachioji_action_plan.year_header import starts_year_header, year_header
+
+
+def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = False) -> list[Piece]:
+    """Classify the value lines ``start``..``end``-1 into pieces (see ``Piece``).
+
+    ``lone_labels``: a ``目的`` or ``あるべき姿`` line alone (its partner lost) is an anchor ``O`` too,
+    and a label repeated is one anchor (used when the label pairs do not match the page's headers).
+    A label of the header's label block standing among the values (``備考``, a repeated
+    ``事業名称 担当：``) is an ignorable piece ``P``.
+    """
+    pieces: list[Piece] = []
+    gap = True
+    n = start
+    while n < end:
+        raw = ctx.lines[n - 1]
+        key = ctx.keys[n - 1]
+        if not raw.strip(" \t"):
+            gap = True
+            n += 1
+            continue
+        if raw.strip(" \t") and not key:  # only U+3000
+            pieces.append(Piece("I", [n], gap))
+            gap = False
+            n += 1
+            continue
+        if PAGE_NUMBER.match(raw.strip(" ")):
+            pieces.append(Piece("P", [n], gap))
+            gap = True
+            n += 1
+            continue
+        if starts_year_header(ctx, n):
+            piece = year_header(ctx, n, end)
+            if piece is None and len(pieces) >= 2 and pieces[-2].kind == "O" and pieces[-1].kind == "X":
+                piece = year_header(ctx, n, end, min_columns=1)  # header cut by the next card (3-6-5)
+            if piece is not None:
+                piece.gap = gap
+                if pieces and pieces[-1].kind == "Y":  # columns written twice (2-1-2)
+                    prev = pieces[-1]
+                    prev.lines += piece.lines
+                    prev.conflicts += (f"columns {list(piece.years)} written again at line {piece.first}",)
+                else:
+                    pieces.append(piece)
+                gap = False
+                n = piece.last + 1
+                continue
+            if gap and (n + 1 >= end or not ctx.keys[n]) and not raw.startswith((" ", "\u3000")):
+                # a year line standing alone (not a header, not opening a text): a stray header line
+                pieces.append(Piece("P", [n], gap))
+                n += 1
+                continue
+        if key == "備考":  # the table's 備考 label, repeated in the values of 基本方針2 pages
+            pieces.append(Piece("P", [n], gap))
+            gap = True
+            n += 1
+            continue
+        if key == "目的" and not lone_labels:  # the label pair 目的 / あるべき姿
+            nxt = ctx.next_nonempty(n + 1, end)
+            after = ctx.next_nonempty(nxt + 1, end) if nxt is not None else None
+            if nxt is not None and ctx.keys[nxt - 1] != "あるべき姿" and after is not None and \
+                    ctx.keys[after - 1] == "あるべき姿":
+                # one foreign line between the two labels (a damaged copy): skipped
+                ctx.log.warning("label_block_interrupted",
+                                f"the line {ctx.lines[nxt - 1].strip()!r} stands between the labels 目的 and "
+                                "あるべき姿; skipped", nxt)
+                nxt = after
+            if nxt is not None and ctx.keys[nxt - 1] == "あるべき姿":
+                pieces.append(Piece("O", [n, nxt], gap))
+                gap = False
+                n = nxt + 1
+                continue
+        if key in OBJECTIVE_LABEL_KEYS and lone_labels:
+            # one of the two labels alone (a line lost) still anchors a card, and a label written
+            # twice (a repeated line) is one anchor
+            lines = [n]
+            nxt = ctx.next_nonempty(n + 1, end)
+            while nxt is not None and ctx.keys[nxt - 1] in OBJECTIVE_LABEL_KEYS and \
+                    ctx.keys[nxt - 1] != ctx.keys[lines[-1] - 1]:
+                lines.append(nxt)
+                nxt = ctx.next_nonempty(nxt + 1, end)
+            if pieces and pieces[-1].kind == "O" and ctx.next_nonempty(pieces[-1].last + 1, end) == n:
+                pieces[-1].lines += lines
+            else:
+                pieces.append(Piece("O", lines, gap))
+            gap = False
+            n = lines[-1] + 1
+            continue
+        if key in LABEL_KEYS or key in OBJECTIVE_LABEL_KEYS:
+            # a label of the header's label block standing among the values; a 目的 or あるべき姿
+            # without its partner (taken as an anchor only when the pairs do not match the headers)
+            pieces.append(Piece("P", [n], gap))
+            gap = True
+            n += 1
+            continue
+        kind = line_kind(raw)
+        if kind != "X":
+            pieces.append(Piece(kind, [n], gap))
+            gap = False
+            n += 1
+            continue
+        box = [n]
+        n += 1
+        while n < end and ctx.lines[n - 1].strip(" \t") and ctx.keys[n - 1] and \
+                line_kind(ctx.lines[n - 1]) == "X" and not is_structural(ctx, n, end):
+            box.append(n)
+            n += 1
+        pieces.append(Piece("X", box, gap))
+        gap = False
+    return _split_lost_gaps(ctx, pieces)
+
+
+def _split_lost_gaps(ctx: Context, pieces: list[Piece]) -> list[Piece]:
+    """A text box whose last line is a ``<名称> <担当>`` line followed by a box and a 目的 label is two
+    boxes whose blank line was lost (a 目的・あるべき姿 text, then the next card's name): split it."""
+    out: list[Piece] = []
+    for i, p in enumerate(pieces):
+        if p.kind == "X" and len(p.lines) > 1 and i + 2 < len(pieces) and pieces[i + 1].kind == "X" and \
+                pieces[i + 2].kind == "O" and split_name(ctx.lines[p.last - 1].strip(" \u3000")) is not None \
+                and split_name(ctx.lines[p.lines[-2] - 1].strip(" \u3000")) is None:
+            out.append(Piece("X", p.lines[:-1], p.gap))
+            out.append(Piece("X", p.lines[-1:], True))
+        else:
+            out.append(p)
+    return out
+
+
+def is_structural(ctx: Context, n: int, end: int) -> bool:
+    """Line ``n`` ends a text box: a 目的 or あるべき姿 label, a page number or a year header."""
+    key = ctx.keys[n - 1]
+    if key in OBJECTIVE_LABEL_KEYS or PAGE_NUMBER.match(ctx.lines[n - 1].strip(" ")):
+        return True
+    if starts_year_header(ctx, n):
+        return year_header(ctx, n, end) is not None
+    return False
+
+
+def line_kind(raw: str) -> str:
+    """``M`` mark, ``T`` tag line, ``D`` dash line or ``X`` text (for one non-blank line)."""
+    if MARK_LINE.match(raw):
+        return "M"
+    tokens = raw.strip(" \u3000").split(" ")
+    tokens = [t for t in tokens if t]
+    if not tokens:
+        return "X"
+    if all(DASH_TOKEN.match(t) for t in tokens):
+        return "D"
+    if TAG_TOKEN.match(tokens[0]) and ("【" in tokens[0] or "】" in tokens[0] or DASH_TOKEN.match(tokens[0])):
+        # a tag row, possibly with 備考 text after its cells ("… 【一部運用開始】 窓口においても")
+        tags = list(itertools.takewhile(lambda t: TAG_TOKEN.match(t) is not None, tokens))
+        if any("【" in t or "】" in t for t in tags):
+            return "T"
+    return "X"

@@ -1,0 +1,83 @@
+"""Year headers of the card tables: ``令和4年度`` / ``(2022年度）`` … ``備考`` (notes §3.6, §5.6)."""
+
+from __future__ import annotations
+
+from planparse.parsers.hachioji_action_plan.model import Context, Piece
+from planparse.parsers.hachioji_action_plan.patterns import ERA_BASE, ERA_YEAR_LINE, GREGORIAN_YEAR_LINE
+
+
+def year_header(ctx: Context, n: int, end: int, *, min_columns: int | None = None) -> Piece | None:
+    """The year header starting at line ``n`` (before ``end``), cached; None when the lines there are not
+    one. ``min_columns`` defaults to ``Settings.year_header_min_columns``. Returns a fresh copy."""
+    if min_columns is None:
+        min_columns = ctx.settings.year_header_min_columns
+    key = (n, end, min_columns)
+    if key not in ctx.year_header_cache:
+        ctx.year_header_cache[key] = read_year_header(ctx, n, end, min_columns)
+    piece = ctx.year_header_cache[key]
+    return None if piece is None else Piece("Y", list(piece.lines), piece.gap, piece.years, piece.conflicts)
+
+
+def read_year_header(ctx: Context, n: int, end: int, min_columns: int) -> Piece | None:
+    """A year header starting at line ``n``: optional ``年度``, then ≥ ``min_columns`` columns
+    ``令和N年度`` + ``（YYYY年度）`` with increasing years, then optional ``備考``. None when it is not one.
+
+    A column whose 和暦 or 西暦 line is missing (a damaged copy, a line lost in extraction) still
+    counts, from the line that is there; the header then carries a conflict note naming the column.
+    """
+    start = n
+    k: int | None = n
+    if ctx.keys[n - 1] == "年度":
+        k = ctx.next_nonempty(n + 1, end)
+    years: list[int] = []
+    conflicts: list[str] = []
+    last = n
+    while k is not None and k < end:
+        era_year = _era_year(ctx, k)
+        greg_year = _gregorian_year(ctx, k)
+        if era_year is None and greg_year is None:
+            break
+        g = ctx.next_nonempty(k + 1, end) if era_year is not None else None
+        paired = g is not None and _gregorian_year(ctx, g) is not None
+        year = era_year if era_year is not None else greg_year
+        if years and year <= years[-1]:
+            break
+        if paired:
+            greg = _gregorian_year(ctx, g)
+            if greg != year:
+                conflicts.append(f"line {g}: {ctx.lines[g - 1].strip()} under {ctx.lines[k - 1].strip()}")
+            last = g
+        else:
+            conflicts.append(f"line {k}: {ctx.lines[k - 1].strip()} stands without its "
+                             f"{'西暦' if era_year is not None else '和暦'} line")
+            last = k
+        years.append(year)
+        k = ctx.next_nonempty(last + 1, end)
+    if len(years) < min_columns:
+        return None
+    if len(years) == sum(1 for c in conflicts if "stands without" in c):
+        return None  # only lone year lines: year-labelled text, not the table's header
+    if k is not None and k < end and ctx.keys[k - 1] == "備考":
+        last = k
+    lines = [x for x in range(start, last + 1) if ctx.keys[x - 1]]
+    return Piece(kind="Y", lines=lines, gap=True, years=tuple(years), conflicts=tuple(conflicts))
+
+
+def _era_year(ctx: Context, n: int) -> int | None:
+    """``令和4年度`` → 2022 (None when line ``n`` is not a 和暦 year line)."""
+    if not ctx.is_year_line(n):
+        return None
+    era = ERA_YEAR_LINE.match(ctx.keys[n - 1])
+    return ERA_BASE[era.group("era")] + (1 if era.group("n") == "元" else int(era.group("n")))
+
+
+def _gregorian_year(ctx: Context, n: int) -> int | None:
+    """``(2022年度）`` → 2022 (None when line ``n`` is not a 西暦 year line)."""
+    m = GREGORIAN_YEAR_LINE.match(ctx.keys[n - 1])
+    return int(m.group("y")) if m else None
+
+
+def starts_year_header(ctx: Context, n: int) -> bool:
+    """Line ``n`` can open a year header: ``年度``, a 和暦 or a 西暦 year line."""
+    key = ctx.keys[n - 1]
+    return key == "年度" or ctx.is_year_line(n) or bool(GREGORIAN_YEAR_LINE.match(key))

@@ -1,0 +1,203 @@
+"""Themes: what each initiative is about, on one taxonomy across cities (THEMES.md), with evidence.
+
+The rules are data: ``src/planparse/themes.toml`` (versioned; its scoring is explained at its
+top). This module reads them (``load_rules``) and applies them to the common ``initiatives``
+rows of any format (``tag_initiatives``): the NFKC, lower-cased text of ``name``, ``indicator``,
+``objective`` and ``summary`` is searched for each rule's words; each theme gets a weighted score;
+the themes reaching the threshold (at most ``max_themes``, strongest first) become
+``initiative_themes`` rows, each keeping its evidence (the words found in the decisive field),
+the field and the rule id. ``theme_rows`` gives the ``themes`` table (the taxonomy).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+import regex
+
+from planparse.normalize import nfkc
+from planparse.schemas.common import Initiative, InitiativeTheme, Theme
+
+__all__ = ["FIELDS", "Rule", "ThemeRules", "load_rules", "rules_digest", "tag_initiatives", "theme_rows"]
+
+FIELDS = ("name", "indicator", "objective", "summary")
+"""The initiative columns read, in the order ties between fields are decided."""
+
+# a word made only of ASCII letters, digits and - matches only as a whole word ("line" ≠ "online")
+_ASCII_WORD = regex.compile(r"^[a-z0-9\-]+$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of themes.toml: ``id``, the ``theme`` it gives, its ``words`` (NFKC, lower case) and
+    the ``weight`` of each word found."""
+
+    id: str
+    theme: str
+    words: tuple[str, ...]
+    weight: float
+    whole_word: tuple[bool, ...]  # per word: ASCII, so it must not touch an ASCII letter or digit
+
+
+@dataclass(frozen=True)
+class ThemeRules:
+    """The parsed rules file: taxonomy, rules, field weights/caps and scoring numbers."""
+
+    version: str
+    themes: tuple[Theme, ...]
+    rules: tuple[Rule, ...]
+    field_weight: dict[str, float]
+    field_cap: dict[str, float]
+    threshold: float
+    max_themes: int
+    fallback_min: float
+    matcher: regex.Pattern  # every word at every position, the longest first (overlapping lookahead)
+    rules_of_word: dict[str, tuple[Rule, ...]]
+
+
+_WORD_CHAR = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _matcher(words: set[str]) -> regex.Pattern:
+    """One pattern finding, at every position of a text, the longest word starting there."""
+    alternatives = "|".join(regex.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    return regex.compile(f"(?=({alternatives}))")
+
+
+def _rules_text() -> str:
+    return resources.files("planparse").joinpath("themes.toml").read_text(encoding="utf-8")
+
+
+def rules_digest() -> str:
+    """SHA-256 (hex) of the packaged themes.toml: part of what a cached document's tags depend on."""
+    return hashlib.sha256(_rules_text().encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def load_rules(text: str | None = None) -> ThemeRules:
+    """Parse the rules (``text``: TOML; default: the packaged ``themes.toml``).
+
+    Raises ``tomllib.TOMLDecodeError`` for bad TOML and ``ValueError`` when a rule names a theme
+    that is not in the taxonomy, a field is unknown or a rule id repeats.
+    """
+    if text is None:
+        text = _rules_text()
+    data = tomllib.loads(text)
+    version = str(data["version"])
+    themes = tuple(Theme(theme=t["theme"], name_ja=t["name_ja"], source=t["source"], taxonomy_version=version)
+                   for t in data["themes"])
+    codes = {t.theme for t in themes}
+    fields = data["fields"]
+    if set(fields) - set(FIELDS):
+        raise ValueError(f"themes.toml: unknown fields {sorted(set(fields) - set(FIELDS))}")
+    rules = []
+    seen: set[str] = set()
+    for r in data["rules"]:
+        if r["theme"] not in codes:
+            raise ValueError(f"themes.toml: rule {r['id']} names an unknown theme {r['theme']!r}")
+        if r["id"] in seen:
+            raise ValueError(f"themes.toml: rule id {r['id']} repeats")
+        seen.add(r["id"])
+        words = tuple(nfkc(w).lower() for w in r["words"])
+        rules.append(Rule(id=r["id"], theme=r["theme"], words=words, weight=float(r.get("weight", 1.0)),
+                          whole_word=tuple(bool(_ASCII_WORD.match(w)) for w in words)))
+    scoring = data["scoring"]
+    rules_of_word: dict[str, list[Rule]] = {}
+    for rule in rules:
+        for word in rule.words:
+            rules_of_word.setdefault(word, []).append(rule)
+    return ThemeRules(
+        version=version, themes=themes, rules=tuple(rules),
+        field_weight={f: float(fields[f]["weight"]) for f in fields},
+        field_cap={f: float(fields[f]["cap"]) for f in fields},
+        threshold=float(scoring["threshold"]), max_themes=int(scoring["max_themes"]),
+        fallback_min=float(scoring["fallback_min"]),
+        matcher=_matcher(set(rules_of_word)),
+        rules_of_word={w: tuple(r) for w, r in rules_of_word.items()},
+    )
+
+
+def theme_rows(rules: ThemeRules | None = None) -> list[Theme]:
+    """The ``themes`` table: one row per theme of the taxonomy, with the rules' version."""
+    return list((rules or load_rules()).themes)
+
+
+@dataclass
+class _Hit:
+    field: str
+    words: list[str]
+    rule_ids: list[str]
+    raw: float  # sum of word weights in the field (before the cap)
+
+
+def _field_hits(text: str, field: str, rules: ThemeRules) -> dict[str, _Hit]:
+    """``{theme: _Hit}`` of one field: the distinct words found, strongest rule first.
+
+    The longest match wins: a match lying inside a longer match of any rule does not count
+    (学習 inside 機械学習 is not community, 教育 inside セキュリティ教育 neither)."""
+    matches: list[tuple[int, int, Rule, str]] = []
+    for m in rules.matcher.finditer(text):
+        start, end = m.span(1)
+        word = m.group(1)
+        for rule in rules.rules_of_word[word]:
+            if rule.whole_word[rule.words.index(word)] and (
+                    (start > 0 and text[start - 1] in _WORD_CHAR) or (end < len(text) and text[end] in _WORD_CHAR)):
+                continue  # "line" inside "online"
+            matches.append((start, end, rule, word))
+    kept = [m for m in matches
+            if not any(o[0] <= m[0] and m[1] <= o[1] and o[1] - o[0] > m[1] - m[0] for o in matches)]
+    hits: dict[str, _Hit] = {}
+    for _start, _end, rule, word in sorted(kept, key=lambda m: (-m[2].weight, m[0])):
+        hit = hits.get(rule.theme)
+        if hit is None:
+            hit = hits[rule.theme] = _Hit(field=field, words=[], rule_ids=[], raw=0.0)
+        if word in hit.words:
+            continue
+        hit.words.append(word)
+        hit.rule_ids.append(rule.id)
+        hit.raw += rule.weight
+    return hits
+
+
+def tag_initiatives(initiatives: list[Initiative], rules: ThemeRules | None = None) -> list[InitiativeTheme]:
+    """Tag every initiative with its themes (see the module and themes.toml).
+
+    Input: common ``initiatives`` rows (any format). Output: ``initiative_themes`` rows, per
+    initiative strongest theme first (``seq`` 1…); an initiative no rule speaks of gets none.
+    ``evidence`` = the words found in the decisive field (the one contributing most to the
+    score; ties: name, indicator, objective, summary), joined with `` | ``. Never raises.
+    """
+    rules = rules or load_rules()
+    out: list[InitiativeTheme] = []
+    for initiative in initiatives:
+        scores: dict[str, float] = {}
+        best_hit: dict[str, tuple[float, _Hit]] = {}
+        for field in FIELDS:
+            value = getattr(initiative, field, None)
+            if not value or field not in rules.field_weight:
+                continue
+            text = nfkc(value).lower()
+            for theme, hit in _field_hits(text, field, rules).items():
+                contribution = rules.field_weight[field] * min(rules.field_cap[field], hit.raw)
+                scores[theme] = scores.get(theme, 0.0) + contribution
+                if theme not in best_hit or contribution > best_hit[theme][0]:
+                    best_hit[theme] = (contribution, hit)
+        ranked = sorted(scores, key=lambda t: (-scores[t], _theme_order(rules, t)))
+        chosen = [t for t in ranked if scores[t] >= rules.threshold][: rules.max_themes]
+        if not chosen and ranked and scores[ranked[0]] >= rules.fallback_min:
+            chosen = ranked[:1]
+        for seq, theme in enumerate(chosen, start=1):
+            hit = best_hit[theme][1]
+            out.append(InitiativeTheme(
+                initiative_id=initiative.initiative_id, theme=theme, evidence=" | ".join(hit.words),
+                field=hit.field, rule=hit.rule_ids[0], score=round(scores[theme], 3), seq=seq,
+            ))
+    return out
+
+
+def _theme_order(rules: ThemeRules, theme: str) -> int:
+    return next(n for n, t in enumerate(rules.themes) if t.theme == theme)
