@@ -108,13 +108,22 @@ def test_an_added_file_extends_the_database_a_removed_one_rebuilds_it(corpus: Pa
     out = tmp_path / "out"
     pipeline.extract([corpus], out)
     before = _duckdb_document_order(out)
-    # a document of a plan not in the corpus yet (another Koganei edition would change the earlier
-    # documents' is_latest_edition, and so rebuild), named to sort first among the inputs
-    shutil.copy(RAW / "hachioji_dx_plan_2022.txt", corpus / "aaa_added.txt")
+    # a third edition of the Koganei plan, named to sort first among the inputs: the earlier
+    # documents' rows stay, but for is_latest_edition and the run's multiple_editions warnings
+    (corpus / "aaa_added.md").write_bytes(KOGANEI.read_bytes() + b"\n  ")
     pipeline.extract([corpus], out)
-    assert pl.read_parquet(out / "documents.parquet")["file_name"][0] == "aaa_added.txt"  # Parquet: input order
-    assert _duckdb_document_order(out) == [*before, "aaa_added.txt"]  # the previous database, extended
+    assert pl.read_parquet(out / "documents.parquet")["file_name"][0] == "aaa_added.md"  # Parquet: input order
+    assert _duckdb_document_order(out) == [*before, "aaa_added.md"]  # the previous database, extended
     full = tmp_path / "full"
+    pipeline.extract([corpus], full, full=True)
+    assert_same_dataset(full, out)
+    con = duckdb.connect(str(out / "planparse.duckdb"), read_only=True)
+    assert con.execute("select count(*) filter (where message like '3 documents of this run%'), count(*) "
+                       "from extraction_issues where code = 'multiple_editions'").fetchone() == (3, 3)
+    con.close()
+    shutil.copy(RAW / "hachioji_dx_plan_2022.txt", corpus / "aab_added.txt")  # a plan not there yet
+    pipeline.extract([corpus], out)
+    assert _duckdb_document_order(out) == [*before, "aaa_added.md", "aab_added.txt"]
     pipeline.extract([corpus], full, full=True)
     assert_same_dataset(full, out)
     (corpus / "minutes.txt").unlink()

@@ -517,10 +517,11 @@ def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, o
     from planparse.store import DUCKDB_NAME
 
     documents = [r.document.model_dump() for r in results if r.duplicate_of is None]
-    stamp = cache.outputs_stamp(writer.views, run_rows)
-    kept = None
-    if not full and len(hits) == len(documents):  # every document has its parts in the cache
-        kept = _documents_kept(writer.out, documents) if cache.outputs_match(stamp) else None
+    # the run's issue rows are replaced in an extended database; its other rows (themes) must match
+    stamp = cache.outputs_stamp(writer.views, {t: rows for t, rows in run_rows.items() if t != "extraction_issues"})
+    kept = latest = None
+    if not full and len(hits) == len(documents) and cache.outputs_match(stamp):  # every document cached
+        kept, latest = _documents_kept(writer.out, documents) or (None, None)
     added: dict[str, list[Path]] = {}
     for index, result in enumerate(results):
         if result.duplicate_of is not None:
@@ -539,7 +540,9 @@ def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, o
     writer.add({**run_rows, "documents": documents})  # documents last: a later duplicate adds to an earlier row
     if kept is not None:  # only documents were added since the last run: extend its database
         run.outputs = writer.commit(extend=writer.out / DUCKDB_NAME, added=added,
-                                    added_documents=[d for d in documents if d["document_id"] not in kept])
+                                    added_documents=[d for d in documents if d["document_id"] not in kept],
+                                    latest_editions=latest, run_issues=run_rows["extraction_issues"],
+                                    run_issue_codes=(RUN_ISSUE_CODE,))
     else:
         run.outputs = writer.commit()
     cache.record_outputs(stamp)
@@ -547,11 +550,12 @@ def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, o
     return run
 
 
-def _documents_kept(out: Path, documents: list[dict[str, Any]]) -> set[str] | None:
-    """The ids of the documents in the published ``planparse.duckdb`` when every one of them has
-    exactly the same ``documents`` row in this run (so their rows in every table are the same, and
-    the file can be extended with the added documents); None when anything differs or the file
-    cannot be read (the database is then built from scratch)."""
+def _documents_kept(out: Path, documents: list[dict[str, Any]]) -> tuple[set[str], dict[str, bool]] | None:
+    """``(ids, latest)`` for the published ``planparse.duckdb`` when every document in it has the
+    same ``documents`` row in this run but for ``is_latest_edition`` (``latest``: the new value of
+    each that changed), so its rows in every table are the same and the file can be extended with
+    the added documents; None when anything else differs or the file cannot be read (the database
+    is then built from scratch)."""
     import duckdb
 
     from planparse.store import DUCKDB_NAME
@@ -570,9 +574,14 @@ def _documents_kept(out: Path, documents: list[dict[str, Any]]) -> set[str] | No
     except duckdb.Error:
         return None
     current = {d["document_id"]: d for d in documents}
-    if any(current.get(row["document_id"]) != row for row in previous):
-        return None
-    return {row["document_id"] for row in previous}
+    latest: dict[str, bool] = {}
+    for row in previous:
+        now = current.get(row["document_id"])
+        if now is None or {**now, "is_latest_edition": None} != {**row, "is_latest_edition": None}:
+            return None
+        if now["is_latest_edition"] != row["is_latest_edition"]:
+            latest[row["document_id"]] = now["is_latest_edition"]
+    return {row["document_id"] for row in previous}, latest
 
 
 def _sha256_of(path: Path) -> str | None:
@@ -597,6 +606,10 @@ def _cached_result(cache, entry, path: str, *, all_issues: bool = False) -> File
     issues = [ExtractionIssue.model_validate(row) for row in rows]
     return FileResult(path=path, document=Document.model_validate(entry.document), rows=CommonRows(),
                       issues=issues, counts=dict(entry.counts), cached=True, issue_counts=dict(entry.issue_counts))
+
+
+RUN_ISSUE_CODE = "multiple_editions"
+"""The code of the issues a run adds across documents (``mark_latest_editions``), not one file."""
 
 
 def run_level_rows(results: Sequence[FileResult]) -> dict[str, list[dict[str, Any]]]:
@@ -630,7 +643,7 @@ def mark_latest_editions(results: Sequence[FileResult]) -> list[ExtractionIssue]
             r = by_id[d]
             state = "the latest" if latest[d] else "not the latest"
             issue = ExtractionIssue(
-                document_id=d, severity="warning", code="multiple_editions",
+                document_id=d, severity="warning", code=RUN_ISSUE_CODE,
                 message=f"{len(members)} documents of this run are editions of {series}: {names}; "
                         f"this one is {state} (the analyst views show the latest only)",
                 source_line=None, seq=_last_issue_seq(r) + 1, source_path=r.path,

@@ -256,14 +256,17 @@ class OutputWriter:
         self._buffered = 0
 
     def commit(self, *, extend: Path | None = None, added: Mapping[str, Sequence[Path]] | None = None,
-               added_documents: Sequence[Mapping[str, Any]] = ()) -> list[Path]:
+               added_documents: Sequence[Mapping[str, Any]] = (), latest_editions: Mapping[str, bool] | None = None,
+               run_issues: Sequence[Mapping[str, Any]] = (), run_issue_codes: Sequence[str] = ()) -> list[Path]:
         """Write the final Parquet files and the DuckDB file and move them into place.
 
         With ``extend`` (a previous ``planparse.duckdb`` holding every row of this run except those
         of some added documents), the DuckDB file is that file plus ``added_documents`` (their
         ``documents`` rows) and the rows of the ``added`` part files (``{table: [Parquet paths]}``),
-        instead of a build from scratch: an incremental run that only added files does not rebuild
-        the database. The Parquet files are always joined from all parts, in order.
+        with ``documents.is_latest_edition`` set as ``latest_editions`` says (``{document_id: value}``)
+        and the run-level issues (codes ``run_issue_codes``) replaced by ``run_issues``, instead of
+        a build from scratch: an incremental run that only added files does not rebuild the
+        database. The Parquet files are always joined from all parts, in order.
 
         Output: the paths written (``<out>/<table>.parquet`` …, ``<out>/planparse.duckdb``).
         """
@@ -301,7 +304,17 @@ class OutputWriter:
                     documents.write_bytes(parquet_bytes("documents", added_documents))
                     sources["documents"] = [documents]
                 sources.update({t: list(p) for t, p in (added or {}).items() if t != "documents"})
+                if run_issues:
+                    issues = self.staging / "run_issues.parquet"
+                    issues.write_bytes(parquet_bytes("extraction_issues", run_issues))
+                    sources.setdefault("extraction_issues", []).append(issues)
                 script = ["BEGIN TRANSACTION"]
+                flag = {True: "true", False: "false", None: "NULL"}
+                script += [f"UPDATE documents SET is_latest_edition = {flag[value]} WHERE document_id = {_quote(doc)}"
+                           for doc, value in (latest_editions or {}).items()]
+                if run_issue_codes:
+                    script.append("DELETE FROM extraction_issues WHERE code IN "
+                                  f"({', '.join(_quote(c) for c in run_issue_codes)})")
                 script += [f"INSERT INTO {m.__table__} BY NAME SELECT * FROM read_parquet("
                            f"[{', '.join(_quote(str(p)) for p in sources[m.__table__])}], hive_partitioning = false)"
                            for m in TABLES if sources.get(m.__table__)]
