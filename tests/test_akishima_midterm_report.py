@@ -112,7 +112,7 @@ def test_counts(result: FileResult) -> None:
     assert Counter(i.status_raw for i in rows.initiatives) == {"\u3007": 20, "△": 3, "×": 2, None: 5}
     assert all(i.status_raw != "○" for i in rows.initiatives)    # U+25CB never appears
     assert sum(i.is_new for i in rows.initiatives) == 5
-    assert len(rows.annual_entries) == 125                        # 25 施策 × FY2022–2026
+    assert len(rows.annual_entries) == 125 + 15                   # 25 施策 × FY2022–2026, 5 追加 × FY2024–2026
     assert len(rows.policies) == 3 and len(rows.measures) == 3
     assert len(rows.initiative_departments) == 25 + 2 + 3 + 4 + 2 + 3
 
@@ -349,8 +349,12 @@ def test_additions(result: FileResult) -> None:
     assert _ini(result, "A5").schedule == ["職員の DX意識の向上", "ICT採用の職員数の増加"]
     assert _ini(result, "A2").departments == ["子ども未来課", "子ども育成支援課", "デジタル戦略担当"]
     assert _ini(result, "A1").expected_effect.startswith("備蓄物資の在庫管理をデジタル化することで")
-    # no annual entries: the Gantt bars carry no year
-    assert not [a for a in result.rows.annual_entries if a.initiative_id.endswith((":A1", ":A2", ":A3", ":A4", ":A5"))]
+    # one not_evaluated row per 実施年度 column, without plan: the Gantt bars carry no year
+    added = [a for a in result.rows.annual_entries if a.initiative_id.endswith((":A1", ":A2", ":A3", ":A4", ":A5"))]
+    assert Counter((a.initiative_id[-2:], a.fiscal_year) for a in added) == {
+        (f"A{n}", y): 1 for n in range(1, 6) for y in (2024, 2025, 2026)}
+    assert {(a.status, a.plan, a.target, a.status_raw) for a in added} == {("not_evaluated", None, None, None)}
+    assert _year(result, "A3", 2024).source_line_start == 530  # its 実施年度 label
     assert len(_issues(result, "gantt_years_unknown")) == 5
     terms = [(t.term, t.source_line_start) for t in result.rows.glossary_terms]
     assert terms == [("アナログ規制", 479)]
@@ -476,4 +480,5 @@ def test_missing_report_keeps_the_list_row(tmp_path: Path, seed_text: str) -> No
     i25 = _ini(res, "25")
     assert (i25.name, i25.status_raw, i25.summary) == ("情報セキュリティ教育の充実", "\u3007", None)
     assert [i.source_line for i in _issues(res, "check_report_missing")] == [214]
-    assert len(res.rows.annual_entries) == 120
+    assert len(res.rows.annual_entries) == 120 + 15  # 24 reports × 5 years; the additions × 3
+

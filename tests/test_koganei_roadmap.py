@@ -6,6 +6,7 @@ that file; ../shared/notes/koganei_roadmap.md maps them).
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections import Counter
 from functools import cache
@@ -22,7 +23,17 @@ from planparse.parsers.koganei_roadmap import (
 from planparse.pipeline import FileResult, extract_file
 from planparse.schemas.base import IssueLog
 from planparse.schemas.koganei_roadmap import KoganeiItem, target_kpis, target_period
-from tests.conftest import RAW, extracted
+from tests.agreement import agreement, differences
+from tests.conftest import RAW, ROOT, extracted
+from tests.line_mutants import issue_codes, survival
+from tests.replicas import font_path
+from tests.table_replicas import variant_pdf
+
+try:
+    font_path()
+    HAVE_FONT = True
+except FileNotFoundError:  # pragma: no cover - CI installs the font
+    HAVE_FONT = False
 
 NAME = "koganei_dx_action_plan_2026.md"
 DOC = "2b0a7cd841c4"
@@ -414,15 +425,26 @@ def test_target_kpis_rules() -> None:
     assert target_period("80%以上", "利用率") is None
 
 
-def test_missing_year_header_is_an_error_and_no_data_row_is_read_as_header() -> None:
+def test_missing_year_header_takes_the_previous_tables_years_and_no_data_row_is_read_as_header() -> None:
     header2 = "\t\t\t令和8(2026)年度\t令和9(2027)年度\t令和10(2028)年度\t\n"
     res = edited((f"主担当\n{header2}テレワーク制度の確立", "主担当\nテレワーク制度の確立"))
-    assert [i.source_line for i in issues(res, "roadmap_years_missing")] == [244]
-    assert res.failed  # roadmap cells of 取組⑦ could not be placed: data lost
+    assert [i.source_line for i in issues(res, "roadmap_years_assumed")] == [244]
+    assert not issues(res, "roadmap_years_missing") and not res.failed
     i = initiative(res, "7-1")
     assert (i.name, i.target_text, i.source_line_start) == ("テレワーク制度の確立", "令和9年度", 245)
-    assert plans(res, "7-1") == [] and len(res.rows.initiatives) == 63
+    assert plans(res, "7-1") == [(2026, "試行継続・環境整備", False), (2027, "本格実施開始・推進", False),
+                                 (2028, "推進", False)]
+    assert len(res.rows.initiatives) == 63
     assert plans(res, "8-1")[0] == (2026, "生成AIガイドラインの策定・庁内周知", False)
+
+
+def test_missing_year_header_of_the_first_table_is_an_error() -> None:
+    header2 = "\t\t\t令和8(2026)年度\t令和9(2027)年度\t令和10(2028)年度\t\n"
+    res = edited((f"主担当\n{header2}オンライン申請", "主担当\nオンライン申請"))
+    assert [i.source_line for i in issues(res, "roadmap_years_missing")] == [132]  # the label row
+    assert res.failed  # roadmap cells of 取組① could not be placed: data lost
+    assert plans(res, "1-1") == [] and initiative(res, "1-1").target_text == "80%以上"
+    assert len(res.rows.initiatives) == 63
 
 
 def test_note_mark_without_note_line_is_reported() -> None:
@@ -454,3 +476,123 @@ def test_koganei_roadmap_view(tmp_path) -> None:
             "先進技術の調査・研究", False, "方向性の判断 (令和10年度時点)")
     finally:
         con.close()
+
+
+# --- PDF tables, isolation ------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not HAVE_FONT, reason="no Japanese TrueType font")
+def test_a_replica_drawn_another_way_gives_the_texts_records(tmp_path) -> None:
+    """Equal column widths, header rows not repeated on the next page, ``#`` and ``**`` rendered
+    away, list items bulleted: not the layouts of tests/replicas.py."""
+    path = tmp_path / "koganei.variant.pdf"
+    path.write_bytes(variant_pdf(raw_text()))
+    text, pdf = extracted(NAME), extract_file(path)
+    assert pdf.document.source_kind == "pdf" and pdf.document.format == "koganei_roadmap"
+    assert not ({i.code for i in pdf.issues if i.severity == "error"}
+                - {i.code for i in text.issues if i.severity == "error"})
+    scores = agreement(text, pdf)
+    assert scores == dict.fromkeys(scores, 1.0), differences(text, pdf)
+    assert len(pdf.rows.initiatives) == 63
+    assert plans(pdf, "3-2")[1][1] == "未対応公金の対応検討・拡大"  # a row after the page break
+    assert [m.code for m in pdf.rows.measures if m.is_priority] == ["1", "2", "3", "7", "8", "10", "11", "13", "15"]
+
+
+def test_one_percent_line_damage_costs_only_its_share() -> None:
+    shares, problems = survival(NAME, 40)
+    assert not problems, problems
+    assert min(shares) >= 0.85 and statistics.mean(shares) >= 0.97, shares
+
+
+def test_a_heading_copied_into_another_page_is_ignored() -> None:
+    heading = next(line for line in raw_text().split("\n") if line.startswith("取組⑫\t"))
+    res = edited(("取組概要\tスムーズな決済手続", f"{heading}\n取組概要\tスムーズな決済手続"))  # into 取組③'s page
+    assert len(issues(res, "duplicate_heading")) == 1 and not res.failed
+    assert [(i.code, i.name) for i in res.rows.initiatives] == [(i.code, i.name) for i in extracted(NAME).rows.initiatives]
+
+
+def test_a_stray_line_inside_a_table_loses_nothing() -> None:
+    res = edited(("会計課\n", "会計課\n- 3 -\n\n"))  # after 3-2: the rest of the table is a table of its own
+    assert [i.source_line for i in issues(res, "table_continued")] == [176]
+    assert [i.code for i in res.rows.initiatives if i.code.startswith("3-")] == ["3-1", "3-2", "3-3"]
+    assert initiative(res, "3-3").name == "オンライン申請時の手数料等の決済" and not res.failed
+
+
+def test_a_blank_line_inside_an_overview_table_loses_nothing() -> None:
+    res = edited(("(関連)⑧ (ステップ)⑭→⑦\n", "(関連)⑧ (ステップ)⑭→⑦\n\n"))
+    assert len(issues(res, "table_continued")) == 1 and not issues(res, "check_measure_not_in_overview")
+    assert measure(res, "10").name == "EBPMの実践" and len(res.rows.measures) == 16
+
+
+def test_a_lost_heading_line_numbers_the_table_by_its_place() -> None:
+    heading = next(line for line in raw_text().split("\n") if line.startswith("取組④\t"))
+    res = edited((heading + "\n", ""))
+    assert len(issues(res, "table_without_heading")) == 1
+    assert initiative(res, "4-1").name == "マイナンバーカードの普及促進"
+    assert measure(res, "4").name == "マイナンバーカードの利活用"  # from the overview table
+    assert len(res.rows.initiatives) == 63
+
+
+def test_a_row_that_cannot_be_read_costs_only_itself(monkeypatch) -> None:
+    from planparse.parsers.koganei_roadmap import pages
+
+    real = pages._item_row
+
+    def broken(ctx, block, e, width):
+        if e.line == 173:  # 3-2
+            raise ValueError("boom")
+        return real(ctx, block, e, width)
+
+    monkeypatch.setattr(pages, "_item_row", broken)
+    res = extract_file("x.md", data=raw_text().encode("utf-8"))
+    assert [(i.code, i.source_line) for i in res.issues if i.severity == "error"] == [("row_unreadable", 173)]
+    assert [i.name for i in res.rows.initiatives if i.code.startswith("3-")] == [
+        "市役所窓口・公共施設でのキャッシュレス決済", "オンライン申請時の手数料等の決済"]
+    assert len(res.rows.initiatives) == 62
+
+
+def test_a_measure_that_cannot_be_read_costs_only_itself(monkeypatch) -> None:
+    from planparse.parsers.koganei_roadmap import assemble
+
+    real = assemble._items
+
+    def broken(ctx, block, number, done):
+        if number == 5:
+            raise ValueError("boom")
+        return real(ctx, block, number, done)
+
+    monkeypatch.setattr(assemble, "_items", broken)
+    res = extract_file("x.md", data=raw_text().encode("utf-8"))
+    assert [(i.code, i.source_line) for i in res.issues if i.severity == "error"] == [("measure_unreadable", 200)]
+    assert len(res.rows.initiatives) == 60 and not any(i.code.startswith("5-") for i in res.rows.initiatives)
+
+
+def test_the_format_page_names_every_issue_code_the_parser_writes() -> None:
+    package = ROOT / "src" / "planparse" / "parsers" / "koganei_roadmap"
+    codes = {c for f in package.glob("*.py") for c in issue_codes(f.read_text(encoding="utf-8"))}
+    assert {"table_continued", "row_unreadable", "duplicate_heading", "roadmap_years_missing"} <= codes
+    page = (ROOT / "docs" / "formats" / "koganei_roadmap.md").read_text(encoding="utf-8")
+    assert sorted(c for c in codes if f"`{c}`" not in page) == []
+
+
+def test_a_table_continued_after_repeated_header_rows_is_one_table() -> None:
+    """A 個別取組 table continued on the next page that the PDF did not join, its two header rows
+    repeated there: the rows after them are the same 取組's."""
+    lines = raw_text().split("\n")
+    header = next(line for line in lines if line.startswith("個別取組\t"))
+    years = next(line for line in lines if line.startswith("\t\t\t令和8"))
+    res = edited(("会計課\n", f"会計課\n\n- 3 -\n\n{header}\n{years}\n"))  # after 3-2
+    assert len(issues(res, "table_continued")) == 1 and not issues(res, "table_without_heading")
+    assert [i.code for i in res.rows.initiatives if i.code.startswith("3-")] == ["3-1", "3-2", "3-3"]
+    assert initiative(res, "3-3").name == "オンライン申請時の手数料等の決済"
+    assert [(i.code, i.name) for i in res.rows.initiatives] == [(i.code, i.name) for i in extracted(NAME).rows.initiatives]
+
+
+def test_departments_run_together_are_split_by_the_names_the_document_writes() -> None:
+    res = edited(("推進\tDX推進担当 職員課", "推進\tDX推進担当職員課"))  # 7-1, as a PDF line break leaves it
+    assert [i.source_line for i in issues(res, "department_split")] == [246]
+    assert initiative(res, "7-1").departments == ["DX推進担当", "職員課"]
+    iid = f"{res.document.document_id}:7-1"
+    assert [(d.department, d.role) for d in res.rows.initiative_departments if d.initiative_id == iid] == [
+        ("DX推進担当", "lead"), ("職員課", "lead")]
+    assert initiative(res, "7-5").departments == ["DX推進担当"]  # a name of its own is never split

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 
 import pytest
 
+from planparse.ingest import load_bytes
+from planparse.parsers.musashino_progress_sheet import MusashinoProgressSheetParser, record_number, row_label
+from planparse.parsers.table_cells import cell_text
 from planparse.pipeline import FileResult, extract_file
-from tests.conftest import RAW, extracted
+from tests.agreement import agreement, differences
+from tests.conftest import RAW, ROOT, extracted
+from tests.line_mutants import issue_codes, survival
+from tests.replicas import font_path
+from tests.table_replicas import variant_pdf
+
+try:
+    font_path()
+    HAVE_FONT = True
+except FileNotFoundError:  # pragma: no cover - CI installs the font
+    HAVE_FONT = False
 
 NAME = "musashino_info_plan7_progress.md"
 DOC = "19a4f9746102"
@@ -23,7 +37,8 @@ def _initiative(result: FileResult, code: str):
 
 
 def _years(result: FileResult, code: str) -> dict[int, object]:
-    return {a.fiscal_year: a for a in result.rows.annual_entries if a.initiative_id == f"{DOC}:{code}"}
+    doc = result.document.document_id
+    return {a.fiscal_year: a for a in result.rows.annual_entries if a.initiative_id == f"{doc}:{code}"}
 
 
 def test_counts(result: FileResult) -> None:
@@ -177,3 +192,109 @@ def test_status_change_and_a_missing_note_are_flagged(tmp_path) -> None:
     y = {a.fiscal_year: a for a in r.rows.annual_entries if a.initiative_id.endswith(":1")}
     assert (y[2024].status_raw, y[2024].status) == ("未達成", "not_achieved")
     assert [i.source_line for i in r.issues if i.code == "check_shortfall_without_note"] == [8]
+
+
+# --- PDF tables, isolation ------------------------------------------------------------------------
+
+
+def test_pdf_cell_lines_are_joined_in_the_text_convention() -> None:
+    assert cell_text("1\n2") == "12"  # a number wrapped in a narrow column
+    assert cell_text("8,\n200人") == "8,200人"
+    assert cell_text("スケジュ\nール") == "スケジュール"
+    assert cell_text("IV\nDX推進") == "IV DX推進"  # a Latin word wrap keeps its space
+    assert cell_text("・調査 \n・検討") == "・調査 ・検討"  # list items: one space, as in the Markdown
+    assert cell_text("管財課\n○自治体DX推進担当") == "管財課 ○自治体DX推進担当"
+    assert cell_text("• ○業務インフラの整備\n• ・内部業務") == "○業務インフラの整備 ・内部業務"  # drawn <li> bullets
+    assert cell_text("目標 A  B") == "目標 A  B"  # a text source's cell is never changed
+    assert cell_text("") == "" and cell_text(None) == ""
+
+
+def test_structural_cells_ignore_punctuation_hanging_in_from_a_neighbour() -> None:
+    assert record_number("、29") == 29 and record_number("ー36") == 36 and record_number("２９") == 29
+    assert record_number("推進") is None
+    assert row_label("、スケジュール") == "schedule" and row_label("年度目標 取組内容") == "target"
+
+
+def _variant_result(name: str, tmp_path) -> FileResult:
+    path = tmp_path / f"{name}.variant.pdf"
+    path.write_bytes(variant_pdf((RAW / name).read_text(encoding="utf-8")))
+    return extract_file(path)
+
+
+@pytest.mark.skipif(not HAVE_FONT, reason="no Japanese TrueType font")
+def test_a_replica_drawn_another_way_gives_the_texts_records(tmp_path) -> None:
+    """Equal column widths, header rows not repeated on the next page, Markdown rendered: not the
+    layouts of tests/replicas.py (the table parsers are not tuned to one drawing)."""
+    name = NAME
+    text, pdf = extracted(name), _variant_result(name, tmp_path)
+    assert pdf.document.source_kind == "pdf" and pdf.document.format == text.document.format
+    doc = load_bytes((tmp_path / f"{name}.variant.pdf").read_bytes(), path="v.pdf")
+    assert any(len({doc.page_of(r.line) for r in t.rows if r.line}) > 1 for t in doc.tables)  # continued
+    assert not ({i.code for i in pdf.issues if i.severity == "error"}
+                - {i.code for i in text.issues if i.severity == "error"})
+    scores = agreement(text, pdf)
+    assert scores == dict.fromkeys(scores, 1.0), differences(text, pdf)
+    assert len(pdf.rows.initiatives) == len(text.rows.initiatives) == 42
+    assert _years(pdf, "29")[2023].status == "not_achieved"
+
+
+def test_one_percent_line_damage_costs_only_its_share() -> None:
+    shares, problems = survival(NAME, 40)
+    assert not problems, problems
+    assert min(shares) >= 0.9 and statistics.mean(shares) >= 0.98, shares
+
+
+def test_a_lost_header_row_continues_the_previous_table() -> None:
+    text = (RAW / NAME).read_text(encoding="utf-8").split("\n")
+    assert text[61].startswith("基本施策\t")  # L62: the header of records 11-14
+    res = extract_file("edited.md", data="\n".join(text[:61] + text[62:]).encode("utf-8"))
+    assert [i.source_line for i in res.issues if i.code == "table_without_header"] == [62]
+    assert [i.code for i in res.rows.initiatives] == [str(n) for n in range(1, 43)]
+    assert _years(res, "12")[2024].status == "mostly_achieved"  # its sub-rows are still placed
+
+
+def test_a_blank_line_inside_a_table_loses_nothing() -> None:
+    text = (RAW / NAME).read_text(encoding="utf-8").split("\n")
+    res = extract_file("edited.md", data="\n".join([*text[:7], "", *text[7:]]).encode("utf-8"))  # inside record 1
+    assert [i.code for i in res.rows.initiatives] == [str(n) for n in range(1, 43)]
+    assert _years(res, "1")[2024].status == "achieved" and not res.failed
+
+
+def test_a_record_row_written_twice_is_read_once() -> None:
+    text = (RAW / NAME).read_text(encoding="utf-8").split("\n")
+    res = extract_file("edited.md", data="\n".join([*text[:11], text[10], *text[11:]]).encode("utf-8"))
+    assert [i.source_line for i in res.issues if i.code == "duplicate_row"] == [12]
+    assert _years(res, "2")[2023].status == "mostly_achieved" and len(res.rows.initiatives) == 42
+
+
+def test_a_record_that_cannot_be_read_costs_only_itself(monkeypatch) -> None:
+    real = MusashinoProgressSheetParser._record
+
+    def broken(item, columns, years, log):
+        if item.line == 29:  # record 5
+            raise ValueError("boom")
+        return real(item, columns, years, log)
+
+    monkeypatch.setattr(MusashinoProgressSheetParser, "_record", staticmethod(broken))
+    res = extract_file("x.md", data=(RAW / NAME).read_bytes())
+    assert [(i.code, i.source_line) for i in res.issues if i.severity == "error"] == [("record_unreadable", 29)]
+    assert [i.code for i in res.rows.initiatives] == [str(n) for n in range(1, 43) if n != 5]
+
+
+def test_the_format_page_names_every_issue_code_the_parser_writes() -> None:
+    source = (ROOT / "src" / "planparse" / "parsers" / "musashino_progress_sheet.py").read_text(encoding="utf-8")
+    codes = issue_codes(source)
+    assert {"table_without_header", "record_unreadable", "orphan_row", "shifted_row"} <= codes
+    page = (ROOT / "docs" / "formats" / "musashino_progress_sheet.md").read_text(encoding="utf-8")
+    assert sorted(c for c in codes if f"`{c}`" not in page) == []
+
+
+def test_a_record_goes_on_after_a_header_row_repeated_on_the_next_page() -> None:
+    """A table continued on the next page that the PDF did not join: the header row stands between a
+    record row and its sub-rows."""
+    text = (RAW / NAME).read_text(encoding="utf-8").split("\n")
+    assert text[10].startswith("I 窓口") and text[11].startswith("\t" * 11 + "年度目標")  # record 2, its target row
+    res = extract_file("edited.md", data="\n".join([*text[:11], "", "- 2 -", "", text[4], *text[11:]]).encode("utf-8"))
+    assert [i.code for i in res.rows.initiatives] == [str(n) for n in range(1, 43)]
+    assert _years(res, "2")[2023].status == "mostly_achieved" and _years(res, "2")[2023].target
+    assert not res.failed and not [i for i in res.issues if i.code == "orphan_row"]

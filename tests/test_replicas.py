@@ -28,11 +28,7 @@ except FileNotFoundError:  # pragma: no cover - CI installs the font
 pytestmark = pytest.mark.skipif(not HAVE_FONT, reason="no Japanese TrueType font (apt-get install fonts-ipaexfont-gothic)")
 
 TEXT_LAYOUTS = ("flow", "two_column")
-# Work in progress: the table formats read their PDF tables in a branch not merged yet.
-_PENDING = {("koganei_dx_action_plan_2026.md", "flow"), ("koganei_dx_action_plan_2026.md", "a3_tables"),
-            ("musashino_info_plan7_progress.md", "flow"), ("musashino_info_plan7_progress.md", "two_column")}
-CASES = [pytest.param(p.name, layout, marks=[pytest.mark.xfail(reason="table formats: PDF tables pending")]
-                      if (p.name, layout) in _PENDING else [])
+CASES = [pytest.param(p.name, layout)
          for p in sorted(RAW.iterdir()) if p.is_file()
          for layout in (LAYOUTS if p.suffix == ".md" else TEXT_LAYOUTS)]
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from planparse.ingest import SourceDocument, Table
+from planparse.ingest import SourceDocument
 from planparse.normalize import (
     clean_cell,
     find_fiscal_years,
@@ -37,6 +37,7 @@ from planparse.normalize import (
     to_int,
 )
 from planparse.parsers.base import Marker, Parser, marker_score
+from planparse.parsers.table_cells import HANGING, Row, TableUnit, table_rows
 from planparse.schemas.base import IssueLog, ParseResult
 from planparse.schemas.musashino_progress_sheet import (
     MusashinoItem,
@@ -73,8 +74,12 @@ ROW_LABELS = {
     "理由改善策": "reason",
 }
 _LABEL_TAIL = regex.compile(r"[(（].*$")
-# "Ⅱ 市民生活を支えるデジタル技術の活用" / "IV DX推進に向けた基盤整備": numeral, space, name
-POLICY_CELL = regex.compile(r"^\s*(?P<numeral>[IVXivxⅠ-Ⅻ]+)\s+(?P<name>.+?)\s*$")
+# "Ⅱ 市民生活を支えるデジタル技術の活用" / "IV DX推進に向けた基盤整備": numeral, space, name;
+# "I窓口サービスの利便性向上" (a PDF cell wrapped right after the numeral): no space before a non-Latin name
+POLICY_CELL = regex.compile(
+    r"^\s*(?P<numeral>[Ⅰ-Ⅻ](?=\s|[^Ⅰ-Ⅻ])|[IVXivx]+(?=\s|[^\sA-Za-z]))\s*(?P<name>.+?)\s*$")
+# "# 第七次総合情報化基本計画の施策進捗管理シート": a Markdown heading mark kept by a PDF
+_HEADING_MARKS = regex.compile(r"^\s*#{1,6}\s*")
 # shortfall statuses that require a 理由・改善策 (一部のみ達成, 未達成)
 _SHORTFALL = {"partially_achieved", "not_achieved"}
 
@@ -86,10 +91,27 @@ _MARKERS = [
 ]
 
 
+def record_number(cell: str) -> int | None:
+    """The 取組事項番号 of a record row (``"29"``, ``"２９"``), stray punctuation around it ignored;
+    None when the cell holds no number."""
+    return to_int(HANGING.sub("", cell))
+
+
 def row_label(cell: str) -> str | None:
     """Classify a sub-row label cell: ``schedule``/``target``/``status``/``detail``/``reason`` or None."""
-    key = _LABEL_TAIL.sub("", match_key(cell)).replace("・", "")
+    key = _LABEL_TAIL.sub("", match_key(HANGING.sub("", cell))).replace("・", "")
     return ROW_LABELS.get(key)
+
+
+@dataclass(frozen=True)
+class _Header:
+    """A sheet table's header: column roles, fiscal years (in header order), the sub-row label
+    column (the one after 取組内容) and the header's line."""
+
+    columns: dict[str, int]
+    years: list[int]
+    label_col: int
+    line: int
 
 
 @dataclass
@@ -97,6 +119,7 @@ class _OpenItem:
     line: int
     cells: Sequence[str]
     schedule: list[str]
+    header: _Header
     values: dict[str, list[str | None]] = field(default_factory=dict)
     row_lines: dict[str, int] = field(default_factory=dict)
     last_line: int = 0
@@ -107,7 +130,7 @@ class MusashinoProgressSheetParser(Parser):
     description = "武蔵野市 第七次総合情報化基本計画 施策進捗管理シート"
     municipality_code = "132039"
     municipality_name = "武蔵野市"
-    version = "1"  # bump on any change of this parser or its records' to_common (re-extracts cached documents)
+    version = "2"  # bump on any change of this parser or its records' to_common (re-extracts cached documents)
 
     @classmethod
     def detect(cls, doc: SourceDocument) -> float:
@@ -118,21 +141,53 @@ class MusashinoProgressSheetParser(Parser):
     def parse(self, doc: SourceDocument) -> ParseResult:
         """Read every 取組事項 of every table (see the module docstring).
 
-        Input: the sheet as a ``SourceDocument`` (its ``tables``). Output: ``ParseResult`` with a
-        ``MusashinoProgressSheet`` and the warnings/errors met. Never raises on irregular input.
+        Input: the sheet as a ``SourceDocument`` (its ``tables``: tab-separated runs of a text, or
+        the ruled tables of a PDF, cells normalised by ``table_cells.cell_text``). Output:
+        ``ParseResult`` with a ``MusashinoProgressSheet`` and the warnings/errors met.
+
+        Isolation: a table whose header row is missing is read with the header of the sheet table
+        before it (or after it), continuing its open record; a row, a record or a table that
+        cannot be read becomes an error naming it (``row_unreadable``, ``record_unreadable``,
+        ``table_unreadable``) and the others are kept. Never raises on irregular input.
         """
         log = IssueLog()
         items: list[MusashinoItem] = []
         fiscal_years: list[int] = []
-        for table in doc.tables:
-            header = self._header(table, log)
-            if header is None:
-                continue
-            columns, years, label_col = header
-            for y in years:
-                if y not in fiscal_years:
-                    fiscal_years.append(y)
-            items.extend(self._items(table, columns, years, label_col, log))
+        units = table_rows(doc)
+        headers = [self._header(unit, log) for unit in units]
+        previous: _Header | None = None
+        current: _OpenItem | None = None
+        for k, unit in enumerate(units):
+            header = headers[k]
+            try:
+                if header is None:
+                    fallback = previous or next((h for h in headers[k + 1:] if h is not None), None)
+                    if fallback is None or not self._has_records(unit, fallback):
+                        if any(c.strip() for c in unit.rows[0].cells):
+                            log.warning("unrecognised_table", f"a table without a 基本施策 header was skipped "
+                                        f"({len(unit.rows)} rows)", unit.line)
+                        continue
+                    log.warning("table_without_header",
+                                f"a table of {len(unit.rows)} rows has no 基本施策 header row; it is read with the "
+                                f"columns of the header at line {fallback.line} (a continued table)", unit.line)
+                    header, rows = fallback, unit.rows
+                    if fallback is not previous and current:
+                        items.append(self._close(current, log))
+                        current = None
+                else:
+                    rows = unit.rows[1:]  # the open record goes on: a table continued after a repeated header
+                for y in header.years:
+                    if y not in fiscal_years:
+                        fiscal_years.append(y)
+                current = self._items(rows, header, log, items, current)
+                previous = header
+            except Exception as exc:  # a bug on one table must not cost the others
+                log.error("table_unreadable", f"the table at line {unit.line} could not be read "
+                          f"({type(exc).__name__}: {exc}); its rows are not extracted", unit.line)
+                current = None
+        if current:
+            items.append(self._close(current, log))
+        items = [i for i in items if i is not None]
         if not items:
             log.error("no_records", "no 取組事項 rows found: no table with a 基本施策 … 取組内容 header")
         self._check_sequence(items, log)
@@ -152,21 +207,20 @@ class MusashinoProgressSheetParser(Parser):
 
     @staticmethod
     def _title(doc: SourceDocument) -> str | None:
-        """The first non-empty line before the first table (the sheet's title)."""
+        """The first non-empty line before the first table (the sheet's title), without a
+        Markdown heading mark."""
         first_table = doc.tables[0].first_line if doc.tables else len(doc.lines) + 1
         for line in doc.lines[: (first_table or 1) - 1]:
-            if line.strip():
-                return line.strip()
+            text = _HEADING_MARKS.sub("", line).strip()
+            if text:
+                return text
         return None
 
     @staticmethod
-    def _header(table: Table, log: IssueLog) -> tuple[dict[str, int], list[int], int] | None:
+    def _header(unit: TableUnit, log: IssueLog) -> _Header | None:
         """Column map, fiscal years and label column of a table's header row; None if not a sheet table."""
-        head = table.rows[0]
-        if match_key(head.cells[0]) != "基本施策":
-            if any(c.strip() for c in head.cells):
-                log.warning("unrecognised_table",
-                            f"a table without a 基本施策 header was skipped ({len(table.rows)} rows)", head.line)
+        head = unit.rows[0]
+        if not head.cells or match_key(head.cells[0]) != "基本施策":
             return None
         columns: dict[str, int] = {}
         for i, cell in enumerate(head.cells):
@@ -196,85 +250,117 @@ class MusashinoProgressSheetParser(Parser):
                 "relative to the label, not by the header",
                 head.line,
             )
-        return columns, years, label_col
-
-    def _items(self, table: Table, columns: dict[str, int], years: list[int], label_col: int,
-               log: IssueLog) -> list[MusashinoItem]:
-        items: list[MusashinoItem] = []
-        current: _OpenItem | None = None
-        number_col = columns["number"]
-        for row in table.rows[1:]:
-            cells = row.cells
-            line = row.line or 0
-            filled = [(i, c) for i, c in enumerate(cells) if c.strip()]
-            if not filled:
-                continue
-            if match_key(cells[0]) == "基本施策":  # a repeated header inside the run
-                if current:
-                    items.append(self._close(current, columns, years, log))
-                    current = None
-                continue
-            number = to_int(cells[number_col]) if number_col < len(cells) else None
-            if number is not None:
-                if current:
-                    items.append(self._close(current, columns, years, log))
-                label = cells[label_col] if label_col < len(cells) else ""
-                if row_label(label) != "schedule" and label.strip():
-                    log.warning("unexpected_record_label",
-                                f"record row of 取組事項 {number} has label {label.strip()!r} where "
-                                "スケジュール was expected; its cells were read as the schedule", line)
-                schedule = [c.strip() for c in cells[label_col + 1:] if c.strip()]
-                current = _OpenItem(line=line, cells=cells, schedule=schedule, last_line=line)
-                continue
-            label_idx, label_text = filled[0]
-            kind = row_label(label_text)
-            values = [clean_cell(c) for c in cells[label_idx + 1:]]
-            if len(filled) > 1 and all(row_label(c) for _, c in filled):
-                log.warning("sub_header_row", "a sub-header row (スケジュール / 年度目標・取組内容 / 達成状況 per "
-                            "year) was skipped: the data rows do not follow it", line)
-                continue
-            if kind is None:
-                log.error("unrecognised_row",
-                          f"row with unknown label {label_text.strip()!r} could not be placed: "
-                          f"{' | '.join(c.strip() for _, c in filled)[:200]}", line)
-                continue
-            if kind == "schedule":
-                where = f"after 取組事項 {to_int(current.cells[number_col])}" if current else "outside a record"
-                log.warning("stray_schedule_row",
-                            f"extra スケジュール row {where} ignored (it repeats a neighbouring schedule): "
-                            f"{' | '.join(v for v in values if v)}", line)
-                continue
-            if current is None:
-                log.error("orphan_row", f"{label_text.strip()} row before any 取組事項 record: "
-                          f"{' | '.join(v for v in values if v)[:200]}", line)
-                continue
-            if label_idx != label_col:
-                log.warning("shifted_row",
-                            f"{label_text.strip()[:12]} row of 取組事項 {to_int(current.cells[number_col])} is shifted: "
-                            f"label in column {label_idx + 1} instead of {label_col + 1}; values read after the label",
-                            line)
-            if kind in current.values:
-                log.warning("duplicate_label", f"second {label_text.strip()[:12]} row for 取組事項 "
-                            f"{to_int(current.cells[number_col])} ignored (the first one is kept)", line)
-                continue
-            extra = [v for v in values[len(years):] if v]
-            if extra:
-                log.error("extra_cells", f"{label_text.strip()[:12]} row has cells beyond the "
-                          f"{len(years)} fiscal years, not placed: {' | '.join(extra)[:200]}", line)
-            current.values[kind] = values[: len(years)] + [None] * (len(years) - len(values))
-            current.row_lines[kind] = line
-            current.last_line = line
-        if current:
-            items.append(self._close(current, columns, years, log))
-        return items
+        return _Header(columns=columns, years=years, label_col=label_col, line=head.line)
 
     @staticmethod
-    def _close(item: _OpenItem, columns: dict[str, int], years: list[int], log: IssueLog) -> MusashinoItem:
+    def _has_records(unit: TableUnit, header: _Header) -> bool:
+        """True when a row of ``unit`` reads as a record row or a labelled sub-row under ``header``."""
+        col = header.columns["number"]
+        for row in unit.rows:
+            filled = [c for c in row.cells if c.strip()]
+            if col < len(row.cells) and record_number(row.cells[col]) is not None:
+                return True
+            if filled and row_label(filled[0]):
+                return True
+        return False
+
+    def _items(self, rows: Sequence[Row], header: _Header, log: IssueLog, items: list[MusashinoItem],
+               current: _OpenItem | None) -> _OpenItem | None:
+        """Read ``rows`` under ``header``: closed records are appended to ``items``; the record
+        still open after the last row is returned (a continued table goes on with it)."""
+        for row in rows:
+            try:
+                current = self._row(row, header, log, items, current)
+            except Exception as exc:  # one unreadable row costs only itself
+                log.error("row_unreadable", f"a row could not be read ({type(exc).__name__}: {exc}); skipped: "
+                          f"{' | '.join(c.strip() for c in row.cells if c.strip())[:160]}", row.line)
+        return current
+
+    def _row(self, row: Row, header: _Header, log: IssueLog, items: list[MusashinoItem],
+             current: _OpenItem | None) -> _OpenItem | None:
+        """One row: a repeated header, a record row (opens a record) or a labelled sub-row."""
+        columns, years, label_col = header.columns, header.years, header.label_col
+        number_col = columns["number"]
+        cells = row.cells
+        line = row.line
+        filled = [(i, c) for i, c in enumerate(cells) if c.strip()]
+        if not filled:
+            return current
+        if match_key(cells[0]) == "基本施策":  # a repeated header inside the run: the open record goes on
+            return current
+        number = record_number(cells[number_col]) if number_col < len(cells) else None
+        if number is not None:
+            if current and tuple(current.cells) == tuple(cells):
+                log.warning("duplicate_row", f"the record row of 取組事項 {number} is written twice; the copy "
+                            "is ignored", line)
+                return current
+            if current:
+                items.append(self._close(current, log))
+            label = cells[label_col] if label_col < len(cells) else ""
+            if row_label(label) != "schedule" and label.strip():
+                log.warning("unexpected_record_label",
+                            f"record row of 取組事項 {number} has label {label.strip()!r} where "
+                            "スケジュール was expected; its cells were read as the schedule", line)
+            schedule = [c.strip() for c in cells[label_col + 1:] if c.strip()]
+            return _OpenItem(line=line, cells=cells, schedule=schedule, header=header, last_line=line)
+        label_idx, label_text = filled[0]
+        kind = row_label(label_text)
+        values = [clean_cell(c) for c in cells[label_idx + 1:]]
+        if len(filled) > 1 and all(row_label(c) for _, c in filled):
+            log.warning("sub_header_row", "a sub-header row (スケジュール / 年度目標・取組内容 / 達成状況 per "
+                        "year) was skipped: the data rows do not follow it", line)
+            return current
+        if kind is None:
+            log.error("unrecognised_row",
+                      f"row with unknown label {label_text.strip()[:40]!r} could not be placed: "
+                      f"{' | '.join(c.strip() for _, c in filled)[:200]}", line)
+            return current
+        if kind == "schedule":
+            where = f"after 取組事項 {record_number(current.cells[number_col])}" if current else "outside a record"
+            log.warning("stray_schedule_row",
+                        f"extra スケジュール row {where} ignored (it repeats a neighbouring schedule): "
+                        f"{' | '.join(v for v in values if v)}", line)
+            return current
+        if current is None:
+            log.error("orphan_row", f"{label_text.strip()[:40]} row before any 取組事項 record: "
+                      f"{' | '.join(v for v in values if v)[:200]}", line)
+            return current
+        if label_idx != label_col:
+            log.warning("shifted_row",
+                        f"{label_text.strip()[:12]} row of 取組事項 {record_number(current.cells[number_col])} is shifted: "
+                        f"label in column {label_idx + 1} instead of {label_col + 1}; values read after the label",
+                        line)
+        if kind in current.values:
+            log.warning("duplicate_label", f"second {label_text.strip()[:12]} row for 取組事項 "
+                        f"{record_number(current.cells[number_col])} ignored (the first one is kept)", line)
+            return current
+        extra = [v for v in values[len(years):] if v]
+        if extra:
+            log.error("extra_cells", f"{label_text.strip()[:12]} row has cells beyond the "
+                      f"{len(years)} fiscal years, not placed: {' | '.join(extra)[:200]}", line)
+        current.values[kind] = values[: len(years)] + [None] * (len(years) - len(values))
+        current.row_lines[kind] = line
+        current.last_line = line
+        return current
+
+    @classmethod
+    def _close(cls, item: _OpenItem, log: IssueLog) -> MusashinoItem | None:
+        """The record of an open 取組事項 (read with the header it was opened under); None (and a
+        ``record_unreadable`` error) when it cannot be built."""
+        try:
+            return cls._record(item, item.header.columns, item.header.years, log)
+        except Exception as exc:  # one unreadable record costs only itself
+            log.error("record_unreadable", f"取組事項 at line {item.line} could not be read "
+                      f"({type(exc).__name__}: {exc}); not extracted", item.line)
+            return None
+
+    @staticmethod
+    def _record(item: _OpenItem, columns: dict[str, int], years: list[int], log: IssueLog) -> MusashinoItem:
         def cell(name: str) -> str | None:
             i = columns.get(name)
             return clean_cell(item.cells[i]) if i is not None and i < len(item.cells) else None
 
-        number = str(to_int(item.cells[columns["number"]]))
+        number = str(record_number(item.cells[columns["number"]]))
         policy_raw = (cell("policy") or "").strip()
         m = POLICY_CELL.match(policy_raw)
         numeral = roman_to_int(m.group("numeral")) if m else None
@@ -306,9 +392,9 @@ class MusashinoProgressSheetParser(Parser):
                             item.row_lines.get("status"))
         return MusashinoItem(
             number=number, name=cell("name") or "", departments=cell("departments"), content=cell("content"),
-            policy_raw=policy_raw, policy_code=policy_code, measure_number=str(cell("measure_number") or ""),
+            policy_raw=policy_raw, policy_code=policy_code, measure_number=HANGING.sub("", cell("measure_number") or ""),
             measure_name=cell("measure_name") or "", vision=cell("vision"),
-            group_number=str(cell("group_number") or ""), group_name=cell("group_name") or "",
+            group_number=HANGING.sub("", cell("group_number") or ""), group_name=cell("group_name") or "",
             situation=cell("situation"), schedule=item.schedule, years=year_rows,
             source_line_start=item.line, source_line_end=item.last_line, row_lines=item.row_lines,
         )
@@ -376,15 +462,26 @@ class MusashinoProgressSheetParser(Parser):
 
 
 def _pick(values: list[tuple[str, int]]) -> tuple[str, list[tuple[str, int]]]:
-    """Most frequent value (ties: first seen) and the other distinct values with their first line."""
+    """Most frequent value (ties: first seen) and the other distinct values with their first line.
+
+    Values are compared without whitespace (a PDF wraps the same cell differently in tables of
+    other widths); of the spellings of the kept value, the most frequent one with the fewest
+    spaces is stored (wraps add spaces, never remove characters)."""
+    keys = [_squash(v) for v, _ in values]
+    counts = Counter(keys)
+    best_key = max(counts, key=lambda k: (counts[k], -keys.index(k)))
+    spellings = Counter(v for v, _ in values if _squash(v) == best_key)
     order = [v for v, _ in values]
-    counts = Counter(order)
-    best = max(counts, key=lambda v: (counts[v], -order.index(v)))
+    best = min(spellings, key=lambda v: (len(v) - len(_squash(v)), -spellings[v], order.index(v)))
     variants: list[tuple[str, int]] = []
     for v, line in values:
-        if v != best and v not in [x for x, _ in variants]:
+        if _squash(v) != best_key and _squash(v) not in [_squash(x) for x, _ in variants]:
             variants.append((v, line))
     return best, variants
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
 
 
 def _report(log: IssueLog, what: str, kept: str, variants: list[tuple[str, int]]) -> None:

@@ -232,9 +232,12 @@ class AkishimaMidtermReport(FormatRecord):
           assessment, 見直し bullets → revision_note and is_revised) and the 追加 施策 (A1…,
           is_new; 主な担当課 → departments, 現状・課題 → current_issues, 実施内容 → summary,
           期待される効果 → expected_effect, 達成目標 → target_text, Gantt labels → schedule);
-        * annual_entries ← per report: each yearly box (result, target; status only where the
-          result cell is itself an assessment word such as 未達成) and each スケジュール cell
-          (plan, status not_evaluated). Additions get none: their Gantt bars carry no year;
+        * annual_entries ← per report: each yearly box (result, target; status where the result
+          cell is itself an assessment word such as 未達成) and each スケジュール cell (plan, status
+          not_evaluated); the list's 〇△× is the initiative's status, placed on the last year of
+          results by ``enrich.place_overall_assessments`` (SCHEMA.md v2), not here. Additions get one
+          not_evaluated row per 実施年度 column (FY2024–2026), without plan: their Gantt bars carry no
+          year (labels in ``schedule``);
         * kpi_values ← numbers with units in results (actual) and targets (target);
         * document_figures ← ``status_count:<mark>`` per mark of the status list (scope total);
         * glossary_terms / glossary_references ← footnotes and their ``*`` marks.
@@ -386,6 +389,12 @@ class AkishimaMidtermReport(FormatRecord):
         )
         if a.goal:
             rows.kpi_values.extend(_kpis(iid, None, "target", a.goal, a.goal_lines))
+        years_line = a.label_lines.get("years", a.source_line_start)
+        rows.annual_entries.extend(
+            AnnualEntry(initiative_id=iid, fiscal_year=year, status=Status.NOT_EVALUATED,
+                        source_line_start=years_line, source_line_end=years_line)
+            for year in sorted(a.fiscal_years)
+        )
 
     def _figures(self, doc: str) -> list[DocumentFigure]:
         """``status_count:<mark>`` for every mark of the legend and of the list (scope total)."""

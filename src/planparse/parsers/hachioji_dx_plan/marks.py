@@ -1,0 +1,111 @@
+"""Glossary marks: every ``*`` in the text resolved to a 用語集 entry."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from planparse.normalize import (
+    match_key,
+)
+from planparse.parsers.hachioji_dx_plan.patterns import (
+    _ANY_WORD_RUN,
+    _HAN,
+    _KATAKANA,
+    _LATIN,
+    _WORD_RUN,
+    BULLET,
+    MARK,
+)
+from planparse.parsers.hachioji_dx_plan.text import (
+    clean_text,
+    ends_paragraph,
+)
+from planparse.schemas.base import IssueLog
+from planparse.schemas.hachioji_dx_plan import (
+    GlossaryEntry,
+    GlossaryMark,
+)
+
+
+def _read_marks(lines: tuple[str, ...], glossary: list[GlossaryEntry], skip: set[int],
+                measure_ranges: list[tuple[int, int, str]], log: IssueLog) -> list[GlossaryMark]:
+    """Every ``*`` mark, resolved to the longest glossary term (or reading) ending the text before it.
+
+    The text before a mark is this line's text, preceded by the previous non-empty line when that
+    line wraps into this one (no paragraph end), so a term split by a wrap (``キャッシュレス決`` /
+    ``済 *``) or a mark at a line start resolves. Unresolved marks: ``glossary_mark_unresolved``.
+    """
+    keys: dict[str, int] = {}
+    for g in glossary:
+        keys.setdefault(match_key(g.term), g.number)
+        if g.reading:
+            keys.setdefault(match_key(g.reading), g.number)
+    longest = max((len(g.term) for g in glossary), default=0) + 6
+    starts = [r[0] for r in measure_ranges]
+    marks: list[GlossaryMark] = []
+    carry = ""
+    for n, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        if n in skip:
+            carry = ""
+            continue
+        if "*" in raw or "＊" in raw:
+            seq = 0
+            for m in MARK.finditer(raw):
+                seq += 1
+                context = carry + BULLET.sub("", raw[: m.start()]).rstrip(" \u3000")
+                if raw[: m.start()].strip() == "" or m.start() == 0:
+                    context = carry.rstrip(" \u3000")
+                marked, number, word = _resolve(context, keys, longest)
+                if word:
+                    log.warning("glossary_mark_partial",
+                                f"the * follows {word!r}: only its end {marked!r} is a 用語集 term (項番 {number}); "
+                                "the reference is to that entry", n)
+                if number is None:
+                    log.warning("glossary_mark_unresolved",
+                                f"the term marked with * ({marked or context[-12:]!r}) matches no 用語集 entry",
+                                n)
+                i = bisect_right(starts, n) - 1
+                code = measure_ranges[i][2] if i >= 0 and n <= measure_ranges[i][1] else None
+                marks.append(GlossaryMark(line=n, seq=seq, marked_text=marked, term_number=number,
+                                          measure_code=code))
+        carry = "" if ends_paragraph(raw) else BULLET.sub("", raw).strip(" \u3000")
+    return marks
+
+
+def _resolve(context: str, keys: dict[str, int], longest: int) -> tuple[str, int | None, str | None]:
+    """``(marked text, 項番, longer word)`` for the longest glossary key that ends ``context``.
+
+    ``longer word`` is set when the match is only the end of a word (``AI-OCR`` → ``OCR``: the
+    character before the match is of the same script, or a hyphen). When no key matches:
+    ``(guess, None, None)``, the guess being the run of one script before the mark."""
+    best: tuple[str, int] | None = None
+    for k in range(1, min(len(context), longest) + 1):
+        candidate = context[-k:]
+        if candidate[0] in " \u3000":
+            continue
+        number = keys.get(match_key(candidate))
+        if number is not None:
+            best = (candidate, number)
+    if best:
+        start = len(context) - len(best[0])
+        before = context[start - 1] if start > 0 else ""
+        word = None
+        if before and (before in "-－" or _script(before) == _script(best[0][0]) is not None):
+            run = _ANY_WORD_RUN.search(context[:start])
+            word = (run.group(0) if run else before) + best[0]
+        return clean_text(best[0]), best[1], word
+    run = _WORD_RUN.search(context)
+    return (run.group(0) if run else ""), None, None
+
+
+def _script(ch: str) -> str | None:
+    """``katakana`` / ``han`` / ``latin`` (ASCII or full-width letters and digits) / None."""
+    if _KATAKANA.match(ch):
+        return "katakana"
+    if _HAN.match(ch):
+        return "han"
+    if _LATIN.match(ch):
+        return "latin"
+    return None
