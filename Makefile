@@ -8,11 +8,12 @@ STAMP  := $(VENV)/.installed
 
 all: extract
 
-# Create the virtualenv and install planparse with its dev tools (re-run when pyproject.toml changes).
+# Create the virtualenv and install planparse with its dev tools and the dask extra (its tests start a
+# local cluster); re-run when pyproject.toml changes.
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,dask]'
 	@touch $(STAMP)
 
 setup: $(STAMP)

@@ -1,16 +1,20 @@
-"""Benchmark a whole ``planparse extract`` (interpreter start-up included): wall time, throughput,
-peak memory, and how the cost grows with the number of documents.
+"""Benchmark whole ``planparse extract`` processes (interpreter start-up included) and print the
+scale figures of issue 11 as ratios measured in one run, on this machine, against two references:
 
-Run with ``make bench``. Each measurement starts a fresh ``planparse extract`` process (as a user
-does) and reads its peak RSS from ``wait4``. Corpora:
+* the **floor**: a fresh Python process that reads the same files and runs one regex over them;
+* the **imports**: a fresh Python process that imports duckdb and polars.
 
-* ``raw``        the documents of ``data/raw`` as they are;
-* ``raw×N``      the same documents copied N times under new names, each copy made byte-unique by
-                 an appended blank line of N spaces (so every copy is parsed; identical copies
-                 would be extracted once, see ``dup×50``);
-* ``dup×50``     50 byte-identical copies (the duplicate path: hashed, not parsed again).
+Figures (each run is a fresh process, as a user starts it; the best of ``--repeat`` runs):
 
-Prints a Markdown table; ``--json PATH`` also writes the figures. Not part of ``make test``.
+* full run on ``raw×N`` (the documents of ``data/raw`` copied N times, each copy made byte-unique by
+  an appended line of spaces, so every copy is parsed): default ``--jobs`` and ``--jobs 1``;
+  × the floor, MB/s, MB/s per core, and the ``--jobs`` speed-up;
+* incremental: one more byte-unique file added, run again into the same ``--out``: × the full run;
+* one small document (Koganei, 43 KB) into a fresh ``--out``: × the imports;
+* identical copies (``dup×50``): hashed, extracted once.
+
+Peak RSS is read from ``wait4``. Run with ``make bench`` (``--copies``, ``--repeat``, ``--json``).
+Not part of ``make test``.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,85 +32,127 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"
 PLANPARSE = Path(sys.executable).parent / "planparse"
+SMALL = RAW / "koganei_dx_action_plan_2026.md"
+
+FLOOR = """
+import re, sys
+from pathlib import Path
+pattern = re.compile(r"令和\\s*\\d+\\s*年度")
+found = 0
+for path in sorted(Path(sys.argv[1]).iterdir()):
+    found += len(pattern.findall(path.read_bytes().decode("utf-8")))
+print(found)
+"""
 
 
-def build_corpus(folder: Path, copies: int, *, unique: bool) -> tuple[int, int]:
-    """Copy data/raw ``copies`` times into ``folder``; return (file count, total bytes)."""
+def build_corpus(folder: Path, copies: int, *, unique: bool, start: int = 0) -> tuple[int, int]:
+    """Copy data/raw ``copies`` times into ``folder`` (copy numbers from ``start``); return (files, bytes)."""
     folder.mkdir(parents=True, exist_ok=True)
     files = sorted(p for p in RAW.iterdir() if p.is_file())
     total = 0
-    for n in range(copies):
+    for n in range(start, start + copies):
         for src in files:
             data = src.read_bytes()
-            if unique and copies > 1:
+            if unique:
                 data += b"\n" + b" " * (n + 1)
-            dst = folder / f"copy{n:03d}_{src.name}"
+            dst = folder / f"copy{n:04d}_{src.name}"
             dst.write_bytes(data)
             total += len(data)
     return copies * len(files), total
 
 
-def run_once(inputs: Path, out: Path) -> tuple[float, int, int]:
-    """One ``planparse extract`` process: (wall seconds, peak RSS in KiB, exit code)."""
-    shutil.rmtree(out, ignore_errors=True)
+def timed(cmd: list[str]) -> tuple[float, float, int, int]:
+    """One process: (wall seconds, CPU seconds of it and its worker processes, peak RSS in KiB,
+    exit code)."""
     start = time.perf_counter()
-    proc = subprocess.Popen([str(PLANPARSE), "extract", str(inputs), "--out", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _pid, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    return wall, int(usage.ru_maxrss), os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - start, cpu, int(usage.ru_maxrss), os.waitstatus_to_exitcode(status)
 
 
-def measure(name: str, inputs: Path, files: int, size: int, out: Path, repeat: int) -> dict:
-    runs = [run_once(inputs, out) for _ in range(repeat)]
-    walls = [w for w, _, _ in runs]
-    best = min(walls)
-    return {
-        "corpus": name,
-        "files": files,
-        "mb": size / 1e6,
-        "wall_min_s": best,
-        "wall_median_s": statistics.median(walls),
-        "mb_per_s": size / 1e6 / best,
-        "ms_per_file": 1000 * best / files,
-        "peak_rss_mib": max(r for _, r, _ in runs) / 1024,
-        "exit_codes": sorted({c for _, _, c in runs}),
-    }
+def best(cmd: list[str], repeat: int, before=None) -> dict:
+    """Best wall time (and CPU time) of ``repeat`` runs of ``cmd`` (``before()`` runs untimed before each)."""
+    runs = []
+    for _ in range(repeat):
+        if before:
+            before()
+        runs.append(timed(cmd))
+    return {"wall_s": min(r[0] for r in runs), "cpu_s": min(r[1] for r in runs),
+            "peak_rss_mib": max(r[2] for r in runs) / 1024, "exit_codes": sorted({r[3] for r in runs})}
+
+
+def extract_cmd(inputs: Path, out: Path, *extra: str) -> list[str]:
+    return [str(PLANPARSE), "extract", str(inputs), "--out", str(out), *extra]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=5, help="runs per small corpus (the best is reported)")
+    parser.add_argument("--copies", type=int, default=20, help="copies of data/raw in the scale corpus (20: 100 files, 11 MB)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (the best is reported)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON to this path")
     args = parser.parse_args()
-    results = []
+    cores = len(os.sched_getaffinity(0))
+    results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="planparse-bench-") as tmp:
         tmpdir = Path(tmp)
-        raw_size = sum(p.stat().st_size for p in RAW.iterdir() if p.is_file())
-        raw_files = sum(1 for p in RAW.iterdir() if p.is_file())
-        results.append(measure("raw", RAW, raw_files, raw_size, tmpdir / "out", args.repeat))
-        for copies in (10, 50):
-            folder = tmpdir / f"x{copies}"
-            files, size = build_corpus(folder, copies, unique=True)
-            results.append(measure(f"raw×{copies}", folder, files, size, tmpdir / "out", 1 if copies > 10 else 2))
-        folder = tmpdir / "dup"
-        files, size = build_corpus(folder, 50, unique=False)
-        results.append(measure("dup×50", folder, files, size, tmpdir / "out", 1))
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
-    print("| corpus | files | MB | wall (best) | MB/s | ms/file | peak RSS |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for r in results:
-        print(f"| {r['corpus']} | {r['files']} | {r['mb']:.2f} | {r['wall_min_s']:.2f} s | {r['mb_per_s']:.2f} | "
-              f"{r['ms_per_file']:.0f} | {r['peak_rss_mib']:.0f} MiB |")
-    base = results[0]
-    for r in results[1:3]:
-        ratio = r["wall_min_s"] / base["wall_min_s"]
-        print(f"\n{r['corpus']}: {ratio:.1f}× the time of raw for {r['files'] / base['files']:.0f}× the documents")
-    if any(code != 0 for r in results for code in r["exit_codes"]):
+        corpus = tmpdir / f"x{args.copies}"
+        files, size = build_corpus(corpus, args.copies, unique=True)
+        out = tmpdir / "out"
+        fresh = lambda: shutil.rmtree(out, ignore_errors=True)  # noqa: E731
+
+        results["floor"] = best([sys.executable, "-c", FLOOR, str(corpus)], args.repeat)
+        results["imports"] = best([sys.executable, "-c", "import duckdb, polars"], max(5, args.repeat))
+        results["small"] = best(extract_cmd(SMALL, out), max(5, args.repeat), before=fresh)
+        results["full"] = best(extract_cmd(corpus, out, "--full"), args.repeat, before=fresh)
+        results["full_jobs1"] = best(extract_cmd(corpus, out, "--full", "--jobs", "1"), args.repeat, before=fresh)
+
+        def add_one() -> None:  # the corpus as extracted, plus one new byte-unique file
+            for extra in corpus.glob("added_*"):
+                extra.unlink()
+            fresh()
+            subprocess.run(extract_cmd(corpus, out), check=False, capture_output=True)
+            (corpus / "added_koganei.md").write_bytes(SMALL.read_bytes() + b"\n" + b" " * (args.copies + 1))
+
+        results["incremental"] = best(extract_cmd(corpus, out), args.repeat, before=add_one)
+        dup = tmpdir / "dup"
+        build_corpus(dup, 50, unique=False)
+        results["dup50"] = best(extract_cmd(dup, out), 1, before=fresh)
+
+    floor, imports = results["floor"]["wall_s"], results["imports"]["wall_s"]
+    full, jobs1 = results["full"]["wall_s"], results["full_jobs1"]["wall_s"]
+    mb = size / 1e6
+    print(f"python {sys.version.split()[0]}, {cores} CPUs; corpus raw×{args.copies}: {files} files, {mb:.1f} MB\n")
+    load = os.getloadavg()[0]
+    print(f"load average {load:.1f} (other processes share the CPUs: wall times grow, CPU times less)\n")
+    print("| run | wall (best) | CPU (best) | peak RSS |")
+    print("|---|---:|---:|---:|")
+    labels = {"floor": "floor: read + one regex", "imports": "import duckdb, polars",
+              "small": "one small document (Koganei, 43 KB)", "full": f"full run, --jobs {cores} (default)",
+              "full_jobs1": "full run, --jobs 1", "incremental": "one file added, run again",
+              "dup50": "50 identical copies"}
+    for key, label in labels.items():
+        r = results[key]
+        print(f"| {label} | {r['wall_s']:.2f} s | {r['cpu_s']:.2f} s | {r['peak_rss_mib']:.0f} MiB |")
+    print()
+    print(f"full run:        {full / floor:5.1f}× the floor   ({mb / full:.2f} MB/s, {mb / full / cores:.2f} MB/s per core)")
+    print(f"full, --jobs 1:  {jobs1 / floor:5.1f}× the floor   ({mb / jobs1:.2f} MB/s on one core)")
+    print(f"--jobs {cores} speed-up: {jobs1 / full:4.2f}×")
+    print(f"incremental:     {results['incremental']['wall_s'] / full:5.2f} of the full run")
+    print(f"small document:  {results['small']['wall_s'] / imports:5.2f}× the imports")
+    cpu = {k: r["cpu_s"] for k, r in results.items()}
+    print(f"\nby CPU time: full run {cpu['full_jobs1'] / cpu['floor']:.1f}× the floor's, --jobs {cores} "
+          f"adds {cpu['full'] / cpu['full_jobs1'] - 1:+.0%} CPU, incremental {cpu['incremental'] / cpu['full']:.2f} "
+          f"of the full run, small document {cpu['small'] / cpu['imports']:.2f}× the imports")
+    if any(code != 0 for r in results.values() for code in r["exit_codes"]):
         print("\nwarning: some runs exited non-zero (a document failed to extract)")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+        summary = {"files": files, "mb": mb, "cores": cores, "runs": results,
+                   "ratios": {"full_vs_floor": full / floor, "jobs1_vs_floor": jobs1 / floor,
+                              "jobs_speedup": jobs1 / full, "incremental_vs_full": results["incremental"]["wall_s"] / full,
+                              "small_vs_imports": results["small"]["wall_s"] / imports}}
+        args.json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

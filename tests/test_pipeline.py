@@ -128,7 +128,7 @@ def test_a_parser_bug_fails_only_its_file(tmp_path: Path, monkeypatch: pytest.Mo
 def test_failed_write_leaves_previous_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     pipeline.extract([MUSASHINO], out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
 
     import polars
 
@@ -144,7 +144,7 @@ def test_failed_write_leaves_previous_outputs(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(polars.DataFrame, "write_parquet", flaky)
     with pytest.raises(OSError):
         pipeline.extract([MUSASHINO, RAW / "koganei_dx_action_plan_2026.md"], out)
-    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before  # nothing replaced, no staging folder left
 
 

@@ -64,6 +64,12 @@ def extract(
     paths: PathsArg = None,
     out: OutOpt = _DEFAULT_OUT,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every issue and parser tracebacks.")] = False,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes for the per-file work (default: one per CPU).")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Run the per-file work on this Dask scheduler (tcp://host:8786); needs planparse[dask].")] = None,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Extract every file again, ignoring the rows cached in OUT/cache.")] = False,
     allow_empty: Annotated[bool, typer.Option(
         "--allow-empty", help="Write an empty dataset when no input file is found (default: exit 2, keep OUT).")] = False,
     wait: Annotated[float | None, typer.Option(
@@ -74,10 +80,12 @@ def extract(
     Every file is written into the --out folder: one Parquet file per table and view, and
     planparse.duckdb.
 
-    Prints one line per file (format, record counts, issue counts). Exits 1 when any file failed
-    (the others are still written), 2 when no input file was found (OUT is kept, unless
-    --allow-empty), when another run kept OUT locked longer than --wait, or when the outputs
-    could not be written.
+    Incremental: files whose bytes and whose format's parser version are unchanged since the last
+    run into OUT are reused from OUT/cache, not parsed again (--full extracts everything). Prints
+    one line per file (format, record counts, issue counts; "cached" when reused). Exits 1 when any
+    file failed (the others are still written), 2 when no input file was found (OUT is kept, unless
+    --allow-empty), when another run kept OUT locked longer than --wait, when the --scheduler
+    cannot be reached, or when the outputs could not be written.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -91,14 +99,16 @@ def extract(
     if missing and len(missing) == len(inputs):
         err_console.print(f"[red]error:[/] no such file or folder: {', '.join(escape(str(p)) for p in missing)}")
         raise typer.Exit(2)
+    # auto_refresh=False: no refresh thread, which worker processes forked by --jobs would inherit
     progress = Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.description}"), TimeElapsedColumn(),
-                        console=err_console, transient=True)
+                        console=err_console, transient=True, auto_refresh=False)
     with progress:
         task = progress.add_task("", total=None)
 
         def on_file(path: Path, index: int, total: int) -> None:
             progress.update(task, total=total, completed=index, description=escape(display_path(path.name)))
+            progress.refresh()
 
         def on_lock_wait(lock: Path) -> None:
             limit = "" if wait is None else f" (at most {wait:g} s)"
@@ -107,7 +117,8 @@ def extract(
 
         try:
             run = run_extract(inputs, out, on_file=on_file, allow_empty=allow_empty, lock_timeout=wait,
-                              on_lock_wait=on_lock_wait)
+                              on_lock_wait=on_lock_wait, jobs=jobs, scheduler=scheduler, full=full,
+                              all_issues=verbose)
         except NoInputError as exc:
             progress.stop()
             err_console.print(f"[red]error:[/] {escape(str(exc))}: nothing to extract. The previous outputs in "
@@ -116,6 +127,10 @@ def extract(
         except OutputBusyError as exc:
             progress.stop()
             err_console.print(f"[red]error:[/] {escape(str(exc))}. Nothing was written by this run.")
+            raise typer.Exit(2) from None
+        except (ImportError, ConnectionError) as exc:  # --scheduler without the dask extra, or unreachable
+            progress.stop()
+            err_console.print(f"[red]error:[/] {escape(str(exc))}")
             raise typer.Exit(2) from None
         except Exception as exc:  # output errors: keep the previous outputs, say why
             progress.stop()
@@ -127,10 +142,13 @@ def extract(
         _print_file(result, verbose)
     failed = sum(1 for f in run.files if f.failed)
     dup = sum(1 for f in run.files if f.duplicate_of)
+    cached = sum(1 for f in run.files if f.cached and not f.failed)
     extracted = len(run.files) - failed - dup
     summary = f"{len(run.files)} files: {extracted} extracted, {failed} failed"
     if dup:
         summary += f", {dup} duplicates"
+    if cached:
+        summary += f" ({cached} unchanged, reused from the cache)"
     console.print(f"{summary} → {escape(str(out))}/ (Parquet per table, planparse.duckdb)")
     if not run.files:
         err_console.print("[yellow]warning:[/] no input files found")
@@ -147,7 +165,8 @@ def _print_file(result, verbose: bool) -> None:
     fmt = result.document.format or "unknown"
     issues = f"{result.error_count} errors, {result.warning_count} warnings"
     mark = "[red]✗[/]" if result.failed else "[green]✓[/]"
-    console.print(f"{mark} {name}  {fmt}  {' · '.join(parts) or 'no records'}  ({issues})")
+    cached = "  [dim]cached[/]" if result.cached else ""
+    console.print(f"{mark} {name}  {fmt}  {' · '.join(parts) or 'no records'}  ({issues}){cached}")
     shown = [i for i in result.issues if verbose or i.severity == "error"]
     for issue in shown[: None if verbose else 3]:
         where = f" (line {issue.source_line})" if issue.source_line else ""

@@ -39,6 +39,7 @@ __all__ = [
     "Status",
     "circled_to_int",
     "clean_cell",
+    "clear_memos",
     "find_fiscal_years",
     "find_metric_values",
     "find_quantities",
@@ -61,6 +62,42 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------------------------
+# Per-document memo of the pure text functions below
+# --------------------------------------------------------------------------------------------
+
+_MEMO_SIZE = 1 << 16  # distinct strings remembered per function (a large document has ~10k lines)
+_MEMOS: list = []
+
+
+def _memo(fn):
+    """Remember ``fn``'s results for the strings of the document being parsed: parsers look at the
+    same line or cell many times (detection, regions, cards, to_common), and NFKC plus the number
+    patterns are the largest share of their time. ``fn`` must be pure and return an immutable
+    value (str, tuple). ``clear_memos()`` empties every memo."""
+    cached = functools.lru_cache(maxsize=_MEMO_SIZE)(fn)
+    _MEMOS.append(cached)
+    return cached
+
+
+def _memo_list(fn):
+    """``_memo`` for a function returning a list of frozen objects: each call gets its own copy."""
+    cached = _memo(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return list(cached(*args, **kwargs))
+
+    return wrapper
+
+
+def clear_memos() -> None:
+    """Forget every remembered result (the pipeline calls it before each document, so memory stays
+    bounded and no result carries over from one document to the next)."""
+    for cached in _MEMOS:
+        cached.cache_clear()
+
+
+# --------------------------------------------------------------------------------------------
 # Matching keys
 # --------------------------------------------------------------------------------------------
 
@@ -77,13 +114,11 @@ def match_key_lines(text: str) -> str:
     whitespace removed and long-vowel look-alikes folded. Used to search a whole document for
     labels quickly (format detection). Never raises.
     """
-    folded = _LONG_VOWEL_LOOKALIKE.sub("ー", nfkc(text))
-    return _WHITESPACE_NO_NEWLINE.sub("", folded)
+    return "\n".join(map(match_key, text.split("\n")))  # per line: 2.5× faster than the whole text
 
 
-_WHITESPACE_NO_NEWLINE = regex.compile(r"[^\S\n]+")
 
-
+@_memo
 def nfkc(text: str) -> str:
     """Return the NFKC form of ``text`` (full-width digits/letters → ASCII, ① → 1, Ⅲ → III).
 
@@ -97,22 +132,24 @@ def _nfkc_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 
 
-def _nfkc_map(text: str) -> tuple[str, list[int]]:
+@_memo
+def _nfkc_map(text: str) -> tuple[str, tuple[int, ...] | range]:
     """NFKC per character, with ``index[i]`` = offset in ``text`` of normalised character ``i``
     (``index[len(normalised)] == len(text)``), so spans found in the normalised text can be cut
     from the source text."""
     if text.isascii() or unicodedata.is_normalized("NFKC", text):
-        return text, list(range(len(text) + 1))
-    out: list[str] = []
+        return text, range(len(text) + 1)
+    normalised = "".join(map(_nfkc_char, text))
+    if len(normalised) == len(text):  # no character became several (none ever becomes nothing)
+        return normalised, range(len(text) + 1)
     index: list[int] = []
     for i, ch in enumerate(text):
-        n = ch if ch.isascii() else _nfkc_char(ch)
-        out.append(n)
-        index.extend([i] * len(n))
+        index.extend([i] * len(_nfkc_char(ch)))
     index.append(len(text))
-    return "".join(out), index
+    return normalised, tuple(index)
 
 
+@_memo
 def match_key(text: str) -> str:
     """Return a key for comparing two spellings of the same label or name.
 
@@ -245,6 +282,7 @@ class FiscalYearMatch:
     conflict: bool = False
 
 
+@_memo_list
 def find_fiscal_years(text: str) -> list[FiscalYearMatch]:
     """Find every year expression in ``text`` (in order).
 
@@ -410,6 +448,7 @@ class Quantity:
     approximate: bool = False
 
 
+@_memo_list
 def find_quantities(text: str, *, skip_years: bool = True, letter_prefix: bool = False) -> list[Quantity]:
     """Find the numbers with units in ``text`` (in order).
 
@@ -497,6 +536,7 @@ def parse_delta(text: str) -> Delta | None:
     return Delta(value=value, unit=m.group("unit") or None, raw=m.group(0).strip(), start=m.start(), end=m.end())
 
 
+@_memo_list
 def find_target_deltas(text: str) -> list[Delta]:
     """Find every 対目標 difference in ``text``: ``（対目標：▲7.6％）``, ``(対目標:▲0.4％)``,
     ``（対目標▲8％）``, ``（対目標：±0％）`` and the same split over lines.
@@ -625,7 +665,9 @@ def join_wrapped(lines: Iterable[str]) -> str:
         line = raw.strip(" \t\u3000\r")
         if not line:
             continue
-        if out and _ASCII_WORD_END.search(out) and _ASCII_WORD_START.match(line):
+        # only the end of ``out`` can match (``$`` also matches before a final newline)
+        if out and _ASCII_WORD_END.search(out[-2:] if out.endswith("\n") else out[-1:]) \
+                and _ASCII_WORD_START.match(line):
             out += " "
         out += line
     return out
@@ -715,6 +757,7 @@ def _unclosed_open_bracket(label: str) -> int:
     return -1
 
 
+@_memo_list
 def find_metric_values(text: str, *, require_unit: bool = True, letter_prefix: bool = False) -> list[MetricValue]:
     """Find the KPI-like numbers in a target or result text, each with its metric label.
 

@@ -25,13 +25,14 @@ from planparse.editions import EditionRow, latest_editions
 from planparse.enrich import IssuePlacer, enrich_document, enrich_rows
 from planparse.ingest import IngestError, SourceDocument, document_id_for, load_bytes
 from planparse.inputs import collect_inputs, display_path, path_document_id, path_problem
+from planparse.normalize import clear_memos
 from planparse.parsers import PARSERS
 from planparse.schemas.base import Issue, ParseResult, RowContext
 from planparse.schemas.common import TABLES, CommonRows, Document, ExtractionIssue, Row
 
 __all__ = [
-    "FileResult", "NoInputError", "RunResult", "collect_inputs", "extract", "extract_file", "mark_latest_editions",
-    "parse_document", "run_level_rows",
+    "ExtractTask", "FileResult", "NoInputError", "RunResult", "collect_inputs", "extract", "extract_file",
+    "mark_latest_editions", "parse_document", "run_level_rows", "run_task",
 ]
 
 
@@ -46,6 +47,10 @@ class FileResult:
 
     ``duplicate_of`` is set (and nothing else extracted) when the file has the same bytes as an
     earlier input of the run. ``error_detail`` holds a traceback for parser bugs (for --verbose).
+    ``cached`` is True when the rows were reused from the incremental cache (not extracted again);
+    ``issue_counts`` is set (errors and warnings per severity) when ``issues`` holds the errors only
+    (``extract(all_issues=False)``). ``parts`` carries the rows as Parquet bytes per
+    table between a worker and the parent.
     """
 
     path: str
@@ -56,6 +61,9 @@ class FileResult:
     duplicate_of: str | None = None
     error_detail: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    cached: bool = False
+    parts: dict[str, bytes] = field(default_factory=dict)
+    issue_counts: dict[str, int] | None = None
 
     def __post_init__(self) -> None:
         if not self.counts:
@@ -72,10 +80,14 @@ class FileResult:
 
     @property
     def error_count(self) -> int:
+        if self.issue_counts is not None:
+            return self.issue_counts.get("error", 0)
         return sum(1 for i in self.issues if i.severity == "error")
 
     @property
     def warning_count(self) -> int:
+        if self.issue_counts is not None:
+            return self.issue_counts.get("warning", 0)
         return sum(1 for i in self.issues if i.severity == "warning")
 
 
@@ -108,6 +120,7 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
     ``issues``, never an exception.
     """
     extracted_at = extracted_at or datetime.now(UTC).replace(tzinfo=None)
+    clear_memos()  # the text memo holds one document at a time
     spath = display_path(path)
     issues: list[Issue] = []
     detection: Detection | None = None
@@ -210,7 +223,7 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
         source_sha256=sha,
         source_kind=doc.kind if doc else None,
         page_count=doc.page_count if doc else None,
-        parser_version=__version__,
+        parser_version=f"{__version__}+{format_name}.{parser.version}" if parser else __version__,
         extracted_at=extracted_at,
         file_name=Path(spath).name,
         file_size=len(data),
@@ -322,6 +335,45 @@ def _self_check(rows: CommonRows, document_id: str) -> list[Issue]:
     return issues
 
 
+@dataclass(frozen=True)
+class ExtractTask:
+    """One file's work, as shipped to an executor (picklable): where the result goes (``index`` in
+    the run's inputs), the file's ``path`` and ``data`` (its bytes, None when unreadable), the run's
+    ``extracted_at``, and whether to serialise the rows into Parquet ``parts`` (for the cache and the
+    outputs) and then drop them (unless ``keep_rows``), and its warnings with them (unless
+    ``keep_issues``; ``FileResult.issue_counts`` keeps their number)."""
+
+    index: int
+    path: str
+    data: bytes | None
+    extracted_at: datetime
+    parts: bool = True
+    keep_rows: bool = False
+    keep_issues: bool = True
+
+
+def run_task(task: ExtractTask) -> tuple[int, FileResult]:
+    """Run ``extract_file`` for one task (in whatever process the executor chose).
+
+    Output: ``(task.index, result)``; with ``task.parts``, ``result.parts`` holds the Parquet bytes
+    of every table the document has rows in (``documents`` and ``extraction_issues`` included), so
+    the expensive serialisation happens in the worker and the parent only writes bytes.
+    """
+    result = extract_file(task.path, data=task.data, extracted_at=task.extracted_at)
+    if task.parts:
+        from planparse.store import parquet_bytes
+
+        tables = {"documents": [result.document], **{name: getattr(result.rows, name) for name in CommonRows.model_fields},
+                  "extraction_issues": result.issues}
+        result.parts = {name: parquet_bytes(name, rows) for name, rows in tables.items() if rows}
+        if not task.keep_rows:
+            result.release_rows()
+        if not task.keep_issues:  # they are in the parts: ship the errors and the counts only
+            result.issue_counts = {"error": result.error_count, "warning": result.warning_count}
+            result.issues = [i for i in result.issues if i.severity == "error"]
+    return task.index, result
+
+
 def extract(
     paths: Sequence[str | Path],
     out: str | Path | None,
@@ -332,13 +384,30 @@ def extract(
     allow_empty: bool = False,
     lock_timeout: float | None = None,
     on_lock_wait: Callable[[Path], None] | None = None,
+    jobs: int | None = 1,
+    scheduler: object | None = None,
+    full: bool = False,
+    all_issues: bool = True,
 ) -> RunResult:
     """Extract every input file and write all tables to ``out`` (unless ``out`` is None).
 
-    Input: files or folders (see ``collect_inputs``). ``on_file(path, index, total)`` is called
-    before each file and ``on_done(result)`` after it (for progress display). Output:
-    ``RunResult``. Rows are streamed to ``out`` as each file is done and then dropped from the
-    results (``FileResult.counts`` stays), unless ``keep_rows`` is True or ``out`` is None.
+    Input: files or folders (see ``collect_inputs``). ``jobs``: worker processes for the per-file
+    work (None: one per CPU; 1: in this process); ``scheduler``: the address of a Dask scheduler
+    (or a cluster object) to run it on instead (see ``executors``). ``on_file(path, done, total)``
+    and ``on_done(result)`` are called as each file is finished (for progress display), in
+    completion order. Output: ``RunResult`` with the files in input order.
+
+    Incremental: with ``out``, each document's rows are kept in ``<out>/cache`` and a file whose
+    key (bytes, path, parser version, pipeline) is unchanged is not extracted again
+    (``FileResult.cached``). ``all_issues=False`` keeps only the errors in each result's ``issues``
+    (the warnings are written all the same and ``issue_counts`` counts them): the CLI without
+    ``-v`` does so, sparing workers and cache the round trip of every warning;
+    ``full=True`` extracts every file anyway. Every table is assembled from
+    the per-document parts in input order, whoever made them, so the dataset is the same for a
+    full or an incremental run, for any ``jobs`` and on a cluster (only ``extracted_at`` tells when
+    a reused document was extracted). Rows are dropped from the results once written
+    (``FileResult.counts`` stays), unless ``keep_rows`` is True or ``out`` is None.
+
     Files with identical bytes are extracted once; the later ones are listed in the first one's
     ``documents.duplicate_paths`` and get a ``duplicate_of``.
 
@@ -354,52 +423,193 @@ def extract(
     files = collect_inputs(paths)
     if not files and not allow_empty:
         raise NoInputError("no input file found in " + ", ".join(display_path(p) for p in paths))
-    results: list[FileResult] = []
-    by_sha: dict[str, FileResult] = {}
     extracted_at = datetime.now(UTC).replace(tzinfo=None)
-    writer = None
-    if out is not None:
+    writer = cache = None
+    if out is not None:  # the writer holds OUT's lock for the whole run (cache included)
+        from planparse.cache import Cache
         from planparse.store import OutputWriter
 
         writer = OutputWriter(out, views=_views(), view_comments=_view_comments(), lock_timeout=lock_timeout,
                               on_lock_wait=on_lock_wait)
     try:
-        for index, path in enumerate(files):
-            if on_file:
-                on_file(path, index, len(files))
-            data = None
-            if path_problem(path) is None:  # special files (a FIFO) are never read; missing ones reported
-                try:
-                    data = path.read_bytes()
-                except OSError:
-                    data = None
-            key = hashlib.sha256(data).hexdigest() if data is not None else path_document_id(path)[1]
-            first = by_sha.get(key)
-            if first is not None:  # same bytes, or the same unreadable path given twice
-                first.document.duplicate_paths.append(display_path(path))
-                result = FileResult(path=display_path(path), document=first.document, rows=CommonRows(),
-                                    issues=[], detection=first.detection, duplicate_of=first.path)
-            else:
-                result = extract_file(path, data=data, extracted_at=extracted_at)
-                by_sha[result.document.source_sha256] = result
-                if writer is not None:
-                    writer.add(tables_of([result], documents=False))
-                    if not keep_rows:
-                        result.release_rows()
-            results.append(result)
-            if on_done:
-                on_done(result)
-        run = RunResult(files=results)
-        run_rows = run_level_rows(results)  # before the documents rows: it sets is_latest_edition
-        if writer is not None:  # documents last: a later duplicate adds to an earlier row
-            writer.add({**run_rows,
-                        "documents": [r.document.model_dump() for r in results if r.duplicate_of is None]})
-            run.outputs = writer.commit()
-        return run
+        if writer is not None:
+            cache = Cache(out)
+        run = _extract_into(files, writer, cache, extracted_at=extracted_at, on_file=on_file, on_done=on_done,
+                            keep_rows=keep_rows, jobs=jobs, scheduler=scheduler, full=full, all_issues=all_issues)
     except BaseException:
         if writer is not None:
             writer.abort()
         raise
+    return run
+
+
+def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, on_file, on_done, keep_rows: bool,
+                  jobs: int | None, scheduler: object | None, full: bool, all_issues: bool) -> RunResult:
+    """``extract``'s plan: reuse, extract (``executors``), then write (``writer`` None: rows kept)."""
+    from planparse.executors import make_executor
+
+    readable = [path_problem(path) is None for path in files]  # special files (a FIFO) are never read
+    digests = [_sha256_of(path) if ok else None for path, ok in zip(files, readable, strict=True)]
+    shown = [display_path(path) for path in files]
+    results: list[FileResult | None] = [None] * len(files)
+    first_of: dict[str, int] = {}
+    hits: dict[int, Any] = {}  # index → cache entry its rows are read from (reused, then fresh ones)
+    todo: list[int] = []
+    for index, (path, sha) in enumerate(zip(files, digests, strict=True)):
+        key = sha if sha is not None else path_document_id(path)[1]  # same bytes, or the same unreadable path
+        if key in first_of:
+            continue  # a duplicate: filled in below
+        first_of[key] = index
+        entry = cache.lookup(sha, shown[index]) if cache is not None and sha is not None and not full else None
+        if entry is not None:
+            hits[index] = entry
+        else:
+            todo.append(index)
+    reused = dict(hits)
+    total = len(files)
+    done = 0
+
+    def finished(result: FileResult) -> None:
+        nonlocal done
+        if on_file:
+            on_file(Path(result.path), done, total)
+        done += 1
+        if on_done:
+            on_done(result)
+
+    def tasks():
+        for index in todo:
+            data = None
+            if readable[index]:
+                try:
+                    data = files[index].read_bytes()
+                except OSError:
+                    data = None  # extract_file reports why it cannot be read
+            cached = cache is not None and data is not None
+            yield ExtractTask(index=index, path=str(files[index]), data=data, extracted_at=extracted_at,
+                              parts=cached, keep_rows=keep_rows or not cached, keep_issues=all_issues)
+
+    with make_executor(jobs=jobs, scheduler=scheduler, tasks=len(todo)) as executor:
+        for index, result in executor.run(run_task, tasks()):
+            if cache is not None and result.parts:
+                hits[index] = cache.put(
+                    sha256=result.document.source_sha256, path=result.path, format_name=result.document.format,
+                    document=result.document.model_dump(mode="json"), parts=result.parts, counts=result.counts,
+                    issue_counts={"error": result.error_count, "warning": result.warning_count},
+                    errors=[i.model_dump(mode="json") for i in result.issues if i.severity == "error"])
+                result.parts = {}
+            results[index] = result
+            finished(result)
+    for index, entry in reused.items():  # after the pool: reading them loads polars, which a fork must not inherit
+        results[index] = _cached_result(cache, entry, shown[index], all_issues=all_issues)
+        finished(results[index])
+    for index, (path, sha) in enumerate(zip(files, digests, strict=True)):
+        if results[index] is None:  # a later copy of the same bytes
+            first = results[first_of[sha if sha is not None else path_document_id(path)[1]]]
+            first.document.duplicate_paths.append(shown[index])
+            results[index] = FileResult(path=shown[index], document=first.document, rows=CommonRows(), issues=[],
+                                        detection=first.detection, duplicate_of=first.path)
+            finished(results[index])
+    run = RunResult(files=results)
+    run_rows = run_level_rows(results)  # before the documents rows: it sets is_latest_edition
+    if writer is None:
+        return run
+    from planparse.store import DUCKDB_NAME
+
+    documents = [r.document.model_dump() for r in results if r.duplicate_of is None]
+    # the run's issue rows are replaced in an extended database; its other rows (themes) must match
+    stamp = cache.outputs_stamp(writer.views, {t: rows for t, rows in run_rows.items() if t != "extraction_issues"})
+    kept = latest = None
+    if not full and len(hits) == len(documents) and cache.outputs_match(stamp):  # every document cached
+        kept, latest = _documents_kept(writer.out, documents) or (None, None)
+    added: dict[str, list[Path]] = {}
+    for index, result in enumerate(results):
+        if result.duplicate_of is not None:
+            continue
+        entry = hits.get(index)
+        if entry is not None:
+            for table in entry.tables:
+                if table != "documents":  # written last, from memory: duplicates add to it
+                    writer.add_part(table, cache.part_path(entry, table))
+                    if kept is not None and result.document.document_id not in kept:
+                        added.setdefault(table, []).append(cache.part_path(entry, table))
+        else:  # not cacheable (unreadable file): its rows were kept
+            writer.add(tables_of([result], documents=False))
+            if not keep_rows:
+                result.release_rows()
+    writer.add({**run_rows, "documents": documents})  # documents last: a later duplicate adds to an earlier row
+    if kept is not None:  # only documents were added since the last run: extend its database
+        run.outputs = writer.commit(extend=writer.out / DUCKDB_NAME, added=added,
+                                    added_documents=[d for d in documents if d["document_id"] not in kept],
+                                    latest_editions=latest, run_issues=run_rows["extraction_issues"],
+                                    run_issue_codes=(RUN_ISSUE_CODE,))
+    else:
+        run.outputs = writer.commit()
+    cache.record_outputs(stamp)
+    cache.save(keep={r.document.source_sha256 for r in results if r.duplicate_of is None})
+    return run
+
+
+def _documents_kept(out: Path, documents: list[dict[str, Any]]) -> tuple[set[str], dict[str, bool]] | None:
+    """``(ids, latest)`` for the published ``planparse.duckdb`` when every document in it has the
+    same ``documents`` row in this run but for ``is_latest_edition`` (``latest``: the new value of
+    each that changed), so its rows in every table are the same and the file can be extended with
+    the added documents; None when anything else differs or the file cannot be read (the database
+    is then built from scratch)."""
+    import duckdb
+
+    from planparse.store import DUCKDB_NAME
+
+    path = out / DUCKDB_NAME
+    if not path.exists():
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            cursor = con.execute("SELECT * FROM documents")
+            columns = [d[0] for d in cursor.description]
+            previous = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        finally:
+            con.close()
+    except duckdb.Error:
+        return None
+    current = {d["document_id"]: d for d in documents}
+    latest: dict[str, bool] = {}
+    for row in previous:
+        now = current.get(row["document_id"])
+        if now is None or {**now, "is_latest_edition": None} != {**row, "is_latest_edition": None}:
+            return None
+        if now["is_latest_edition"] != row["is_latest_edition"]:
+            latest[row["document_id"]] = now["is_latest_edition"]
+    return {row["document_id"] for row in previous}, latest
+
+
+def _sha256_of(path: Path) -> str | None:
+    """SHA-256 (hex) of a file's bytes, read in blocks; None when it cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _cached_result(cache, entry, path: str, *, all_issues: bool = False) -> FileResult:
+    """A ``FileResult`` rebuilt from a cache entry: its document row, counts and error issues (all
+    issues, read from its ``extraction_issues`` part, when ``all_issues``); no rows (they are read
+    from the parts when writing)."""
+    if all_issues and "extraction_issues" in entry.tables:
+        import polars as pl
+
+        rows = pl.read_parquet(cache.part_path(entry, "extraction_issues")).to_dicts()
+    else:
+        rows = entry.errors
+    issues = [ExtractionIssue.model_validate(row) for row in rows]
+    return FileResult(path=path, document=Document.model_validate(entry.document), rows=CommonRows(),
+                      issues=issues, counts=dict(entry.counts), cached=True, issue_counts=dict(entry.issue_counts))
+
+
+RUN_ISSUE_CODE = "multiple_editions"
+"""The code of the issues a run adds across documents (``mark_latest_editions``), not one file."""
 
 
 def run_level_rows(results: Sequence[FileResult]) -> dict[str, list[dict[str, Any]]]:
@@ -433,14 +643,23 @@ def mark_latest_editions(results: Sequence[FileResult]) -> list[ExtractionIssue]
             r = by_id[d]
             state = "the latest" if latest[d] else "not the latest"
             issue = ExtractionIssue(
-                document_id=d, severity="warning", code="multiple_editions",
+                document_id=d, severity="warning", code=RUN_ISSUE_CODE,
                 message=f"{len(members)} documents of this run are editions of {series}: {names}; "
                         f"this one is {state} (the analyst views show the latest only)",
-                source_line=None, seq=max((i.seq for i in r.issues), default=0) + 1, source_path=r.path,
+                source_line=None, seq=_last_issue_seq(r) + 1, source_path=r.path,
             )
             r.issues.append(issue)
+            if r.issue_counts is not None:
+                r.issue_counts["warning"] = r.issue_counts.get("warning", 0) + 1
             new.append(issue)
     return new
+
+
+def _last_issue_seq(result: FileResult) -> int:
+    """The ``seq`` of a result's last issue row, also when its ``issues`` hold only its errors
+    (``issue_counts`` then counts them all; ``extract_file`` numbers the issues 1..n)."""
+    counted = sum(result.issue_counts.values()) if result.issue_counts is not None else 0
+    return max(max((i.seq for i in result.issues), default=0), counted)
 
 
 def tables_of(results: Iterable[FileResult], *, documents: bool = True) -> dict[str, list[dict[str, Any]]]:

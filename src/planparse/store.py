@@ -18,12 +18,14 @@ of silently overwriting it.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -31,6 +33,8 @@ from typing import Any, Literal, get_args, get_origin
 
 from planparse.schemas.common import KPI_DECIMAL_DIGITS, KPI_DECIMAL_PLACES, TABLES, Row
 from planparse.views import COMMON_VIEWS, view_ddl
+
+_MODELS: dict[str, type[Row]] = {m.__table__: m for m in TABLES}
 
 __all__ = [
     "COMMON_VIEWS",
@@ -41,6 +45,7 @@ __all__ = [
     "column_types",
     "create_schema",
     "ddl",
+    "parquet_bytes",
     "read_tables",
     "schema_statements",
     "write_outputs",
@@ -116,6 +121,7 @@ def column_types(model: type[Row]) -> list[tuple[str, str, bool, tuple[str, ...]
 _DECIMAL = f"DECIMAL({KPI_DECIMAL_DIGITS},{KPI_DECIMAL_PLACES})"
 
 
+@functools.cache
 def _polars_schema(model: type[Row]):
     import polars as pl
 
@@ -152,6 +158,24 @@ def ddl(model: type[Row]) -> list[str]:
 # --------------------------------------------------------------------------------------------
 # Writing
 # --------------------------------------------------------------------------------------------
+
+
+_PART_COMPRESSION = "lz4"  # per-document parts: fast to write and read; the published files use zstd
+
+
+def parquet_bytes(table: str, rows: Sequence[Row | Mapping[str, Any]]) -> bytes:
+    """Rows of ``table`` (``Row`` models, or their ``model_dump()`` dicts) as the bytes of one
+    Parquet file with the table's column types (lz4-compressed). Models are read field by field
+    (``__dict__``), not serialised again. Raises KeyError for an unknown table name."""
+    import io
+
+    import polars as pl
+
+    records = [row.__dict__ if isinstance(row, Row) else row for row in rows]
+    buffer = io.BytesIO()
+    pl.from_dicts(records, schema=_polars_schema(_MODELS[table])).write_parquet(
+        buffer, compression=_PART_COMPRESSION)
+    return buffer.getvalue()
 
 
 class OutputWriter:
@@ -191,6 +215,7 @@ class OutputWriter:
         self._buffers: dict[str, list[Mapping[str, Any]]] = {m.__table__: [] for m in TABLES}
         self._buffered = 0
         self._parts: dict[str, list[Path]] = {m.__table__: [] for m in TABLES}
+        self._owned: set[Path] = set()
 
     def __enter__(self) -> OutputWriter:
         return self
@@ -207,20 +232,41 @@ class OutputWriter:
         if self._buffered >= self.flush_rows:
             self._flush()
 
-    def _flush(self) -> None:
+    def add_part(self, table: str, path: str | Path) -> None:
+        """Append an existing Parquet file of ``table``'s rows (with its column types, e.g. a cached
+        document's part) after the rows added so far. The file is read at ``commit`` and never
+        modified or removed. Unknown tables raise KeyError."""
+        self._flush_table(table)
+        self._parts[table].append(Path(path))
+
+    def _flush_table(self, name: str) -> None:
         import polars as pl
 
+        if self._buffers[name]:
+            part = self.staging / f"{name}.part{len(self._parts[name]):05d}.parquet"
+            pl.from_dicts(self._buffers[name], schema=_polars_schema(_MODELS[name])).write_parquet(part)
+            self._parts[name].append(part)
+            self._owned.add(part)
+            self._buffered -= len(self._buffers[name])
+            self._buffers[name] = []
+
+    def _flush(self) -> None:
         for model in TABLES:
-            name = model.__table__
-            if self._buffers[name]:
-                part = self.staging / f"{name}.part{len(self._parts[name]):05d}.parquet"
-                pl.from_dicts(self._buffers[name], schema=_polars_schema(model)).write_parquet(part)
-                self._parts[name].append(part)
-                self._buffers[name] = []
+            self._flush_table(model.__table__)
         self._buffered = 0
 
-    def commit(self) -> list[Path]:
+    def commit(self, *, extend: Path | None = None, added: Mapping[str, Sequence[Path]] | None = None,
+               added_documents: Sequence[Mapping[str, Any]] = (), latest_editions: Mapping[str, bool] | None = None,
+               run_issues: Sequence[Mapping[str, Any]] = (), run_issue_codes: Sequence[str] = ()) -> list[Path]:
         """Write the final Parquet files and the DuckDB file and move them into place.
+
+        With ``extend`` (a previous ``planparse.duckdb`` holding every row of this run except those
+        of some added documents), the DuckDB file is that file plus ``added_documents`` (their
+        ``documents`` rows) and the rows of the ``added`` part files (``{table: [Parquet paths]}``),
+        with ``documents.is_latest_edition`` set as ``latest_editions`` says (``{document_id: value}``)
+        and the run-level issues (codes ``run_issue_codes``) replaced by ``run_issues``, instead of
+        a build from scratch: an incremental run that only added files does not rebuild the
+        database. The Parquet files are always joined from all parts, in order.
 
         Output: the paths written (``<out>/<table>.parquet`` …, ``<out>/planparse.duckdb``).
         """
@@ -229,28 +275,56 @@ class OutputWriter:
 
         try:
             self._flush()
-            parquet_files: list[tuple[type[Row], Path]] = []
-            for model in TABLES:
+            def join_parts(model: type[Row]) -> tuple[type[Row], Path]:
                 name = model.__table__
                 path = self.staging / f"{name}.parquet"
                 parts = self._parts[name]
                 if not parts:
                     pl.DataFrame(schema=_polars_schema(model)).write_parquet(path)
-                elif len(parts) == 1:
+                elif len(parts) == 1 and parts[0] in self._owned:
                     os.replace(parts[0], path)
+                elif len(parts) == 1:
+                    shutil.copyfile(parts[0], path)
                 else:  # several parts: streamed into one file, never all in memory
-                    pl.scan_parquet(parts).sink_parquet(path)
+                    pl.scan_parquet(parts, hive_partitioning=False).sink_parquet(path)
                     for part in parts:
-                        part.unlink()
-                parquet_files.append((model, path))
+                        if part in self._owned:
+                            part.unlink()
+                return model, path
+
+            # the tables in parallel threads (polars releases the GIL): many small parts are latency
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                parquet_files = list(pool.map(join_parts, TABLES))
             db_path = self.staging / DUCKDB_NAME
-            con = duckdb.connect(str(db_path))
-            view_files = []
-            try:
-                # one script in one transaction: the contract (tables, views, comments), then the rows
+            if extend is not None:
+                shutil.copyfile(extend, db_path)
+                sources = {"documents": []}
+                if added_documents:
+                    documents = self.staging / "added_documents.parquet"
+                    documents.write_bytes(parquet_bytes("documents", added_documents))
+                    sources["documents"] = [documents]
+                sources.update({t: list(p) for t, p in (added or {}).items() if t != "documents"})
+                if run_issues:
+                    issues = self.staging / "run_issues.parquet"
+                    issues.write_bytes(parquet_bytes("extraction_issues", run_issues))
+                    sources.setdefault("extraction_issues", []).append(issues)
+                script = ["BEGIN TRANSACTION"]
+                flag = {True: "true", False: "false", None: "NULL"}
+                script += [f"UPDATE documents SET is_latest_edition = {flag[value]} WHERE document_id = {_quote(doc)}"
+                           for doc, value in (latest_editions or {}).items()]
+                if run_issue_codes:
+                    script.append("DELETE FROM extraction_issues WHERE code IN "
+                                  f"({', '.join(_quote(c) for c in run_issue_codes)})")
+                script += [f"INSERT INTO {m.__table__} BY NAME SELECT * FROM read_parquet("
+                           f"[{', '.join(_quote(str(p)) for p in sources[m.__table__])}], hive_partitioning = false)"
+                           for m in TABLES if sources.get(m.__table__)]
+            else:  # the contract (tables, views, comments), then the rows
                 script = ["BEGIN TRANSACTION", *schema_statements(self.views, self.view_comments)]
                 script += [f"INSERT INTO {model.__table__} BY NAME SELECT * FROM read_parquet({_quote(str(path))})"
                            for model, path in parquet_files]
+            con = duckdb.connect(str(db_path))
+            view_files = []
+            try:  # one script in one transaction
                 con.execute(";\n".join([*script, "COMMIT"]) + ";")
                 con.execute("CHECKPOINT")
                 for name in self.views:  # the views as Parquet too, for tools that do not read DuckDB
@@ -260,8 +334,7 @@ class OutputWriter:
             finally:
                 con.close()
             files = [p for _, p in parquet_files] + view_files + [db_path]
-            for path in files:
-                _fsync(path)
+            _fsync_all(files)
             written = []
             for path in files:  # the DuckDB file last: it is the one analysts open
                 target = self.out / path.name
@@ -339,6 +412,13 @@ def write_outputs(
     with OutputWriter(out_dir, views=views, view_comments=view_comments) as writer:
         writer.add(rows)
         return writer.commit()
+
+
+def _fsync_all(paths: Sequence[Path]) -> None:
+    """fsync every file, in parallel threads (os.fsync releases the GIL): the disk flushes them in
+    one go instead of one after the other."""
+    with ThreadPoolExecutor(max_workers=min(16, len(paths) or 1)) as pool:
+        list(pool.map(_fsync, paths))
 
 
 def _fsync(path: Path) -> None:

@@ -107,12 +107,19 @@ class Parser(ABC):
     as ``COMMENT ON`` into planparse.duckdb and into docs/data_dictionary.md) and ``check_queries``
     (``{title: SELECT …}`` run by ``planparse check`` against planparse.duckdb; every row returned
     is a finding listed under the title, e.g. measures without a counterpart in another document).
+
+    ``version``: the parser's own version (a short string). It is part of the key of the
+    incremental cache (``planparse.cache``): a document whose bytes and whose format's version are
+    unchanged is not parsed again. **Bump it with every change that can alter this format's rows**
+    (the parser, its records' ``to_common``, the normalisation it relies on); otherwise reruns keep
+    serving the old rows until ``planparse extract --full``.
     """
 
     format: ClassVar[str]
     description: ClassVar[str]
     municipality_code: ClassVar[str | None] = None
     municipality_name: ClassVar[str | None] = None
+    version: ClassVar[str]
     views: ClassVar[dict[str, str]] = {}
     view_comments: ClassVar[dict[str, tuple[str, dict[str, str]]]] = {}
     check_queries: ClassVar[dict[str, str]] = {}

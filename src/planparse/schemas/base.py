@@ -81,7 +81,13 @@ class RowContext:
 
 
 class FormatRecord(BaseModel, ABC):
-    """Base of each format's top-level record (e.g. ``MusashinoProgressSheet``)."""
+    """Base of each format's top-level record (e.g. ``MusashinoProgressSheet``).
+
+    Its validator is built when the format is first used, not at import (``defer_build``): a run
+    over one format does not pay for the others' records.
+    """
+
+    model_config = ConfigDict(defer_build=True)
 
     @abstractmethod
     def document_info(self) -> DocumentInfo:

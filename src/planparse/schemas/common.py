@@ -111,7 +111,9 @@ class Row(BaseModel):
     * ``__primary_key__``: column names; ``__foreign_keys__``: ``{column: "table(column)"}``.
     """
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, use_enum_values=True)
+    # defer_build: a table's validator is built when its first row is made (a run over one format
+    # never builds those of the tables it has no rows in)
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, use_enum_values=True, defer_build=True)
 
     __table__: ClassVar[str]
     __doc_table__: ClassVar[str]

@@ -39,6 +39,7 @@ class AkishimaMidtermReportParser(Parser):
     description = "昭島市デジタル化推進計画 中間報告書 (施策 reports with 〇△× status)"
     municipality_code = MUNICIPALITY_CODE
     municipality_name = MUNICIPALITY_NAME
+    version = "1"  # bump on any change of this parser or its records' to_common (re-extracts cached documents)
 
     @classmethod
     def detect(cls, doc: SourceDocument) -> float:

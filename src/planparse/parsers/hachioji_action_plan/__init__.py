@@ -53,6 +53,7 @@ class HachiojiActionPlanParser(Parser):
     description = "八王子市DX推進計画 アクションプラン (project cards with 管理番号)"
     municipality_code = "132012"
     municipality_name = "八王子市"
+    version = "1"  # bump on any change of this parser or its records' to_common (re-extracts cached documents)
 
     @classmethod
     def detect(cls, doc: SourceDocument) -> float:

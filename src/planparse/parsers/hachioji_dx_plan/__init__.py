@@ -65,6 +65,7 @@ class HachiojiDxPlanParser(Parser):
     description = "八王子市DX推進計画 (基本方針, 施策, 用語集)"
     municipality_code = MUNICIPALITY_CODE
     municipality_name = MUNICIPALITY_NAME
+    version = "1"  # bump on any change of this parser or its records' to_common (re-extracts cached documents)
 
     views: ClassVar[dict[str, str]] = VIEWS
     view_comments: ClassVar[dict[str, tuple[str, dict[str, str]]]] = VIEW_COMMENTS
