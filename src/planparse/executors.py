@@ -80,6 +80,9 @@ class ProcessPoolExecutor(Executor):
             raise ValueError(f"jobs must be at least 1, not {jobs}")
         methods = multiprocessing.get_all_start_methods()
         if "fork" in methods and "polars" not in sys.modules and "duckdb" not in sys.modules:
+            from planparse.parsers import preload
+
+            preload()  # the formats' reading modules, imported once here rather than in every worker
             ctx = multiprocessing.get_context("fork")
         elif "forkserver" in methods:
             ctx = multiprocessing.get_context("forkserver")
