@@ -327,10 +327,19 @@ class OutputWriter:
             try:  # one script in one transaction
                 con.execute(";\n".join([*script, "COMMIT"]) + ";")
                 con.execute("CHECKPOINT")
-                for name in self.views:  # the views as Parquet too, for tools that do not read DuckDB
-                    path = self.staging / f"{name}.parquet"
-                    con.execute(f'COPY (SELECT * FROM "{name}") TO {_quote(str(path))} (FORMAT parquet)')
-                    view_files.append(path)
+                view_files = [self.staging / f"{name}.parquet" for name in self.views]
+
+                def export(name: str, path: Path) -> None:  # one cursor (DuckDB connection) per thread
+                    cursor = con.cursor()
+                    try:
+                        cursor.execute(f'COPY (SELECT * FROM "{name}") TO {_quote(str(path))} (FORMAT parquet)')
+                    finally:
+                        cursor.close()
+
+                # the views as Parquet too, for tools that do not read DuckDB; in parallel threads
+                # (DuckDB releases the GIL): a small view's export is mostly latency
+                with ThreadPoolExecutor(max_workers=4) as pool:
+                    list(pool.map(export, self.views, view_files))
             finally:
                 con.close()
             files = [p for _, p in parquet_files] + view_files + [db_path]
