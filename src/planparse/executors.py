@@ -35,6 +35,9 @@ class Executor(ABC):
     """Runs ``fn`` over tasks; use as a context manager (``close`` releases workers/connections)."""
 
     workers: int = 1
+    forks_workers: bool = False
+    """True while workers may still be forked from this process (a ``fork`` pool before its first
+    result): until then the caller must not load polars or DuckDB (their thread pools)."""
 
     @abstractmethod
     def run(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
@@ -91,6 +94,7 @@ class ProcessPoolExecutor(Executor):
             ctx = multiprocessing.get_context("spawn")
         self.workers = jobs
         self.start_method = ctx.get_start_method()
+        self.forks_workers = self.start_method == "fork"  # all of them at the first task (3.11+)
         self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
                                                             initializer=_init_worker)
 

@@ -25,7 +25,7 @@ import tempfile
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -216,6 +216,7 @@ class OutputWriter:
         self._buffered = 0
         self._parts: dict[str, list[Path]] = {m.__table__: [] for m in TABLES}
         self._owned: set[Path] = set()
+        self._schema: Future | None = None
 
     def __enter__(self) -> OutputWriter:
         return self
@@ -223,6 +224,32 @@ class OutputWriter:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             self.abort()
+
+    def prepare_database(self) -> None:
+        """Start building the staged ``planparse.duckdb``'s contract (``schema_statements``: tables,
+        views, comments; no rows) in a background thread, so that it overlaps the extraction
+        (DuckDB releases the GIL); ``commit`` then only adds the rows. Call it only once no process
+        will be forked from this one any more (it imports DuckDB). Optional: without it, ``commit``
+        builds the file from scratch; a failure here is ignored (``commit`` builds it again) and
+        the result is discarded when ``commit`` extends a previous database instead."""
+        if self._schema is None:
+            self._schema_pool = ThreadPoolExecutor(max_workers=1)
+            self._schema = self._schema_pool.submit(_create_database, self.staging / DUCKDB_NAME,
+                                                    schema_statements(self.views, self.view_comments))
+            self._schema_pool.shutdown(wait=False)
+
+    def _prepared_database(self) -> bool:
+        """Wait for ``prepare_database``'s thread; True when the staged file holds the contract."""
+        if self._schema is None:
+            return False
+        try:
+            self._schema.result()
+            return True
+        except Exception:  # built again from scratch by commit
+            (self.staging / DUCKDB_NAME).unlink(missing_ok=True)
+            return False
+        finally:
+            self._schema = None
 
     def add(self, rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
         """Buffer row dicts (``{table name: [Row.model_dump(), …]}``); unknown tables raise KeyError."""
@@ -296,6 +323,7 @@ class OutputWriter:
             with ThreadPoolExecutor(max_workers=4) as pool:
                 parquet_files = list(pool.map(join_parts, TABLES))
             db_path = self.staging / DUCKDB_NAME
+            prepared = self._prepared_database()
             if extend is not None:
                 shutil.copyfile(extend, db_path)
                 sources = {"documents": []}
@@ -318,8 +346,10 @@ class OutputWriter:
                 script += [f"INSERT INTO {m.__table__} BY NAME SELECT * FROM read_parquet("
                            f"[{', '.join(_quote(str(p)) for p in sources[m.__table__])}], hive_partitioning = false)"
                            for m in TABLES if sources.get(m.__table__)]
-            else:  # the contract (tables, views, comments), then the rows
-                script = ["BEGIN TRANSACTION", *schema_statements(self.views, self.view_comments)]
+            else:  # the contract (tables, views, comments; unless prepared already), then the rows
+                script = ["BEGIN TRANSACTION"]
+                if not prepared:
+                    script += schema_statements(self.views, self.view_comments)
                 script += [f"INSERT INTO {model.__table__} BY NAME SELECT * FROM read_parquet({_quote(str(path))})"
                            for model, path in parquet_files]
             con = duckdb.connect(str(db_path))
@@ -356,8 +386,20 @@ class OutputWriter:
 
     def abort(self) -> None:
         """Remove the staging folder (the previous outputs stay as they were) and release the lock."""
+        self._prepared_database()  # its thread writes into the staging folder: let it finish first
         shutil.rmtree(self.staging, ignore_errors=True)
         self._lock.release()
+
+
+def _create_database(path: Path, statements: Sequence[str]) -> None:
+    """A new DuckDB file at ``path`` holding ``statements`` (the contract), in one transaction."""
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(";\n".join(["BEGIN TRANSACTION", *statements, "COMMIT"]) + ";")
+    finally:
+        con.close()
 
 
 def _acquire_lock(out: Path, timeout: float | None, on_wait: Callable[[Path], None] | None):
