@@ -35,6 +35,9 @@ class Executor(ABC):
     """Runs ``fn`` over tasks; use as a context manager (``close`` releases workers/connections)."""
 
     workers: int = 1
+    forks_workers: bool = False
+    """True while workers may still be forked from this process (a ``fork`` pool before its first
+    result): until then the caller must not load polars or DuckDB (their thread pools)."""
 
     @abstractmethod
     def run(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
@@ -80,6 +83,9 @@ class ProcessPoolExecutor(Executor):
             raise ValueError(f"jobs must be at least 1, not {jobs}")
         methods = multiprocessing.get_all_start_methods()
         if "fork" in methods and "polars" not in sys.modules and "duckdb" not in sys.modules:
+            from planparse.parsers import preload
+
+            preload()  # the formats' reading modules, imported once here rather than in every worker
             ctx = multiprocessing.get_context("fork")
         elif "forkserver" in methods:
             ctx = multiprocessing.get_context("forkserver")
@@ -88,6 +94,7 @@ class ProcessPoolExecutor(Executor):
             ctx = multiprocessing.get_context("spawn")
         self.workers = jobs
         self.start_method = ctx.get_start_method()
+        self.forks_workers = self.start_method == "fork"  # all of them at the first task (3.11+)
         self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
                                                             initializer=_init_worker)
 

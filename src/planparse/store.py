@@ -25,7 +25,7 @@ import tempfile
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -216,6 +216,7 @@ class OutputWriter:
         self._buffered = 0
         self._parts: dict[str, list[Path]] = {m.__table__: [] for m in TABLES}
         self._owned: set[Path] = set()
+        self._schema: Future | None = None
 
     def __enter__(self) -> OutputWriter:
         return self
@@ -223,6 +224,32 @@ class OutputWriter:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             self.abort()
+
+    def prepare_database(self) -> None:
+        """Start building the staged ``planparse.duckdb``'s contract (``schema_statements``: tables,
+        views, comments; no rows) in a background thread, so that it overlaps the extraction
+        (DuckDB releases the GIL); ``commit`` then only adds the rows. Call it only once no process
+        will be forked from this one any more (it imports DuckDB). Optional: without it, ``commit``
+        builds the file from scratch; a failure here is ignored (``commit`` builds it again) and
+        the result is discarded when ``commit`` extends a previous database instead."""
+        if self._schema is None:
+            self._schema_pool = ThreadPoolExecutor(max_workers=1)
+            self._schema = self._schema_pool.submit(_create_database, self.staging / DUCKDB_NAME,
+                                                    schema_statements(self.views, self.view_comments))
+            self._schema_pool.shutdown(wait=False)
+
+    def _prepared_database(self) -> bool:
+        """Wait for ``prepare_database``'s thread; True when the staged file holds the contract."""
+        if self._schema is None:
+            return False
+        try:
+            self._schema.result()
+            return True
+        except Exception:  # built again from scratch by commit
+            (self.staging / DUCKDB_NAME).unlink(missing_ok=True)
+            return False
+        finally:
+            self._schema = None
 
     def add(self, rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
         """Buffer row dicts (``{table name: [Row.model_dump(), …]}``); unknown tables raise KeyError."""
@@ -270,7 +297,6 @@ class OutputWriter:
 
         Output: the paths written (``<out>/<table>.parquet`` …, ``<out>/planparse.duckdb``).
         """
-        import duckdb
         import polars as pl
 
         try:
@@ -281,58 +307,28 @@ class OutputWriter:
                 parts = self._parts[name]
                 if not parts:
                     pl.DataFrame(schema=_polars_schema(model)).write_parquet(path)
-                elif len(parts) == 1 and parts[0] in self._owned:
-                    os.replace(parts[0], path)
-                elif len(parts) == 1:
-                    shutil.copyfile(parts[0], path)
+                elif len(parts) == 1:  # the same bytes: a second name (never modified in place), else a copy
+                    try:
+                        os.link(parts[0], path)
+                    except OSError:
+                        shutil.copyfile(parts[0], path)
                 else:  # several parts: streamed into one file, never all in memory
                     pl.scan_parquet(parts, hive_partitioning=False).sink_parquet(path)
-                    for part in parts:
-                        if part in self._owned:
-                            part.unlink()
                 return model, path
 
-            # the tables in parallel threads (polars releases the GIL): many small parts are latency
-            with ThreadPoolExecutor(max_workers=4) as pool:
-                parquet_files = list(pool.map(join_parts, TABLES))
-            db_path = self.staging / DUCKDB_NAME
-            if extend is not None:
-                shutil.copyfile(extend, db_path)
-                sources = {"documents": []}
-                if added_documents:
-                    documents = self.staging / "added_documents.parquet"
-                    documents.write_bytes(parquet_bytes("documents", added_documents))
-                    sources["documents"] = [documents]
-                sources.update({t: list(p) for t, p in (added or {}).items() if t != "documents"})
-                if run_issues:
-                    issues = self.staging / "run_issues.parquet"
-                    issues.write_bytes(parquet_bytes("extraction_issues", run_issues))
-                    sources.setdefault("extraction_issues", []).append(issues)
-                script = ["BEGIN TRANSACTION"]
-                flag = {True: "true", False: "false", None: "NULL"}
-                script += [f"UPDATE documents SET is_latest_edition = {flag[value]} WHERE document_id = {_quote(doc)}"
-                           for doc, value in (latest_editions or {}).items()]
-                if run_issue_codes:
-                    script.append("DELETE FROM extraction_issues WHERE code IN "
-                                  f"({', '.join(_quote(c) for c in run_issue_codes)})")
-                script += [f"INSERT INTO {m.__table__} BY NAME SELECT * FROM read_parquet("
-                           f"[{', '.join(_quote(str(p)) for p in sources[m.__table__])}], hive_partitioning = false)"
-                           for m in TABLES if sources.get(m.__table__)]
-            else:  # the contract (tables, views, comments), then the rows
-                script = ["BEGIN TRANSACTION", *schema_statements(self.views, self.view_comments)]
-                script += [f"INSERT INTO {model.__table__} BY NAME SELECT * FROM read_parquet({_quote(str(path))})"
-                           for model, path in parquet_files]
-            con = duckdb.connect(str(db_path))
-            view_files = []
-            try:  # one script in one transaction
-                con.execute(";\n".join([*script, "COMMIT"]) + ";")
-                con.execute("CHECKPOINT")
-                for name in self.views:  # the views as Parquet too, for tools that do not read DuckDB
-                    path = self.staging / f"{name}.parquet"
-                    con.execute(f'COPY (SELECT * FROM "{name}") TO {_quote(str(path))} (FORMAT parquet)')
-                    view_files.append(path)
+            # the tables in parallel threads (polars releases the GIL; many small parts are latency),
+            # while DuckDB reads the same parts into the database (below)
+            join_pool = ThreadPoolExecutor(max_workers=4)
+            joined = [join_pool.submit(join_parts, model) for model in TABLES]
+            join_pool.shutdown(wait=False)
+            try:
+                view_files, db_path = self._write_database(
+                    extend=extend, added=added, added_documents=added_documents, latest_editions=latest_editions,
+                    run_issues=run_issues, run_issue_codes=run_issue_codes)
             finally:
-                con.close()
+                parquet_files = [future.result() for future in joined]
+                for part in self._owned:  # joined: the staged parts are no longer needed
+                    part.unlink(missing_ok=True)
             files = [p for _, p in parquet_files] + view_files + [db_path]
             _fsync_all(files)
             written = []
@@ -345,10 +341,83 @@ class OutputWriter:
         finally:
             self.abort()
 
+    def _write_database(self, *, extend: Path | None, added: Mapping[str, Sequence[Path]] | None,
+                        added_documents: Sequence[Mapping[str, Any]], latest_editions: Mapping[str, bool] | None,
+                        run_issues: Sequence[Mapping[str, Any]], run_issue_codes: Sequence[str]
+                        ) -> tuple[list[Path], Path]:
+        """``commit``'s DuckDB part: the staged ``planparse.duckdb`` (extended or built from the
+        parts) and the views' Parquet files. Output: (the view files, the database file)."""
+        import duckdb
+
+        db_path = self.staging / DUCKDB_NAME
+        prepared = self._prepared_database()
+        if extend is not None:
+            shutil.copyfile(extend, db_path)
+            sources = {"documents": []}
+            if added_documents:
+                documents = self.staging / "added_documents.parquet"
+                documents.write_bytes(parquet_bytes("documents", added_documents))
+                sources["documents"] = [documents]
+            sources.update({t: list(p) for t, p in (added or {}).items() if t != "documents"})
+            if run_issues:
+                issues = self.staging / "run_issues.parquet"
+                issues.write_bytes(parquet_bytes("extraction_issues", run_issues))
+                sources.setdefault("extraction_issues", []).append(issues)
+            script = ["BEGIN TRANSACTION"]
+            flag = {True: "true", False: "false", None: "NULL"}
+            script += [f"UPDATE documents SET is_latest_edition = {flag[value]} WHERE document_id = {_quote(doc)}"
+                       for doc, value in (latest_editions or {}).items()]
+            if run_issue_codes:
+                script.append("DELETE FROM extraction_issues WHERE code IN "
+                              f"({', '.join(_quote(c) for c in run_issue_codes)})")
+            script += [f"INSERT INTO {m.__table__} BY NAME SELECT * FROM read_parquet("
+                       f"[{', '.join(_quote(str(p)) for p in sources[m.__table__])}], hive_partitioning = false)"
+                       for m in TABLES if sources.get(m.__table__)]
+        else:  # the contract (tables, views, comments; unless prepared already), then the rows
+            script = ["BEGIN TRANSACTION"]
+            if not prepared:
+                script += schema_statements(self.views, self.view_comments)
+            script += [f"INSERT INTO {m.__table__} BY NAME SELECT * FROM read_parquet("
+                       f"[{', '.join(_quote(str(p)) for p in self._parts[m.__table__])}], hive_partitioning = false)"
+                       for m in TABLES if self._parts[m.__table__]]
+        con = duckdb.connect(str(db_path))
+        view_files = []
+        try:  # one script in one transaction
+            con.execute(";\n".join([*script, "COMMIT"]) + ";")
+            con.execute("CHECKPOINT")
+            view_files = [self.staging / f"{name}.parquet" for name in self.views]
+
+            def export(name: str, path: Path) -> None:  # one cursor (DuckDB connection) per thread
+                cursor = con.cursor()
+                try:
+                    cursor.execute(f'COPY (SELECT * FROM "{name}") TO {_quote(str(path))} (FORMAT parquet)')
+                finally:
+                    cursor.close()
+
+            # the views as Parquet too, for tools that do not read DuckDB; in parallel threads
+            # (DuckDB releases the GIL): a small view's export is mostly latency
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                list(pool.map(export, self.views, view_files))
+        finally:
+            con.close()
+        return view_files, db_path
+
     def abort(self) -> None:
         """Remove the staging folder (the previous outputs stay as they were) and release the lock."""
+        self._prepared_database()  # its thread writes into the staging folder: let it finish first
         shutil.rmtree(self.staging, ignore_errors=True)
         self._lock.release()
+
+
+def _create_database(path: Path, statements: Sequence[str]) -> None:
+    """A new DuckDB file at ``path`` holding ``statements`` (the contract), in one transaction."""
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(";\n".join(["BEGIN TRANSACTION", *statements, "COMMIT"]) + ";")
+    finally:
+        con.close()
 
 
 def _acquire_lock(out: Path, timeout: float | None, on_wait: Callable[[Path], None] | None):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pkgutil
+import sys
+from importlib import import_module
+
 from planparse.parsers.akishima_midterm_report import AkishimaMidtermReportParser
 from planparse.parsers.base import Parser
 from planparse.parsers.hachioji_action_plan import HachiojiActionPlanParser
@@ -9,7 +13,7 @@ from planparse.parsers.hachioji_dx_plan import HachiojiDxPlanParser
 from planparse.parsers.koganei_roadmap import KoganeiRoadmapParser
 from planparse.parsers.musashino_progress_sheet import MusashinoProgressSheetParser
 
-__all__ = ["PARSERS", "Parser"]
+__all__ = ["PARSERS", "Parser", "preload"]
 
 PARSERS: dict[str, type[Parser]] = {
     parser.format: parser
@@ -21,3 +25,14 @@ PARSERS: dict[str, type[Parser]] = {
         AkishimaMidtermReportParser,
     )
 }
+
+
+def preload() -> None:
+    """Import every registered format's reading modules now. A format package imports them on
+    first use (its ``parse``), so that a run detecting and reading one format loads only that one;
+    a process about to fork a pool of workers calls this once, so the workers do not each import
+    them again. Raises ImportError only on a broken installation."""
+    for parser in PARSERS.values():
+        module = sys.modules[parser.__module__]
+        for info in pkgutil.iter_modules(getattr(module, "__path__", ())):
+            import_module(f"{module.__name__}.{info.name}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from bisect import bisect_right
-from itertools import accumulate
+from functools import lru_cache
 from typing import ClassVar
 
 import regex
@@ -90,11 +90,21 @@ def marker_score(doc: SourceDocument, markers: list[Marker], *, negative: list[M
     recurring = [m for m in markers if m.recurring]
     structure: set[int] = set()
     if recurring:
-        starts = list(accumulate((len(line) + 1 for line in text.split("\n")), initial=0))
+        starts = _line_starts(text)
         for m in recurring:
             structure |= m.lines(text, starts)
     return MarkerScore(round(max(0.0, min(1.0, score)), 3), positive=round(min(1.0, positive), 3),
                        structure_lines=len(structure))
+
+
+@lru_cache(maxsize=2)
+def _line_starts(text: str) -> list[int]:
+    """Offsets in ``text`` where each ``\\n``-separated line starts, then ``len(text) + 1``; computed
+    once per document text (every format's ``marker_score`` asks for the same one)."""
+    return [0, *(m.end() for m in _NEWLINE.finditer(text)), len(text) + 1]
+
+
+_NEWLINE = regex.compile("\n")
 
 
 class Parser(ABC):

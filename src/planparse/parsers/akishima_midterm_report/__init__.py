@@ -21,17 +21,27 @@ document are ``check_*`` warnings.
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import Any
+
 from planparse.ingest import SourceDocument
-from planparse.parsers.akishima_midterm_report.columns import split_columns
-from planparse.parsers.akishima_midterm_report.document import Run
 from planparse.parsers.akishima_midterm_report.patterns import _MARKERS, MUNICIPALITY_CODE, MUNICIPALITY_NAME
-from planparse.parsers.akishima_midterm_report.schedule import _schedule_items, split_schedule
-from planparse.parsers.akishima_midterm_report.text import _Line, display_width
 from planparse.parsers.base import Parser, marker_score
 from planparse.schemas.base import ParseResult
 
 __all__ = ["AkishimaMidtermReportParser", "_Line", "_schedule_items", "display_width", "split_columns",
            "split_schedule"]
+
+# The reading modules are imported on first use (``parse`` or one of these names), not with the
+# registry: detection needs only ``patterns``, and a run without this format never loads them.
+_LAZY = {"split_columns": "columns", "_schedule_items": "schedule", "split_schedule": "schedule",
+         "_Line": "text", "display_width": "text"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class AkishimaMidtermReportParser(Parser):
@@ -52,4 +62,6 @@ class AkishimaMidtermReportParser(Parser):
         Input: the report's text as a ``SourceDocument``. Output: ``ParseResult`` with an
         ``AkishimaMidtermReport`` and the warnings/errors met. Never raises on irregular input.
         """
+        from planparse.parsers.akishima_midterm_report.document import Run
+
         return Run(doc).parse()

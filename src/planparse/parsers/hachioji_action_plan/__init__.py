@@ -39,12 +39,20 @@ from __future__ import annotations
 
 from planparse.ingest import SourceDocument
 from planparse.parsers.base import Parser, marker_score
-from planparse.parsers.hachioji_action_plan.document import parse_document
-from planparse.parsers.hachioji_action_plan.model import Settings
 from planparse.parsers.hachioji_action_plan.patterns import MARKERS
 from planparse.schemas.base import ParseResult
 
 __all__ = ["HachiojiActionPlanParser", "Settings"]
+
+
+def __getattr__(name: str):
+    # ``model`` and the reading modules are imported on first use, not with the registry:
+    # detection needs only ``patterns``, and a run without this format never loads them.
+    if name == "Settings":
+        from planparse.parsers.hachioji_action_plan.model import Settings
+
+        return Settings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class HachiojiActionPlanParser(Parser):
@@ -66,4 +74,6 @@ class HachiojiActionPlanParser(Parser):
         Input: the document as a ``SourceDocument`` (its ``lines``). Output: ``ParseResult`` with a
         ``HachiojiActionPlan`` and the warnings/errors met. Never raises on irregular input.
         """
+        from planparse.parsers.hachioji_action_plan.document import parse_document
+
         return parse_document(doc, self.municipality_code, self.municipality_name)

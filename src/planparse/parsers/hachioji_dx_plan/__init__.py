@@ -39,25 +39,26 @@ from typing import ClassVar
 
 from planparse.ingest import SourceDocument
 from planparse.parsers.base import Parser, marker_score
-from planparse.parsers.hachioji_dx_plan.front_matter import _check_policy_count, _period, _title
-from planparse.parsers.hachioji_dx_plan.glossary import _read_glossary
-from planparse.parsers.hachioji_dx_plan.headings import _find_headings
-from planparse.parsers.hachioji_dx_plan.marks import _read_marks
-from planparse.parsers.hachioji_dx_plan.measures import _measures
 from planparse.parsers.hachioji_dx_plan.patterns import (
     _MARKERS,
     _NEGATIVE,
     MUNICIPALITY_CODE,
     MUNICIPALITY_NAME,
 )
-from planparse.parsers.hachioji_dx_plan.policies import _policies
-from planparse.parsers.hachioji_dx_plan.prepare import guarded, page_starts_marked, prepare_lines
-from planparse.parsers.hachioji_dx_plan.text import clean_text, split_paragraphs
 from planparse.parsers.hachioji_dx_plan.views import CHECK_QUERIES, VIEW_COMMENTS, VIEWS
 from planparse.schemas.base import IssueLog, ParseResult
-from planparse.schemas.hachioji_dx_plan import HachiojiDxPlan
 
 __all__ = ["HachiojiDxPlanParser", "clean_text", "split_paragraphs"]
+
+
+def __getattr__(name: str):
+    # The reading modules are imported on first use (``parse`` or these names), not with the
+    # registry: detection needs only ``patterns``, and a run without this format never loads them.
+    if name in ("clean_text", "split_paragraphs"):
+        from planparse.parsers.hachioji_dx_plan import text
+
+        return getattr(text, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class HachiojiDxPlanParser(Parser):
@@ -84,6 +85,15 @@ class HachiojiDxPlanParser(Parser):
         a ``HachiojiDxPlan`` and the warnings met; an ``error`` only when no 施策 is found. Never
         raises on irregular input.
         """
+        from planparse.parsers.hachioji_dx_plan.front_matter import _check_policy_count, _period, _title
+        from planparse.parsers.hachioji_dx_plan.glossary import _read_glossary
+        from planparse.parsers.hachioji_dx_plan.headings import _find_headings
+        from planparse.parsers.hachioji_dx_plan.marks import _read_marks
+        from planparse.parsers.hachioji_dx_plan.measures import _measures
+        from planparse.parsers.hachioji_dx_plan.policies import _policies
+        from planparse.parsers.hachioji_dx_plan.prepare import guarded, page_starts_marked, prepare_lines
+        from planparse.schemas.hachioji_dx_plan import HachiojiDxPlan
+
         log = IssueLog()
         lines = prepare_lines(doc.lines, log)
         page_starts = page_starts_marked(lines, log)
