@@ -11,9 +11,11 @@ from __future__ import annotations
 import random
 import re
 
+from tests.mutants import LINE_OPS, damage_lines
+
 __all__ = ["ISSUE_CODE", "OPS", "damaged_lines", "issue_codes", "survival"]
 
-OPS = ("delete", "duplicate", "insert_copy", "insert_stray")
+OPS = LINE_OPS
 _STRAY = ("", " ", "3", "- 3 -", "※", "（続き）", "令和6年度", "\u3000", "---", "*")
 
 
@@ -21,19 +23,7 @@ def damaged_lines(text: str, seed: int, share: float = 0.01) -> tuple[str, list[
     """``(damaged text, the operations applied)``; lines are split and joined on ``\\n``."""
     rng = random.Random(seed)
     lines = text.split("\n")
-    ops: list[str] = []
-    for _ in range(max(1, round(len(lines) * share))):
-        op = rng.choice(OPS)
-        at = rng.randrange(len(lines))
-        if op == "delete" and len(lines) > 1:
-            del lines[at]
-        elif op == "duplicate":
-            lines.insert(at, lines[at])
-        elif op == "insert_copy":
-            lines.insert(at, lines[rng.randrange(len(lines))])
-        else:
-            lines.insert(at, rng.choice(_STRAY))
-        ops.append(f"{op}@{at + 1}")
+    ops = [f"{op}@{at + 1}" for op, at in damage_lines(lines, rng, max(1, round(len(lines) * share)), _STRAY)]
     return "\n".join(lines), ops
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-__all__ = ["FILE_CHANGES", "LINE_OPS", "Mutant", "mutate", "record_pairs"]
+__all__ = ["FILE_CHANGES", "LINE_OPS", "Mutant", "damage_lines", "mutate", "record_pairs"]
 
 LINE_OPS = ("delete", "duplicate", "insert_copy", "insert_stray")
 FILE_CHANGES = ("none", "crlf", "cr", "crcrlf", "bom", "truncate")
@@ -32,15 +32,12 @@ class Mutant:
         return f"{len(self.ops)} line ops ({', '.join(sorted(set(self.ops)))}), file: {self.file_change}"
 
 
-def mutate(data: bytes, seed: int, *, damage: float = 0.01, file_change: str | None = None) -> Mutant:
-    """A mutant of UTF-8 ``data``: ``damage`` × the line count of line operations (at least one;
-    none when ``damage`` is 0),
-    then ``file_change`` (one of ``FILE_CHANGES``; random when None). The truncation cuts off up
-    to ``damage`` / 2 of the bytes."""
-    rng = random.Random(seed)
-    lines = data.decode("utf-8").split("\n")
+def damage_lines(lines: list[str], rng: random.Random, count: int, strays: tuple[str, ...]) -> list[tuple[str, int]]:
+    """Apply ``count`` seeded line operations (``LINE_OPS``) to ``lines`` in place: delete a line,
+    duplicate it, insert a copy of another line, or insert one of ``strays``. Output: the
+    operations as (name, 0-based index)."""
     ops = []
-    for _ in range(max(1, round(len(lines) * damage)) if damage > 0 else 0):
+    for _ in range(count):
         op = rng.choice(LINE_OPS)
         at = rng.randrange(len(lines))
         if op == "delete" and len(lines) > 1:
@@ -50,8 +47,20 @@ def mutate(data: bytes, seed: int, *, damage: float = 0.01, file_change: str | N
         elif op == "insert_copy":
             lines.insert(at, lines[rng.randrange(len(lines))])
         else:
-            lines.insert(at, rng.choice(_STRAY))
-        ops.append(op)
+            lines.insert(at, rng.choice(strays))
+        ops.append((op, at))
+    return ops
+
+
+def mutate(data: bytes, seed: int, *, damage: float = 0.01, file_change: str | None = None) -> Mutant:
+    """A mutant of UTF-8 ``data``: ``damage`` × the line count of line operations (at least one;
+    none when ``damage`` is 0),
+    then ``file_change`` (one of ``FILE_CHANGES``; random when None). The truncation cuts off up
+    to ``damage`` / 2 of the bytes."""
+    rng = random.Random(seed)
+    lines = data.decode("utf-8").split("\n")
+    count = max(1, round(len(lines) * damage)) if damage > 0 else 0
+    ops = [op for op, _ in damage_lines(lines, rng, count, _STRAY)]
     out = "\n".join(lines).encode("utf-8")
     change = file_change or rng.choice(FILE_CHANGES)
     if change == "crlf":
