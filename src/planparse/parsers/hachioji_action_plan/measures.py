@@ -17,8 +17,6 @@ from planparse.parsers.hachioji_action_plan.patterns import (
     CONTINUATION_START,
     DIGIT_START,
     DIRECTION_LABEL,
-    ERA_YEAR_LINE,
-    GREGORIAN_YEAR_LINE,
     IMPLEMENTATION_LABEL,
     MEASURE_HEADING,
     MEASURE_HEADING_ANY_GLYPH,
@@ -50,21 +48,24 @@ def read_measure(ctx: Context, start: int, end: int, seq: int, policies: dict[st
     loose = None
     labels: dict[str, int] = {}
     for n in range(start, end):
-        line = ctx.lines[n - 1].strip(" \u3000")
         key = ctx.keys[n - 1]
+        if not key:
+            continue
+        # each pattern is tried only on the lines starting (or ending) as it requires
+        line = ctx.lines[n - 1].strip(" \u3000") if key.startswith(("施策", "基本方針")) else ""
         if heading is None and (m := MEASURE_HEADING.match(line)):
             heading = (n, m)
         elif heading is None and loose is None and (m := MEASURE_HEADING_ANY_GLYPH.match(line)):
             loose = (n, m)
         elif policy is None and (m := POLICY_LINE.match(line)):
             policy = (n, m)
-        elif OBJECTIVE_LABEL.match(key):
+        elif key.startswith("(1)") and OBJECTIVE_LABEL.match(key):
             labels.setdefault("objective", n)
-        elif DIRECTION_LABEL.match(key):
+        elif key.startswith("(2)") and DIRECTION_LABEL.match(key):
             labels.setdefault("direction", n)
-        elif IMPLEMENTATION_LABEL.match(key):
+        elif key.endswith("実施内容") and IMPLEMENTATION_LABEL.match(key):
             labels.setdefault("implementation", n)
-        elif SCHEDULE_CAPTION.match(key):
+        elif key.startswith("実現に向けた") and SCHEDULE_CAPTION.match(key):
             labels.setdefault("schedule", n)
     if heading is None and loose is not None:
         heading = loose
@@ -187,11 +188,10 @@ def read_grid(ctx: Context, start: int, end: int, years: Sequence[int]) -> tuple
             flush()
             n += 1
             continue
-        era = ERA_YEAR_LINE.match(key) if ctx.is_year_line(n) else None
-        if era is not None:
+        if ctx.is_year_line(n):
             g = ctx.next_nonempty(n + 1, end)
-            greg = GREGORIAN_YEAR_LINE.match(ctx.keys[g - 1]) if g is not None else None
-            if greg is not None and int(greg.group("y")) in years:
+            greg = ctx.gregorian_years[g - 1] if g is not None else None
+            if greg is not None and greg in years:
                 flush()
                 n = g + 1
                 continue

@@ -10,7 +10,7 @@ from planparse.normalize import (
     join_wrapped,
     nfkc,
 )
-from planparse.parsers.hachioji_action_plan.patterns import ERA_YEAR_LINE
+from planparse.parsers.hachioji_action_plan.patterns import ERA_BASE, ERA_YEAR_LINE, GREGORIAN_YEAR_LINE
 from planparse.schemas.base import IssueLog
 
 
@@ -100,6 +100,20 @@ def line_key(line: str) -> str:
     return "".join(nfkc(line).split())
 
 
+def _era_year(key: str) -> int | None:
+    """``令和4年度`` → 2022 (None when the match key is not a 和暦 year line)."""
+    era = ERA_YEAR_LINE.match(key)
+    if era is None:
+        return None
+    return ERA_BASE[era.group("era")] + (1 if era.group("n") == "元" else int(era.group("n")))
+
+
+def _gregorian_year(key: str) -> int | None:
+    """``(2022年度）`` → 2022 (None when the match key is not a 西暦 year line)."""
+    m = GREGORIAN_YEAR_LINE.match(key)
+    return int(m.group("y")) if m else None
+
+
 def piece_text(lines: Sequence[str], piece: Piece | None) -> str:
     """The text of a piece, its lines joined across wraps (``join_wrapped``); ``""`` for None."""
     if piece is None:
@@ -159,9 +173,18 @@ class Context:
         # a line end written \r\r\n leaves a \r on the line: never part of the text
         self.lines = [line.rstrip("\r") if line.endswith("\r") else line for line in lines]
         self.keys = [line_key(line) for line in self.lines]
+        # the year a line names when it is a year-header line (else None), read once per line
+        self.era_years: list[int | None] = [None] * len(self.keys)
+        self.gregorian_years: list[int | None] = [None] * len(self.keys)
+        for i in [i for i, key in enumerate(self.keys) if key.endswith(("年度", "年度)"))]:
+            if self.keys[i].endswith("年度"):
+                self.era_years[i] = _era_year(self.keys[i])
+            else:
+                self.gregorian_years[i] = _gregorian_year(self.keys[i])
         self.settings = settings or Settings()
         self.log = IssueLog()
         self.year_header_cache: dict[tuple[int, int, int], Piece | None] = {}
+        self.line_kinds: dict[int, str] = {}  # line → ``pieces.basic_kind`` of it, once asked
         self.fiscal_years: list[int] = []
 
     def next_nonempty(self, n: int, limit: int | None = None) -> int | None:
@@ -174,8 +197,8 @@ class Context:
         return None
 
     def is_year_line(self, n: int) -> bool:
-        key = self.keys[n - 1]
-        return key.endswith("年度") and bool(ERA_YEAR_LINE.match(key))
+        """Line ``n`` is a 和暦 year line of a year header (``令和4年度``)."""
+        return self.era_years[n - 1] is not None
 
     def snippet(self, pieces: list[Piece]) -> str:
         text = " ".join(self.lines[n - 1].strip(" \u3000") for p in pieces for n in p.lines)

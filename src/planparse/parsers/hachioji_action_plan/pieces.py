@@ -31,16 +31,17 @@ def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = Fals
     while n < end:
         raw = ctx.lines[n - 1]
         key = ctx.keys[n - 1]
-        if not raw.strip(" \t"):
+        kind = basic_kind(ctx, n)
+        if not kind:
             gap = True
             n += 1
             continue
-        if raw.strip(" \t") and not key:  # only U+3000
+        if kind == "I":  # only U+3000
             pieces.append(Piece("I", [n], gap))
             gap = False
             n += 1
             continue
-        if PAGE_NUMBER.match(raw.strip(" ")):
+        if kind == "P":
             pieces.append(Piece("P", [n], gap))
             gap = True
             n += 1
@@ -108,7 +109,6 @@ def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = Fals
             gap = True
             n += 1
             continue
-        kind = line_kind(raw)
         if kind != "X":
             pieces.append(Piece(kind, [n], gap))
             gap = False
@@ -116,8 +116,7 @@ def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = Fals
             continue
         box = [n]
         n += 1
-        while n < end and ctx.lines[n - 1].strip(" \t") and ctx.keys[n - 1] and \
-                line_kind(ctx.lines[n - 1]) == "X" and not is_structural(ctx, n, end):
+        while n < end and basic_kind(ctx, n) == "X" and not is_structural(ctx, n, end):
             box.append(n)
             n += 1
         pieces.append(Piece("X", box, gap))
@@ -142,25 +141,46 @@ def _split_lost_gaps(ctx: Context, pieces: list[Piece]) -> list[Piece]:
 
 def is_structural(ctx: Context, n: int, end: int) -> bool:
     """Line ``n`` ends a text box: a 目的 or あるべき姿 label, a page number or a year header."""
-    key = ctx.keys[n - 1]
-    if key in OBJECTIVE_LABEL_KEYS or PAGE_NUMBER.match(ctx.lines[n - 1].strip(" ")):
+    if ctx.keys[n - 1] in OBJECTIVE_LABEL_KEYS or basic_kind(ctx, n) == "P":
         return True
     if starts_year_header(ctx, n):
         return year_header(ctx, n, end) is not None
     return False
 
 
+def basic_kind(ctx: Context, n: int) -> str:
+    """What line ``n`` is on its own: ``""`` blank, ``I`` U+3000 only, ``P`` a page number, else
+    its ``line_kind``. Worked out once per line (``Context.line_kinds``)."""
+    kind = ctx.line_kinds.get(n)
+    if kind is None:
+        raw = ctx.lines[n - 1]
+        if not raw.strip(" \t"):
+            kind = ""
+        elif not ctx.keys[n - 1]:
+            kind = "I"
+        elif PAGE_NUMBER.match(raw.strip(" ")):
+            kind = "P"
+        else:
+            kind = line_kind(raw)
+        ctx.line_kinds[n] = kind
+    return kind
+
+
 def line_kind(raw: str) -> str:
     """``M`` mark, ``T`` tag line, ``D`` dash line or ``X`` text (for one non-blank line)."""
-    if MARK_LINE.match(raw):
+    bracket = "【" in raw or "】" in raw  # marks and tag lines have one
+    if bracket and MARK_LINE.match(raw):
         return "M"
-    tokens = raw.strip(" \u3000").split(" ")
-    tokens = [t for t in tokens if t]
+    stripped = raw.strip(" \u3000")
+    if not bracket and stripped[:1] not in ("-", "－"):
+        return "X"  # no tag, and no dash line either (it starts with one)
+    tokens = [t for t in stripped.split(" ") if t]
     if not tokens:
         return "X"
     if all(DASH_TOKEN.match(t) for t in tokens):
         return "D"
-    if TAG_TOKEN.match(tokens[0]) and ("【" in tokens[0] or "】" in tokens[0] or DASH_TOKEN.match(tokens[0])):
+    if bracket and TAG_TOKEN.match(tokens[0]) and (
+            "【" in tokens[0] or "】" in tokens[0] or DASH_TOKEN.match(tokens[0])):
         # a tag row, possibly with 備考 text after its cells ("… 【一部運用開始】 窓口においても")
         tags = list(itertools.takewhile(lambda t: TAG_TOKEN.match(t) is not None, tokens))
         if any("【" in t or "】" in t for t in tags):

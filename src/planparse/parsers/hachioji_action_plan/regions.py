@@ -223,15 +223,14 @@ def measure_regions(ctx: Context, starts: list[int], headers: list[Header]) -> l
 def document_fiscal_years(ctx: Context) -> list[int]:
     """The columns of the card tables: the most common complete year header's years."""
     counts: Counter[tuple[int, ...]] = Counter()
-    n = 1
-    while n <= len(ctx.lines):
-        if ctx.is_year_line(n):
-            piece = year_header(ctx, n, len(ctx.lines) + 1)
-            if piece is not None:
-                counts[piece.years] += 1
-                n = piece.last + 1
-                continue
-        n += 1
+    after = 0  # the last line of the header counted last
+    for n, year in enumerate(ctx.era_years, start=1):
+        if year is None or n <= after:
+            continue
+        piece = year_header(ctx, n, len(ctx.lines) + 1)
+        if piece is not None:
+            counts[piece.years] += 1
+            after = piece.last
     if not counts:
         return []
     best = max(counts, key=lambda ys: (counts[ys], len(ys)))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from planparse.parsers.hachioji_action_plan.model import Context, Piece
-from planparse.parsers.hachioji_action_plan.patterns import ERA_BASE, ERA_YEAR_LINE, GREGORIAN_YEAR_LINE
 
 
 def year_header(ctx: Context, n: int, end: int, *, min_columns: int | None = None) -> Piece | None:
@@ -65,19 +64,14 @@ def read_year_header(ctx: Context, n: int, end: int, min_columns: int) -> Piece 
 
 def _era_year(ctx: Context, n: int) -> int | None:
     """``令和4年度`` → 2022 (None when line ``n`` is not a 和暦 year line)."""
-    if not ctx.is_year_line(n):
-        return None
-    era = ERA_YEAR_LINE.match(ctx.keys[n - 1])
-    return ERA_BASE[era.group("era")] + (1 if era.group("n") == "元" else int(era.group("n")))
+    return ctx.era_years[n - 1]
 
 
 def _gregorian_year(ctx: Context, n: int) -> int | None:
     """``(2022年度）`` → 2022 (None when line ``n`` is not a 西暦 year line)."""
-    m = GREGORIAN_YEAR_LINE.match(ctx.keys[n - 1])
-    return int(m.group("y")) if m else None
+    return ctx.gregorian_years[n - 1]
 
 
 def starts_year_header(ctx: Context, n: int) -> bool:
     """Line ``n`` can open a year header: ``年度``, a 和暦 or a 西暦 year line."""
-    key = ctx.keys[n - 1]
-    return key == "年度" or ctx.is_year_line(n) or bool(GREGORIAN_YEAR_LINE.match(key))
+    return ctx.keys[n - 1] == "年度" or ctx.era_years[n - 1] is not None or ctx.gregorian_years[n - 1] is not None
