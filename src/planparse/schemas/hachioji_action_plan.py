@@ -26,7 +26,7 @@ from planparse.normalize import (
     LABEL_COLON,
     TRAILING_PARTICLES,
     Status,
-    find_metric_values,
+    find_quantities,
     find_target_deltas,
     nfkc,
     parse_number,
@@ -363,6 +363,10 @@ _LABEL_DEBRIS = regex.compile(r"^(?:[\s\u3000)）→・、,/／]|削減|低減|�
 _SLASH_DATE = regex.compile(r"[0-9０-９]{1,2}\s*[/／]\s*[0-9０-９]{1,2}(?:\s*[～〜~]\s*[0-9０-９]{1,2}\s*[/／]\s*[0-9０-９]{1,2})?")
 # a CJK ideograph (a unit such as 分 followed by one forms a word: 12分団)
 _IDEOGRAPH = regex.compile(r"\p{Han}")
+# a digit (NFKC text): a cell without one holds no number
+_DIGIT = regex.compile(r"\d")
+# a sign right before a number makes it a difference, not a value (as in ``find_metric_values``)
+_SIGNS = frozenset("▲△▼+＋±-－−")
 # the lower bound of a range right before a quantity: "（３～" of "（３～１０件）"
 _RANGE_LOW = regex.compile(r"(?P<n>[0-9０-９][0-9０-９,，.．]*)\s*[～〜~]\s*$")
 # where a label starts: after a sentence or clause end
@@ -413,17 +417,18 @@ def cell_values(text: str) -> list[CellValue]:
     and trailing particles removed); a relative value with no text of its own takes the metric of
     the value before it. Never raises.
     """
-    if not text:
-        return []
+    if not text or not _DIGIT.search(nfkc(text)):
+        return []  # no digit, no number
     deltas = find_target_deltas(text)
     delta_spans = [(d.start, d.end) for d in deltas]
     actual_spans = [(m.start(), m.end()) for m in _ACTUAL_BRACKET.finditer(text)]
     relatives = list(RELATIVE.finditer(text))
     relative_spans = [(m.start(), m.end()) for m in relatives]
     kept: list[tuple[int, int, dict]] = []  # (start, end, fields)
-    for mv in find_metric_values(text, require_unit=False):
-        q = mv.quantity
-        if any(a <= q.start < b for a, b in delta_spans + relative_spans):
+    # the numbers ``find_metric_values(text, require_unit=False)`` keeps (its labels are not used:
+    # ``_metric_label`` reads them here): not inside a 対目標 delta, not right after a sign
+    for q in find_quantities(text):
+        if any(a <= q.start < b for a, b in delta_spans + relative_spans) or text[max(0, q.start - 1):q.start] in _SIGNS:
             continue
         if text[q.end:q.end + 1] == "の" and not _CHANGE_NOUN.match(text, q.end + 1):
             continue  # 年間1,000件以上の手続 — part of the label (but 約14%の低減 is the value)

@@ -92,19 +92,18 @@ def read_year_rows(ctx: Context, code: str, unit: Unit, years: list[int], remark
     KPI pieces."""
     if not years:
         return []
-    rows = [HachiojiYear(fiscal_year=fy, is_target_year=(i == len(years) - 1)) for i, fy in enumerate(years)]
     plan_cells, tag_remark = read_plan_cells(ctx, code, unit, len(years))
-    for row, cell in zip(rows, plan_cells, strict=True):
-        if cell is not None:
-            row.plan, row.plan_lines = cell
     if tag_remark:
         remarks.append(tag_remark[0])
     cells = KpiCells(ctx, code, unit, len(years), bool(tag_remark), remarks).cells()
-    for row, cell in zip(rows, cells, strict=True):
-        row.marks = [m for m, _ in cell.marks]
-        row.mark_lines = [n for _, n in cell.marks]
-        row.text = cell.text or join_wrapped(ctx.lines[n - 1] for n in cell.lines) or None
-        row.lines = cell.lines
+    rows = []
+    for i, (fy, plan, cell) in enumerate(zip(years, plan_cells, cells, strict=True)):
+        rows.append(HachiojiYear(
+            fiscal_year=fy, is_target_year=i == len(years) - 1,
+            plan=plan[0] if plan is not None else None, plan_lines=plan[1] if plan is not None else [],
+            marks=[m for m, _ in cell.marks], mark_lines=[n for _, n in cell.marks],
+            text=cell.text or join_wrapped(ctx.lines[n - 1] for n in cell.lines) or None, lines=cell.lines,
+        ))
     if not unit.year_headers:
         ctx.log.warning("year_header_missing",
                         f"card {code}: no year header was found with its values; the document's columns "

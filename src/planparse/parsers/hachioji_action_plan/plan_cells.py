@@ -108,6 +108,15 @@ def merge_cells(ctx: Context, entries: list[dict], need: int
         # too many ways (a row written far more often than its columns, e.g. a damaged copy): the
         # columns are not recoverable by search; keep the first cells, reported as unsure
         return [(t, ls) for t, ls, *_ in flat][:need], 99, False
+    repeats: dict[tuple[int, int], bool] = {}  # (first, last) cell of a group → a tag written twice in it
+
+    def repeats_a_tag(g: list[int]) -> bool:
+        span = (g[0], g[-1])
+        if span not in repeats:
+            tags = TAG.findall("".join(flat[k][0] for k in g))
+            repeats[span] = len(tags) != len(set(tags))
+        return repeats[span]
+
     for combo in itertools.combinations(points, n_merge):
         ks = {k for k, _ in combo}
         groups: list[list[int]] = [[0]]
@@ -116,11 +125,7 @@ def merge_cells(ctx: Context, entries: list[dict], need: int
                 groups[-1].append(k)
             else:
                 groups.append([k])
-        penalty = sum(p for _, p in combo)
-        for g in groups:
-            tags = TAG.findall("".join(flat[k][0] for k in g))
-            if len(tags) != len(set(tags)):
-                penalty += 1
+        penalty = sum(p for _, p in combo) + sum(repeats_a_tag(g) for g in groups)
         size = max(len(g) for g in groups)
         score = (penalty, size, [-k for k in sorted(ks)])
         if best is None or score[:2] < best[0][:2]:
