@@ -183,7 +183,14 @@ class KpiCells:
         years: list[list[int]] = [[] for _ in range(n_years)]
         y = n_years - 1
         years[y].append(m - 1)
-        post = self._group_text(groups[-1])
+        group_texts: dict[int, str] = {}  # group → its text, once needed
+
+        def text(o: int) -> str:
+            if o not in group_texts:
+                group_texts[o] = self._group_text(groups[o])
+            return group_texts[o]
+
+        post = text(m - 1)
         labels = [self._group_label(g) for g in groups]
         for g in range(m - 2, -1, -1):
             if g + 1 == y:  # exactly one mark left per remaining column
@@ -191,13 +198,12 @@ class KpiCells:
             elif y > 0:
                 members = years[y]
                 lab = labels[g]
-                related = any(same_label(lab, labels[o]) for o in members)
+                join = len(lab) >= 3 and not any(same_label(lab, labels[o]) for o in members)
                 if y == n_years - 1:
-                    texts = post + "".join(self._group_text(groups[o]) for o in members if o != m - 1)
-                    join = bool(lab) and len(lab) >= 3 and not related and lab in post and texts.count(lab) == 1
+                    join = join and lab in post and \
+                        (post + "".join(text(o) for o in members if o != m - 1)).count(lab) == 1
                 else:
-                    texts = "".join(self._group_text(groups[o]) for o in members)
-                    join = bool(lab) and len(lab) >= 3 and not related and lab not in texts
+                    join = join and lab not in "".join(text(o) for o in members)
                 if not join:
                     y -= 1
             years[y].append(g)

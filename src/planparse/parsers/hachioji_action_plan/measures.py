@@ -203,6 +203,14 @@ def read_grid(ctx: Context, start: int, end: int, years: Sequence[int]) -> tuple
         cur.append(n)
         n += 1
     flush()
+    joined: dict[tuple[int, ...], str] = {}  # lines → their text (each box is looked at several times)
+
+    def text_of(lines: list[int]) -> str:
+        key = tuple(lines)
+        if key not in joined:
+            joined[key] = join_wrapped(ctx.lines[k - 1] for k in lines)
+        return joined[key]
+
     rows: list[str] = []
     raw_cells: list[list[int]] = []
     seen_target_label = False
@@ -210,7 +218,7 @@ def read_grid(ctx: Context, start: int, end: int, years: Sequence[int]) -> tuple
         if kind != "box":
             seen_target_label = seen_target_label or kind == "目標"
             continue
-        text = join_wrapped(ctx.lines[k - 1] for k in lines)
+        text = text_of(lines)
         before_label = i + 1 < len(items) and items[i + 1][0] == "目標"
         if (not seen_target_label or before_label) and parse_number(text) is None:
             if rows and len(match_key(text)) <= 2:
@@ -221,9 +229,9 @@ def read_grid(ctx: Context, start: int, end: int, years: Sequence[int]) -> tuple
             raw_cells.append(lines)
     merged: list[list[int]] = []
     for box in raw_cells:
-        text = join_wrapped(ctx.lines[k - 1] for k in box).strip(" \u3000")
+        text = text_of(box).strip(" \u3000")
         if merged:
-            prev = join_wrapped(ctx.lines[k - 1] for k in merged[-1])
+            prev = text_of(merged[-1])
             if (OPEN_END.search(prev) or CONTINUATION_START.match(text) or PARTICLE_START.match(text)
                 or (parse_number(prev) is None and DIGIT_START.match(text))):
                 merged[-1] = merged[-1] + box
@@ -233,7 +241,7 @@ def read_grid(ctx: Context, start: int, end: int, years: Sequence[int]) -> tuple
     in_reference = False
     reference_has_number = False
     for group in merged:
-        text = join_wrapped(ctx.lines[k - 1] for k in group)
+        text = text_of(group)
         if REFERENCE_NOTE.match(match_key(text)):
             in_reference, reference_has_number = True, False
         elif in_reference and reference_has_number and not NOTE_CONTINUATION.match(text):

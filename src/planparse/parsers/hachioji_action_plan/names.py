@@ -20,14 +20,16 @@ def name_like(ctx: Context, piece: Piece) -> bool:
     ``（斎場霊園事務所を除く）``)."""
     if piece.kind != "X":
         return False
-    texts = [ctx.lines[n - 1].strip(" \u3000") for n in piece.lines]
-    if len(texts) == 1:
-        return split_name(texts[0]) is not None or department_only(texts[0])
-    rest = join_wrapped(texts[1:])
-    if any(" " in t for t in texts[:1]) and split_name(texts[0]):
+    first = ctx.lines[piece.first - 1].strip(" \u3000")
+    if len(piece.lines) == 1:
+        return split_name(first) is not None or department_only(first)
+    # the cheap test first: most boxes (事業内容, 目的 texts) fail it on their second line
+    if not DEPARTMENT_LINE_EVIDENCE.search(ctx.lines[piece.lines[1] - 1].strip(" \u3000")):
         return False
-    return bool(DEPARTMENT.match(rest)) and bool(DEPARTMENT_LINE_EVIDENCE.search(texts[1])) and \
-        not any(ch.isdigit() for ch in nfkc("".join(texts)))
+    texts = [ctx.lines[n - 1].strip(" \u3000") for n in piece.lines]
+    if " " in first and split_name(first):
+        return False
+    return bool(DEPARTMENT.match(join_wrapped(texts[1:]))) and not any(ch.isdigit() for ch in nfkc("".join(texts)))
 
 
 def unknown_name(ctx: Context, pieces: list[Piece], j: int, prev_end: int) -> bool:

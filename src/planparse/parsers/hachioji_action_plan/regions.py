@@ -3,6 +3,7 @@ overview pages, and the document's fiscal-year columns (notes §1, §2)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
@@ -31,8 +32,8 @@ def find_headers(ctx: Context) -> list[Header]:
     so that the page keeps its shape; its card is reported (``card_header_lost``), not extracted.
     """
     out = []
-    for n, line in enumerate(ctx.lines, start=1):
-        m = CARD_HEADER.match(line) if "管理番号" in line else None
+    for n in [n for n, line in enumerate(ctx.lines, start=1) if "管理番号" in line]:
+        m = CARD_HEADER.match(ctx.lines[n - 1])
         if not m:
             continue
         code = nfkc(m.group("code")).replace("－", "-")
@@ -41,8 +42,8 @@ def find_headers(ctx: Context) -> list[Header]:
                           label_lines=labels, has_kpi=_has_kpi(ctx, labels)))
     out = _drop_stray_repeats(ctx, out)
     in_blocks = {k for h in out for k in h.label_lines}
-    for n, key in enumerate(ctx.keys, start=1):
-        if key != NAME_LABEL_KEY or n in in_blocks:
+    for n in [n for n, key in enumerate(ctx.keys, start=1) if key == NAME_LABEL_KEY]:
+        if n in in_blocks:
             continue
         labels = [n, *_label_block(ctx, n + 1, f"the label block at line {n}", first=False)]
         if len(labels) < 2:
@@ -162,12 +163,14 @@ def group_pages(ctx: Context, headers: list[Header], boundaries: list[int]
     there: the card drawn with its own values). Otherwise header *k*+1 joins *k*'s page (the seed's
     order: all headers of a page first, then the values), and any lines between the two label
     blocks are values of that page too. The last header's values run to the next boundary (a
-    header or an overview page, ``boundaries``)."""
+    header or an overview page, ``boundaries``, in line order)."""
     pages: list[tuple[list[Header], list[tuple[int, int]]]] = []
     page_open = False
+    objective_labels = [n for n, key in enumerate(ctx.keys, start=1) if key in OBJECTIVE_LABEL_KEYS]
     for i, h in enumerate(headers):
         start = max([*h.label_lines, h.line]) + 1
-        end = next((b for b in boundaries if b >= start), len(ctx.lines) + 1)
+        b = bisect_left(boundaries, start)
+        end = boundaries[b] if b < len(boundaries) else len(ctx.lines) + 1
         if page_open:
             pages[-1][0].append(h)
         else:
@@ -175,7 +178,8 @@ def group_pages(ctx: Context, headers: list[Header], boundaries: list[int]
         if ctx.next_nonempty(start, end) is not None:
             pages[-1][1].append((start, end))
         next_is_header = i + 1 < len(headers) and headers[i + 1].line == end
-        page_open = next_is_header and not any(ctx.keys[k - 1] in OBJECTIVE_LABEL_KEYS for k in range(start, end))
+        label = bisect_left(objective_labels, start)  # the first 目的/あるべき姿 label from ``start`` on
+        page_open = next_is_header and not (label < len(objective_labels) and objective_labels[label] < end)
     return pages
 
 
@@ -190,8 +194,8 @@ def overview_starts(ctx: Context, headers: list[Header]) -> list[int]:
     in_labels = {k for h in headers for k in h.label_lines}
     header_lines = sorted(h.line for h in headers)
     out = []
-    for n, key in enumerate(ctx.keys, start=1):
-        if key != "年度" or n in in_labels:
+    for n in [n for n, key in enumerate(ctx.keys, start=1) if key == "年度"]:
+        if n in in_labels:
             continue
         nxt = ctx.next_nonempty(n + 1)
         if nxt is None or ctx.is_year_line(nxt):
