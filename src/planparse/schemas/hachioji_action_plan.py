@@ -424,11 +424,12 @@ def cell_values(text: str) -> list[CellValue]:
     actual_spans = [(m.start(), m.end()) for m in _ACTUAL_BRACKET.finditer(text)]
     relatives = list(RELATIVE.finditer(text))
     relative_spans = [(m.start(), m.end()) for m in relatives]
+    not_values = delta_spans + relative_spans
     kept: list[tuple[int, int, dict]] = []  # (start, end, fields)
     # the numbers ``find_metric_values(text, require_unit=False)`` keeps (its labels are not used:
     # ``_metric_label`` reads them here): not inside a 対目標 delta, not right after a sign
     for q in find_quantities(text):
-        if any(a <= q.start < b for a, b in delta_spans + relative_spans) or text[max(0, q.start - 1):q.start] in _SIGNS:
+        if any(a <= q.start < b for a, b in not_values) or text[max(0, q.start - 1):q.start] in _SIGNS:
             continue
         if text[q.end:q.end + 1] == "の" and not _CHANGE_NOUN.match(text, q.end + 1):
             continue  # 年間1,000件以上の手続 — part of the label (but 約14%の低減 is the value)
@@ -490,6 +491,13 @@ def _metric_label(segment: str) -> str | None:
     if colons and not segment[colons[-1].end():].strip(" \u3000"):
         segment = segment[:colons[-1].start()]  # "オンライン手続き：687件"
     segment = _BOUNDARY.split(segment)[-1]
+    if "(" in segment or "（" in segment:
+        segment = _after_open_bracket(segment)
+    return _clean_label(segment) or None
+
+
+def _after_open_bracket(segment: str) -> str:
+    """The part of a label after its last unclosed bracket (the segment as it is without one)."""
     depth = 0
     for i in range(len(segment) - 1, -1, -1):
         ch = segment[i]
@@ -499,10 +507,9 @@ def _metric_label(segment: str) -> str | None:
             if depth == 0:
                 inner = segment[i + 1:]
                 # "IP多機能電話の整備（56％）": nothing inside the bracket names the value
-                segment = inner if _clean_label(inner) else segment[:i]
-                break
+                return inner if _clean_label(inner) else segment[:i]
             depth -= 1
-    return _clean_label(segment) or None
+    return segment
 
 
 def _clean_label(segment: str) -> str:

@@ -3,6 +3,7 @@ parse Context (lines, match keys, issue log, caches)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -100,6 +101,7 @@ def line_key(line: str) -> str:
     return "".join(nfkc(line).split())
 
 
+@functools.lru_cache(maxsize=1024)  # a document writes the same few year lines again and again
 def _era_year(key: str) -> int | None:
     """``令和4年度`` → 2022 (None when the match key is not a 和暦 year line)."""
     era = ERA_YEAR_LINE.match(key)
@@ -108,6 +110,7 @@ def _era_year(key: str) -> int | None:
     return ERA_BASE[era.group("era")] + (1 if era.group("n") == "元" else int(era.group("n")))
 
 
+@functools.lru_cache(maxsize=1024)
 def _gregorian_year(key: str) -> int | None:
     """``(2022年度）`` → 2022 (None when the match key is not a 西暦 year line)."""
     m = GREGORIAN_YEAR_LINE.match(key)
@@ -171,7 +174,9 @@ class Context:
 
     def __init__(self, lines: Sequence[str], settings: Settings | None = None) -> None:
         # a line end written \r\r\n leaves a \r on the line: never part of the text
-        self.lines = [line.rstrip("\r") if line.endswith("\r") else line for line in lines]
+        self.lines = list(lines)
+        if "\r" in "".join(self.lines):
+            self.lines = [line.rstrip("\r") if line.endswith("\r") else line for line in self.lines]
         self.keys = [line_key(line) for line in self.lines]
         # the year a line names when it is a year-header line (else None), read once per line
         self.era_years: list[int | None] = [None] * len(self.keys)

@@ -158,7 +158,7 @@ def basic_kind(ctx: Context, n: int) -> str:
             kind = ""
         elif not ctx.keys[n - 1]:
             kind = "I"
-        elif PAGE_NUMBER.match(raw.strip(" ")):
+        elif len(ctx.keys[n - 1]) <= 4 and PAGE_NUMBER.match(raw.strip(" ")):  # at most 4 digits
             kind = "P"
         else:
             kind = line_kind(raw)
