@@ -417,12 +417,14 @@ def cell_values(text: str) -> list[CellValue]:
     and trailing particles removed); a relative value with no text of its own takes the metric of
     the value before it. Never raises.
     """
-    if not text or not _DIGIT.search(nfkc(text)):
+    normal = nfkc(text) if text else ""
+    if not _DIGIT.search(normal):
         return []  # no digit, no number
-    deltas = find_target_deltas(text)
+    # each pattern is searched only in a cell holding its words (対目標 in the NFKC text)
+    deltas = find_target_deltas(text) if "対" in normal and "標" in normal else []
     delta_spans = [(d.start, d.end) for d in deltas]
-    actual_spans = [(m.start(), m.end()) for m in _ACTUAL_BRACKET.finditer(text)]
-    relatives = list(RELATIVE.finditer(text))
+    actual_spans = [(m.start(), m.end()) for m in _ACTUAL_BRACKET.finditer(text)] if ACTUAL_WORD in text else []
+    relatives = list(RELATIVE.finditer(text)) if "前年" in text else []
     relative_spans = [(m.start(), m.end()) for m in relatives]
     not_values = delta_spans + relative_spans
     kept: list[tuple[int, int, dict]] = []  # (start, end, fields)
