@@ -232,15 +232,25 @@ class KpiCells:
         if not boxes:
             return [], []
         texts = [join_wrapped(self.lines[n - 1] for n in b) for b in boxes]
-        labels = [line_label(self.lines[b[0] - 1]) or line_label(t) for b, t in zip(boxes, texts, strict=True)]
-        group_labels = [labels[0]] + [self._group_label(groups[g]) for g in last_members if g != len(groups) - 1]
+        line_labels: dict[int, str] = {}  # line → its ``line_label``, once needed
+
+        def label_of_line(n: int) -> str:
+            if n not in line_labels:
+                line_labels[n] = line_label(self.lines[n - 1])
+            return line_labels[n]
+
+        def label_of_box(j: int) -> str:
+            return label_of_line(boxes[j][0]) or line_label(texts[j])
+
+        group_labels = [label_of_box(0)] + [self._group_label(groups[g]) for g in last_members
+                                            if g != len(groups) - 1]
         item_labels: list[str] = []
         for j in range(1, len(boxes)):
             if j <= 2:  # the result's first two boxes: the target restates how the result began
-                item_labels.extend(line_label(self.lines[n - 1]) for k, n in enumerate(boxes[j - 1])
+                item_labels.extend(label_of_line(n) for k, n in enumerate(boxes[j - 1])
                                    if k == 0 or self.lines[n - 1].lstrip(" \u3000").startswith(("・", "･")))
-            if any(same_label(labels[j], gl) for gl in group_labels if gl) or \
-                    (len(labels[j]) >= 4 and labels[j] in item_labels):
+            label = label_of_box(j)
+            if any(same_label(label, gl) for gl in group_labels if gl) or (len(label) >= 4 and label in item_labels):
                 return self._flat(boxes[:j]), self._flat(boxes[j:])
         last_delta = None
         for j, t in enumerate(texts):
@@ -308,6 +318,9 @@ class KpiCells:
             cur: list[int] = []
             for n in p.lines:
                 cur.append(n)
+                key = self.p.keys[n - 1]
+                if key and not key.endswith(")"):
+                    continue  # the box's text can end with ")" only where its last line does
                 text = match_key("".join(self.lines[k - 1] for k in cur))
                 if "対目標" in text and text.endswith(")") and text.count("(") <= text.count(")"):
                     boxes.append(cur)
