@@ -31,23 +31,30 @@ anything that cannot be placed is an error.
 The package follows the document: ``regions`` (headers, pages, overview pages), ``front_matter``
 (title, 進捗状況 table), ``measures`` (overview pages), and per card page ``pieces`` → ``units``
 (+ ``orphans``) → ``pairing`` → ``card`` (``names``, ``plan_cells``, ``kpi_cells``); ``checks`` last.
-``document.parse_document`` runs them in that order; ``patterns`` holds every line pattern and
-``model`` the records passed between the steps and the ``Settings``.
+``document.parse_document`` runs them in that order; ``patterns`` holds every line pattern (the
+detection ``MARKERS`` are here) and ``model`` the records passed between the steps and the ``Settings``.
 """
 
 from __future__ import annotations
 
 from planparse.ingest import SourceDocument
-from planparse.parsers.base import Parser, marker_score
-from planparse.parsers.hachioji_action_plan.patterns import MARKERS
+from planparse.parsers.base import Marker, Parser, marker_score
 from planparse.schemas.base import ParseResult
 
 __all__ = ["HachiojiActionPlanParser", "Settings"]
 
+# Detection markers (on match keys): card headers "管理番号1-1-1", label blocks "事業名称 担当："
+MARKERS = [
+    Marker(r"管理番号\d+-\d+-\d+", 0.5, min_count=3),
+    Marker(r"事業名称担当", 0.2, min_count=3),
+    Marker(r"アクションプラン", 0.2),
+    Marker(r"目標KPI", 0.1),
+]
+
 
 def __getattr__(name: str):
-    # ``model`` and the reading modules are imported on first use, not with the registry:
-    # detection needs only ``patterns``, and a run without this format never loads them.
+    # ``patterns``, ``model`` and the reading modules are imported on first use, not with the
+    # registry: detection needs only ``MARKERS``, and a run without this format never loads them.
     if name == "Settings":
         from planparse.parsers.hachioji_action_plan.model import Settings
 

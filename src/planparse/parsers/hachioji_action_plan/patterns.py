@@ -7,7 +7,6 @@ import regex
 from planparse.normalize import (
     CIRCLED_NUMBER,
 )
-from planparse.parsers.base import Marker
 
 # Patterns (each matches the line shown in its comment)
 # --------------------------------------------------------------------------------------------
@@ -112,10 +111,3 @@ KPI_LABEL_END = regex.compile(r"[:：\s0-9]")
 LIST_ITEM = regex.compile(r"(?:^|\n)[・･]")
 # a box that cannot start a cell: "を配備", "の横展開を検討", "（第1回目）を開催する。", "約100万枚削減"
 FRESH_START_NOT = regex.compile(r"^(?:[のにをがはとでへや、。）)」（(0-9０-９]|約)")
-
-MARKERS = [
-    Marker(r"管理番号\d+-\d+-\d+", 0.5, min_count=3),
-    Marker(r"事業名称担当", 0.2, min_count=3),
-    Marker(r"アクションプラン", 0.2),
-    Marker(r"目標KPI", 0.1),
-]
