@@ -110,24 +110,20 @@ def merge_cells(ctx: Context, entries: list[dict], need: int
         return [(t, ls) for t, ls, *_ in flat][:need], 99, False
     repeats: dict[tuple[int, int], bool] = {}  # (first, last) cell of a group → a tag written twice in it
 
-    def repeats_a_tag(g: list[int]) -> bool:
-        span = (g[0], g[-1])
-        if span not in repeats:
-            tags = TAG.findall("".join(flat[k][0] for k in g))
-            repeats[span] = len(tags) != len(set(tags))
-        return repeats[span]
+    def repeats_a_tag(first: int, last: int) -> bool:
+        if (first, last) not in repeats:
+            tags = TAG.findall("".join(flat[k][0] for k in range(first, last + 1)))
+            repeats[first, last] = len(tags) != len(set(tags))
+        return repeats[first, last]
 
-    for combo in itertools.combinations(points, n_merge):
-        ks = {k for k, _ in combo}
-        groups: list[list[int]] = [[0]]
-        for k in range(1, len(flat)):
-            if k - 1 in ks:
-                groups[-1].append(k)
-            else:
-                groups.append([k])
-        penalty = sum(p for _, p in combo) + sum(repeats_a_tag(g) for g in groups)
-        size = max(len(g) for g in groups)
-        score = (penalty, size, [-k for k in sorted(ks)])
+    for combo in itertools.combinations(points, n_merge):  # the points in line order
+        joined = {k for k, _ in combo}
+        # the groups: runs of cells joined at the chosen points, as (first, last) cell
+        firsts = [0, *(k for k in range(1, len(flat)) if k - 1 not in joined)]
+        groups = list(zip(firsts, [*(f - 1 for f in firsts[1:]), len(flat) - 1], strict=True))
+        penalty = sum(p for _, p in combo) + sum(repeats_a_tag(a, b) for a, b in groups)
+        size = max(b - a + 1 for a, b in groups)
+        score = (penalty, size, [-k for k, _ in combo])
         if best is None or score[:2] < best[0][:2]:
             best, ties = (score, groups), 1
         elif score[:2] == best[0][:2]:
@@ -137,9 +133,9 @@ def merge_cells(ctx: Context, entries: list[dict], need: int
     if best is None:
         return [(t, ls) for t, ls, *_ in flat][:need], 99, False
     cells = []
-    for g in best[1]:
-        text = "".join(flat[k][0] for k in g)
-        lines = sorted({n for k in g for n in flat[k][1]})
+    for a, b in best[1]:
+        text = "".join(flat[k][0] for k in range(a, b + 1))
+        lines = sorted({n for k in range(a, b + 1) for n in flat[k][1]})
         cells.append((text, lines))
     return cells, best[0][0], ties == 1
 
