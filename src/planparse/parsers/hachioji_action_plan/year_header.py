@@ -32,17 +32,17 @@ def read_year_header(ctx: Context, n: int, end: int, min_columns: int) -> Piece 
     conflicts: list[str] = []
     last = n
     while k is not None and k < end:
-        era_year = _era_year(ctx, k)
-        greg_year = _gregorian_year(ctx, k)
+        era_year = ctx.era_years[k - 1]
+        greg_year = ctx.gregorian_years[k - 1]
         if era_year is None and greg_year is None:
             break
         g = ctx.next_nonempty(k + 1, end) if era_year is not None else None
-        paired = g is not None and _gregorian_year(ctx, g) is not None
+        greg = ctx.gregorian_years[g - 1] if g is not None else None
+        paired = greg is not None
         year = era_year if era_year is not None else greg_year
         if years and year <= years[-1]:
             break
         if paired:
-            greg = _gregorian_year(ctx, g)
             if greg != year:
                 conflicts.append(f"line {g}: {ctx.lines[g - 1].strip()} under {ctx.lines[k - 1].strip()}")
             last = g
@@ -60,16 +60,6 @@ def read_year_header(ctx: Context, n: int, end: int, min_columns: int) -> Piece 
         last = k
     lines = [x for x in range(start, last + 1) if ctx.keys[x - 1]]
     return Piece(kind="Y", lines=lines, gap=True, years=tuple(years), conflicts=tuple(conflicts))
-
-
-def _era_year(ctx: Context, n: int) -> int | None:
-    """``令和4年度`` → 2022 (None when line ``n`` is not a 和暦 year line)."""
-    return ctx.era_years[n - 1]
-
-
-def _gregorian_year(ctx: Context, n: int) -> int | None:
-    """``(2022年度）`` → 2022 (None when line ``n`` is not a 西暦 year line)."""
-    return ctx.gregorian_years[n - 1]
 
 
 def starts_year_header(ctx: Context, n: int) -> bool:
