@@ -26,7 +26,7 @@ from planparse.parsers.hachioji_action_plan.patterns import (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One 目標/ＫＰＩ cell: its marks (mark, line), its text lines, or the ``-`` text of a dash cell."""
 

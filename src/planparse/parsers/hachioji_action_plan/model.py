@@ -15,7 +15,7 @@ from planparse.parsers.hachioji_action_plan.patterns import ERA_BASE, ERA_YEAR_L
 from planparse.schemas.base import IssueLog
 
 
-@dataclass
+@dataclass(slots=True)
 class Piece:
     """A classified part of a value region.
 
@@ -39,7 +39,7 @@ class Piece:
         return self.lines[-1]
 
 
-@dataclass
+@dataclass(slots=True)
 class Header:
     """A card header line (``管理番号``) with its label block; ``has_kpi``: ``ＫＰＩ`` is among the labels."""
 
@@ -50,7 +50,7 @@ class Header:
     has_kpi: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     """The pieces of one card found on a page (before it is paired with a 管理番号)."""
 
