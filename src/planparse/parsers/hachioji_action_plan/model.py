@@ -166,8 +166,9 @@ class Settings:
 
 class Context:
     """One parse of one document: its lines (1-based access through ``lines[n - 1]``, a stray ``\\r``
-    at a line's end removed), their match keys (``line_key``), the issue log, the settings and a
-    cache of year headers.
+    at a line's end removed), their match keys (``line_key``), the year each year-header line names
+    (``era_years`` ``令和4年度`` → 2022, ``gregorian_years`` ``(2022年度）`` → 2022, else None), the issue
+    log, the settings and caches of year headers and line kinds: every line is read once.
 
     ``fiscal_years`` is set once the document's columns are known (``regions.document_fiscal_years``).
     """
@@ -181,9 +182,12 @@ class Context:
         # the year a line names when it is a year-header line (else None), read once per line
         self.era_years: list[int | None] = [None] * len(self.keys)
         self.gregorian_years: list[int | None] = [None] * len(self.keys)
+        self.era_year_lines: list[int] = []  # the lines with an era year, in order
         for i in [i for i, key in enumerate(self.keys) if key.endswith(("年度", "年度)"))]:
             if self.keys[i].endswith("年度"):
                 self.era_years[i] = _era_year(self.keys[i])
+                if self.era_years[i] is not None:
+                    self.era_year_lines.append(i + 1)
             else:
                 self.gregorian_years[i] = _gregorian_year(self.keys[i])
         self.settings = settings or Settings()
@@ -200,6 +204,20 @@ class Context:
                 return n
             n += 1
         return None
+
+    def lines_keyed(self, *keys: str) -> list[int]:
+        """The lines whose match key is one of ``keys``, in line order (``list.index`` scans the
+        keys, no Python step per line)."""
+        found = []
+        for key in keys:
+            i = -1
+            try:
+                while True:
+                    i = self.keys.index(key, i + 1)
+                    found.append(i + 1)
+            except ValueError:
+                pass
+        return sorted(found)
 
     def is_year_line(self, n: int) -> bool:
         """Line ``n`` is a 和暦 year line of a year header (``令和4年度``)."""

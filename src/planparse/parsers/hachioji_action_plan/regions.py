@@ -42,7 +42,7 @@ def find_headers(ctx: Context) -> list[Header]:
                           label_lines=labels, has_kpi=_has_kpi(ctx, labels)))
     out = _drop_stray_repeats(ctx, out)
     in_blocks = {k for h in out for k in h.label_lines}
-    for n in [n for n, key in enumerate(ctx.keys, start=1) if key == NAME_LABEL_KEY]:
+    for n in ctx.lines_keyed(NAME_LABEL_KEY):
         if n in in_blocks:
             continue
         labels = [n, *_label_block(ctx, n + 1, f"the label block at line {n}", first=False)]
@@ -166,7 +166,7 @@ def group_pages(ctx: Context, headers: list[Header], boundaries: list[int]
     header or an overview page, ``boundaries``, in line order)."""
     pages: list[tuple[list[Header], list[tuple[int, int]]]] = []
     page_open = False
-    objective_labels = [n for n, key in enumerate(ctx.keys, start=1) if key in OBJECTIVE_LABEL_KEYS]
+    objective_labels = ctx.lines_keyed(*OBJECTIVE_LABEL_KEYS)
     for i, h in enumerate(headers):
         start = max([*h.label_lines, h.line]) + 1
         b = bisect_left(boundaries, start)
@@ -194,7 +194,7 @@ def overview_starts(ctx: Context, headers: list[Header]) -> list[int]:
     in_labels = {k for h in headers for k in h.label_lines}
     header_lines = sorted(h.line for h in headers)
     out = []
-    for n in [n for n, key in enumerate(ctx.keys, start=1) if key == "年度"]:
+    for n in ctx.lines_keyed("年度"):
         if n in in_labels:
             continue
         nxt = ctx.next_nonempty(n + 1)
@@ -228,8 +228,8 @@ def document_fiscal_years(ctx: Context) -> list[int]:
     """The columns of the card tables: the most common complete year header's years."""
     counts: Counter[tuple[int, ...]] = Counter()
     after = 0  # the last line of the header counted last
-    for n, year in enumerate(ctx.era_years, start=1):
-        if year is None or n <= after:
+    for n in ctx.era_year_lines:
+        if n <= after:
             continue
         piece = year_header(ctx, n, len(ctx.lines) + 1)
         if piece is not None:
