@@ -184,22 +184,27 @@ class KpiCells:
         y = n_years - 1
         years[y].append(m - 1)
         group_texts: dict[int, str] = {}  # group → its text, once needed
+        group_labels: dict[int, str] = {}  # group → its KPI label, once needed
 
         def text(o: int) -> str:
             if o not in group_texts:
                 group_texts[o] = self._group_text(groups[o])
             return group_texts[o]
 
-        post = text(m - 1)
-        labels = [self._group_label(g) for g in groups]
+        def label(o: int) -> str:
+            if o not in group_labels:
+                group_labels[o] = self._group_label(groups[o])
+            return group_labels[o]
+
         for g in range(m - 2, -1, -1):
             if g + 1 == y:  # exactly one mark left per remaining column
                 y -= 1
             elif y > 0:
                 members = years[y]
-                lab = labels[g]
-                join = len(lab) >= 3 and not any(same_label(lab, labels[o]) for o in members)
+                lab = label(g)
+                join = len(lab) >= 3 and not any(same_label(lab, label(o)) for o in members)
                 if y == n_years - 1:
+                    post = text(m - 1)  # the target's text
                     join = join and lab in post and \
                         (post + "".join(text(o) for o in members if o != m - 1)).count(lab) == 1
                 else:

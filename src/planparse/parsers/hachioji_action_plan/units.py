@@ -166,12 +166,13 @@ def choose_kpi_units(ctx: Context, units: list[Unit], page: list[Header], orphan
         ctx.log.warning("ambiguous_kpi_card",
                         f"page {' '.join(h.code or '?' for h in page)}: the value blocks do not show which card has "
                         "the KPI table; the first block was taken", page[0].line)
-    index = {id(p): i for i, p in enumerate(pieces)}
+    index: dict[int, int] = {}
     for u in units:
         if u.is_kpi:
             continue
         moved = u.tags + u.kpi + u.year_headers
         if moved:
+            index = index or {id(p): i for i, p in enumerate(pieces)}
             for p in moved:
                 orphans.append(index[id(p)])
                 owner.pop(index[id(p)], None)
