@@ -233,7 +233,7 @@ def read_grid(ctx: Context, start: int, end: int, years: Sequence[int]) -> tuple
         if merged:
             prev = text_of(merged[-1])
             if (OPEN_END.search(prev) or CONTINUATION_START.match(text) or PARTICLE_START.match(text)
-                or (parse_number(prev) is None and DIGIT_START.match(text))):
+                or (DIGIT_START.match(text) and parse_number(prev) is None)):
                 merged[-1] = merged[-1] + box
                 continue
         merged.append(box)
