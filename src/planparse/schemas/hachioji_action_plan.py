@@ -15,6 +15,7 @@ Faithful to the document's own labels:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -307,7 +308,7 @@ def year_status(marks: list[str], text: str | None, plan: str | None) -> Status 
     One or more 【達成】 → achieved; one or more 【未達成】 → not_achieved; both in one year (one per
     KPI) → partially_achieved; no mark but a cell text or a plan → not_evaluated; nothing → None.
     """
-    statuses = {status_from_mark(m) for m in marks} - {None}
+    statuses = {_mark_status(m) for m in marks} - {None}
     if len(statuses) > 1:
         return Status.PARTIALLY_ACHIEVED
     if statuses:
@@ -316,6 +317,9 @@ def year_status(marks: list[str], text: str | None, plan: str | None) -> Status 
         return Status.NOT_EVALUATED
     return None
 
+
+# the status of a mark (a document writes the same two or three marks throughout)
+_mark_status = functools.lru_cache(maxsize=64)(status_from_mark)
 
 # 担当 lists: "経営計画課・デジタル推進課ほか", "財政部・契約資産部・会計課". A ・ separates two departments
 # only after a department suffix (課 部 室 局 所 センター 館), so 子どもの教育・保育推進課 stays one name.
@@ -330,13 +334,13 @@ def department_list(department: str | None) -> list[str]:
     in ``lead_department``); ``成人保健課 （南大沢保健福祉センター）`` stays one name. Never raises."""
     if not department:
         return []
+    return list(_department_names(department))
+
+
+@functools.lru_cache(maxsize=1024)  # many cards share a 担当
+def _department_names(department: str) -> tuple[str, ...]:
     parts = split_departments(_DEPARTMENT_JOIN.sub("、", department), "、")
-    out = []
-    for p in parts:
-        p = _OTHERS.sub("", p).strip()
-        if p:
-            out.append(p)
-    return out
+    return tuple(p for p in (_OTHERS.sub("", p).strip() for p in parts) if p)
 
 
 # --------------------------------------------------------------------------------------------
