@@ -108,20 +108,17 @@ def merge_cells(ctx: Context, entries: list[dict], need: int
         # too many ways (a row written far more often than its columns, e.g. a damaged copy): the
         # columns are not recoverable by search; keep the first cells, reported as unsure
         return [(t, ls) for t, ls, *_ in flat][:need], 99, False
-    repeats: dict[tuple[int, int], bool] = {}  # (first, last) cell of a group → a tag written twice in it
-
-    def repeats_a_tag(first: int, last: int) -> bool:
-        if (first, last) not in repeats:
+    repeats: dict[tuple[int, int], bool] = {}  # (first, last) cell of a possible group → a tag written twice in it
+    for first in range(len(flat)):
+        for last in range(first, len(flat)):
             tags = TAG.findall("".join(flat[k][0] for k in range(first, last + 1)))
             repeats[first, last] = len(tags) != len(set(tags))
-        return repeats[first, last]
-
     for combo in itertools.combinations(points, n_merge):  # the points in line order
         joined = {k for k, _ in combo}
         # the groups: runs of cells joined at the chosen points, as (first, last) cell
         firsts = [0, *(k for k in range(1, len(flat)) if k - 1 not in joined)]
         groups = list(zip(firsts, [*(f - 1 for f in firsts[1:]), len(flat) - 1], strict=True))
-        penalty = sum(p for _, p in combo) + sum(repeats_a_tag(a, b) for a, b in groups)
+        penalty = sum(p for _, p in combo) + sum(repeats[g] for g in groups)
         size = max(b - a + 1 for a, b in groups)
         score = (penalty, size, [-k for k, _ in combo])
         if best is None or score[:2] < best[0][:2]:
