@@ -9,6 +9,7 @@ from planparse.normalize import (
 from planparse.parsers.hachioji_action_plan.model import Context, Piece, Unit, piece_text
 from planparse.parsers.hachioji_action_plan.patterns import (
     DEPARTMENT,
+    DEPARTMENT_ENDS,
     DEPARTMENT_LINE_EVIDENCE,
     DEPARTMENT_NOTE,
 )
@@ -97,6 +98,8 @@ def split_name(text: str) -> tuple[str, str] | None:
     ``…協議会事業） （参考）`` → department ``（参考）``; ``OSS（Open Source Software）を用いた… 防災課``
     is not split at its first spaces. None when no department ends the line.
     """
+    if not text.rstrip().endswith(DEPARTMENT_ENDS):
+        return None  # no department ends the line
     parts = text.split(" ")
     for i in range(1, len(parts)):
         name = " ".join(parts[:i]).strip()

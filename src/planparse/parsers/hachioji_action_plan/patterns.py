@@ -78,6 +78,8 @@ DEPT_SUFFIX = r"(?:課|部|室|局|所|センター|館)(?:ほか)?"
 DEPARTMENT = regex.compile(rf"^(?![0-9０-９])[^\s]+?{DEPT_SUFFIX}(?:\s?[（(][^（）()]*[）)])?$")
 # a 担当 cell that is only a bracketed note: "（参考）"
 DEPARTMENT_NOTE = regex.compile(r"^[（(][^（）()]+[）)]$")
+# how a 担当 (DEPARTMENT or DEPARTMENT_NOTE) can end: a suffix of DEPT_SUFFIX or a closing bracket
+DEPARTMENT_ENDS = ("課", "部", "室", "局", "所", "センター", "館", "ほか", ")", "）")
 # the department part of a wrapped name box: "市民課・事務所" (must name an office: 課 部 室 局 所)
 DEPARTMENT_LINE_EVIDENCE = regex.compile(r"[課部室局所]")
 
