@@ -105,5 +105,7 @@ _PREFIX_LABELS = ("departments", "goal")
 _SECTION_KEYS = {"施策の達成状況": "status", "施策の見直し": "revision", "施策の追加": "additions"}
 
 
-# characters printed at full width: East Asian wide, full-width and ambiguous (漢字, かな, ・, ○, △, ×)
-_WIDE_CHAR = regex.compile(r"[\p{East_Asian_Width=Wide}\p{East_Asian_Width=Fullwidth}\p{East_Asian_Width=Ambiguous}]")
+# runs of characters not printed at full width (full width: East Asian wide, full-width and ambiguous:
+# 漢字, かな, ・, ○, △, ×): "ICT 化の推進" → "ICT ", removed by ``display_width`` to count the wide ones
+_NOT_WIDE_RUN = regex.compile(
+    r"[^\p{East_Asian_Width=Wide}\p{East_Asian_Width=Fullwidth}\p{East_Asian_Width=Ambiguous}]+")

@@ -59,9 +59,9 @@ MAX_PARTS_BEFORE_ANCHOR = 12
 of the report (事業期間 …) is read between them."""
 
 
-def _is_report_label(text: str) -> bool:
+def _is_report_label(line: _Line) -> bool:
     """A label of the 第２章 report template (事業期間 関連法令・条例・計画等, 令和N年度の事業達成状況 目標 …)."""
-    key = match_key(text)
+    key = line.key
     return key in _REPORT_LABELS or bool(_YEAR_LABEL.match(key)) or bool(_SCHEDULE_LABEL.match(key))
 
 
@@ -86,7 +86,7 @@ class Reports:
                 floor = heads[-1][0] + 1 if heads else 0
                 for k in range(i, max(floor, i - MAX_PARTS_BEFORE_ANCHOR) - 1, -1):
                     if (km := NUMBERED.match(lines[k].text)) and any(
-                            _is_report_label(ln.text) for ln in lines[k + 1:index.get(anchor, 0)]):
+                            _is_report_label(ln) for ln in lines[k + 1:index.get(anchor, 0)]):
                         i, m = k, km
                         break
             if m is None or (heads and i <= heads[-1][0]):
@@ -113,7 +113,7 @@ class Reports:
             end_line = body[-1].no if body else anchor
             out.append(_RawReport(code, heading, lines[i].no, policy, segments, end_line))
             if i >= 0 and m is not None:
-                first_label = next((k for k in range(i + 1, index[anchor]) if _is_report_label(lines[k].text)),
+                first_label = next((k for k in range(i + 1, index[anchor]) if _is_report_label(lines[k])),
                                    index[anchor])
                 between = [ln for ln in lines[i + 1:first_label] if len(ln.text) != 1]
                 for ln in between:
@@ -141,7 +141,7 @@ class Reports:
             if run:
                 i += run
                 continue
-            key = match_key(ln.text)
+            key = ln.key
             kind = _REPORT_LABELS.get(key)
             seg: _Segment | None = None
             if kind:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import combinations, pairwise
 
 from planparse.normalize import (
@@ -40,8 +41,10 @@ class _Item:
     def bullet(self) -> bool:
         return self.parts[0][1].startswith(BULLET)
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """The item's match key without its bullet, computed once (read only once the item is complete:
+        ``split_schedule`` compares items by it for every candidate split)."""
         return match_key(self.text).lstrip(BULLET)
 
 
@@ -77,8 +80,10 @@ def _schedule_items(lines: Sequence[_Line], full: int) -> tuple[list[_Item], lis
             unsplittable.append(ln.no)
         frags.extend((ln.no, part, i > 0) for i, part in enumerate(parts))
 
+    widths = [display_width(text) for _, text, _ in frags]
+
     def short(i: int) -> bool:
-        return display_width(frags[i][1]) < full - 2
+        return widths[i] < full - 2
 
     def certain_start(i: int) -> bool:
         return i == 0 or frags[i][2] or frags[i][1].startswith(BULLET) or short(i - 1)
