@@ -43,14 +43,15 @@ def _read_marks(lines: tuple[str, ...], glossary: list[GlossaryEntry], skip: set
     longest = max((len(g.term) for g in glossary), default=0) + 6
     starts = [r[0] for r in measure_ranges]
     marks: list[GlossaryMark] = []
-    carry = ""
+    before: str | None = None   # the previous non-empty line (None after a skipped one): the carry comes from it
     for n, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         if n in skip:
-            carry = ""
+            before = None
             continue
         if "*" in raw or "＊" in raw:
+            carry = "" if before is None or ends_paragraph(before) else BULLET.sub("", before).strip(" \u3000")
             seq = 0
             for m in MARK.finditer(raw):
                 seq += 1
@@ -70,7 +71,7 @@ def _read_marks(lines: tuple[str, ...], glossary: list[GlossaryEntry], skip: set
                 code = measure_ranges[i][2] if i >= 0 and n <= measure_ranges[i][1] else None
                 marks.append(GlossaryMark(line=n, seq=seq, marked_text=marked, term_number=number,
                                           measure_code=code))
-        carry = "" if ends_paragraph(raw) else BULLET.sub("", raw).strip(" \u3000")
+        before = raw
     return marks
 
 
