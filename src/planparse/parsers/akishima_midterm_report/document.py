@@ -33,6 +33,7 @@ from planparse.parsers.akishima_midterm_report.patterns import (
     MUNICIPALITY_CODE,
     MUNICIPALITY_NAME,
     PAGE_NUMBER,
+    PAGE_NUMBER_END,
     PLAN_PERIOD,
     POLICY,
     REVISION_HEAD,
@@ -73,7 +74,7 @@ class Run(Chapter1, Reports, Checks):
                 if text:
                     self.lines[no] = _Line(no, "", 0, filler=True)
                 continue
-            if PAGE_NUMBER.match(text) and _page_number_context(raw, no):
+            if stripped[-1] in PAGE_NUMBER_END and PAGE_NUMBER.match(text) and _page_number_context(raw, no):
                 continue   # a printed page number
             clean = _clean(text)
             self.lines[no] = _Line(no, clean, display_width(clean))

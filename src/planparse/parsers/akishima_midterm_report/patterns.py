@@ -60,6 +60,8 @@ MUNICIPALITY = regex.compile(r"^(?P<name>\S{1,6}?[都道府県市区町村])")
 # "16 " alone after empty lines, before a page-start " " line: a printed page number
 # (also as another PDF may print it: "- 16 -", "－16－", "16/58", "P.16")
 PAGE_NUMBER = regex.compile(r"^\s*(?:[-－‐―—–]\s*)?(?:[pP]\.?\s*)?[0-9０-９]{1,3}(?:\s*/\s*[0-9]{1,3})?(?:\s*[-－‐―—–])?\s*$")
+# the last character of a PAGE_NUMBER line before its trailing spaces: a line ending otherwise is not tried
+PAGE_NUMBER_END = frozenset("0123456789０１２３４５６７８９-－‐―—–")
 # two bullets on one line: "・機能要件書を作成  ・RFPの実施"
 _INNER_BULLET = regex.compile(r"\s+(?=・)")
 # runs of spaces: "係  電話 2319", "（国補助事業）   "

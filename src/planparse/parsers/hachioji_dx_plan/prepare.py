@@ -23,12 +23,14 @@ import regex
 
 from planparse.schemas.base import IssueLog
 
-__all__ = ["guarded", "is_page_number", "page_starts_marked", "prepare_lines"]
+__all__ = ["PAGE_NUMBER", "PAGE_NUMBER_END", "guarded", "is_page_number", "page_starts_marked", "prepare_lines"]
 
 T = TypeVar("T")
 
 # "86 " / "- 12 -" / "－12－" / "― 12 ―" / "12/120" / "P.12": a printed page number on a line of its own
 PAGE_NUMBER = regex.compile(r"^\s*(?:[-－‐―—–]\s*)?(?:[pP]\.?\s*)?[0-9０-９]{1,3}(?:\s*/\s*[0-9]{1,3})?(?:\s*[-－‐―—–])?\s*$")
+# the last character of a PAGE_NUMBER line before its trailing spaces: a line ending otherwise is not tried
+PAGE_NUMBER_END = frozenset("0123456789０１２３４５６７８９-－‐―—–")
 # "…しています。" / "…しています。）" / "…です。」": a line that ends a sentence
 SENTENCE_END = regex.compile(r"。[）」』)]*[ \u3000]*$")
 
@@ -66,7 +68,7 @@ def is_page_number(lines: tuple[str, ...], n: int) -> bool:
     """Whether line ``n`` (1-based) is a printed page number: the page-number shape, alone in its
     box (the lines before and after it are empty or whitespace-only, or it is the first / last)."""
     raw = lines[n - 1]
-    if not PAGE_NUMBER.match(raw) or not raw.strip():
+    if raw.rstrip()[-1:] not in PAGE_NUMBER_END or not PAGE_NUMBER.match(raw) or not raw.strip():
         return False
     before = lines[n - 2] if n >= 2 else ""
     after = lines[n] if n < len(lines) else ""

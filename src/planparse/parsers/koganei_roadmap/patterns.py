@@ -55,9 +55,9 @@ OUTCOME_LABEL_TAIL = regex.compile(r"^[(（]\s*[=＝]\s*あるべき姿\s*[)）]
 NOTE_LINE = regex.compile(r"^※")
 # "オンライン申請【行かない】 【待たない】【書かない】": bracket tags in a 個別取組 name
 TAG = regex.compile(r"【[^【】]*】")
-# "デジタルデバйд": letters of a script a Japanese plan does not use (conversion noise)
-FOREIGN_LETTERS = regex.compile(
-    r"(?:(?![\p{Han}\p{Hiragana}\p{Katakana}\p{Latin}\p{Common}\p{Inherited}])\p{L})+")
+# "デジタルデバйд": letters of a script a Japanese plan does not use (conversion noise); one class
+# (a letter, \P{L} negated, of none of these scripts): twice as fast as a lookahead before every letter
+FOREIGN_LETTERS = regex.compile(r"[^\P{L}\p{Han}\p{Hiragana}\p{Katakana}\p{Latin}\p{Common}\p{Inherited}]+")
 # "<b>", "</p>", "<p style=…>", "**": markup removed from stored text
 MARKUP = regex.compile(rf"{HTML_TAG.pattern}|{BOLD.pattern}")
 SPACES = regex.compile(r"[ \t\u3000]+")
@@ -92,12 +92,9 @@ def is_overview_header(cells: Sequence[str]) -> bool:
 
 def heading_match(cells: Sequence[str]) -> regex.Match[str] | None:
     """The ``取組<glyph>`` match of a 取組 page heading row (``取組①\\t<b>…</b>\\t担当部署\\t…``), else None."""
-    if len(cells) < 2:
+    if len(cells) < 2 or "担当部署" not in cell_keys(tuple(cells))[1:]:   # (the keys are remembered per row)
         return None
-    m = MEASURE_LABEL.match(text_of(cells[0]))
-    if m and "担当部署" in cell_keys(tuple(cells))[1:]:
-        return m
-    return None
+    return MEASURE_LABEL.match(text_of(cells[0]))
 
 
 def item_columns(cells: Sequence[str]) -> dict[str, int] | None:
