@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import regex
 
@@ -39,13 +40,9 @@ from planparse.normalize import (
 from planparse.parsers.base import Marker, Parser, marker_score
 from planparse.parsers.table_cells import HANGING, Row, TableUnit, table_rows
 from planparse.schemas.base import IssueLog, ParseResult
-from planparse.schemas.musashino_progress_sheet import (
-    MusashinoItem,
-    MusashinoMeasure,
-    MusashinoPolicy,
-    MusashinoProgressSheet,
-    MusashinoYear,
-)
+
+if TYPE_CHECKING:  # the records are imported when a sheet is read, not with the registry
+    from planparse.schemas.musashino_progress_sheet import MusashinoItem, MusashinoMeasure, MusashinoPolicy
 
 # Header labels (compared as match keys) → record field. The row label column is the one after 取組内容.
 HEADER_COLUMNS = {
@@ -150,6 +147,8 @@ class MusashinoProgressSheetParser(Parser):
         cannot be read becomes an error naming it (``row_unreadable``, ``record_unreadable``,
         ``table_unreadable``) and the others are kept. Never raises on irregular input.
         """
+        from planparse.schemas.musashino_progress_sheet import MusashinoProgressSheet
+
         log = IssueLog()
         items: list[MusashinoItem] = []
         fiscal_years: list[int] = []
@@ -356,6 +355,8 @@ class MusashinoProgressSheetParser(Parser):
 
     @staticmethod
     def _record(item: _OpenItem, columns: dict[str, int], years: list[int], log: IssueLog) -> MusashinoItem:
+        from planparse.schemas.musashino_progress_sheet import MusashinoItem, MusashinoYear
+
         def cell(name: str) -> str | None:
             i = columns.get(name)
             return clean_cell(item.cells[i]) if i is not None and i < len(item.cells) else None
@@ -422,6 +423,8 @@ class MusashinoProgressSheetParser(Parser):
         """Policies and measures from the ancestor cells repeated on every record row: the most
         frequent spelling wins (ties: the first seen); the others are kept as variants and
         reported as ``check_ancestor_variant`` warnings."""
+        from planparse.schemas.musashino_progress_sheet import MusashinoMeasure, MusashinoPolicy
+
         policy_names: dict[str, list[tuple[str, int]]] = {}
         measure_cells: dict[str, dict[str, list]] = {}
         group_names: dict[str, list[tuple[str, int]]] = {}

@@ -20,6 +20,7 @@ from planparse.parsers.akishima_midterm_report.chapter1 import (
 from planparse.parsers.akishima_midterm_report.checks import (
     Checks,
 )
+from planparse.parsers.akishima_midterm_report.markers import MUNICIPALITY_CODE, MUNICIPALITY_NAME
 from planparse.parsers.akishima_midterm_report.model import (
     _PolicySeen,
     _Section,
@@ -30,8 +31,6 @@ from planparse.parsers.akishima_midterm_report.patterns import (
     ADDITION_HEAD,
     CHAPTER,
     MUNICIPALITY,
-    MUNICIPALITY_CODE,
-    MUNICIPALITY_NAME,
     PAGE_NUMBER,
     PAGE_NUMBER_END,
     PLAN_PERIOD,

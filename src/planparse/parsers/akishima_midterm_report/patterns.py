@@ -4,17 +4,7 @@ from __future__ import annotations
 
 import regex
 
-from planparse.parsers.base import Marker
-
-MUNICIPALITY_CODE = "132071"  # 昭島市 (全国地方公共団体コード with check digit)
-MUNICIPALITY_NAME = "昭島市"
-
-_MARKERS = [
-    Marker(r"中間報告書", 0.2),
-    Marker(r"年度の事業達成状況", 0.3, min_count=2),
-    Marker(r"達成状況・今後の課題", 0.3, min_count=2),
-    Marker(r"事業期間関連法令", 0.2),
-]
+# (the municipality and the detection markers are in ``markers``)
 
 # ---------------------------------------------------------------------------------------------
 # Patterns (matched on the line as written unless said otherwise; a page start adds one space)

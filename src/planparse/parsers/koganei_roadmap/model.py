@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import regex
 
@@ -17,11 +18,11 @@ from planparse.schemas.koganei_roadmap import KoganeiDepartment, KoganeiLink
 __all__ = ["Block", "Context", "Entry", "OverviewRow", "VisionSeen", "entries_of", "next_row"]
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One step of the walk: a line outside tables (``cells`` None) or a table row (``cells`` in
     the text convention, ``text`` = the cells tab-separated); ``line`` = its 1-based source line;
-    ``table`` = the index of its table (rows of one table share it; -1 outside tables)."""
+    ``table`` = the index of its table (rows of one table share it; -1 outside tables).
+    Immutable (a named tuple: one per line of the document)."""
 
     line: int
     text: str
@@ -41,10 +42,10 @@ def entries_of(doc: SourceDocument) -> list[Entry]:
     for k, unit in enumerate(document_units(doc)):
         if isinstance(unit, TableUnit):
             for row in unit.rows:
-                out.append(Entry(line=row.line, text=row_text(row.cells), cells=row.cells, table=k))
-            out.append(Entry(line=unit.rows[-1].line, text="", cells=None))
+                out.append(Entry(row.line, row_text(row.cells), row.cells, k))
+            out.append(Entry(unit.rows[-1].line, "", None))
         else:
-            out.append(Entry(line=unit.line, text=unit.text, cells=None))
+            out.append(Entry(unit.line, unit.text, None))
     return out
 
 
