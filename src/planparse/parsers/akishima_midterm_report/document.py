@@ -76,7 +76,7 @@ class Run(Chapter1, Reports, Checks):
             if stripped[-1] in PAGE_NUMBER_END and PAGE_NUMBER.match(text) and _page_number_context(raw, no):
                 continue   # a printed page number
             clean = _clean(text)
-            self.lines[no] = _Line(no, clean, display_width(clean))
+            self.lines[no] = _Line(no, clean, display_width(clean), source=text)
         # the lines that have text (and with the fillers), in order, and their numbers: ``content``
         # cuts a range out of them by bisection instead of scanning every line number
         self._with_fillers = [ln for ln in self.lines if ln is not None]

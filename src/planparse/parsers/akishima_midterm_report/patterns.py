@@ -77,8 +77,10 @@ _REPORT_LABELS = {
 }
 # "令和４（2022）年度の事業達成状況 目標 " (on match-key text: 令和4(2022)年度の事業達成状況目標)
 _YEAR_LABEL = regex.compile(r"^(?P<year>.+年度)の事業達成状況目標$")
+_YEAR_LABEL_END = "の事業達成状況目標"
 # " スケジュール 令和６(2024)年度 令和７(2025)年度 令和８(2026)年度 " (on match-key text)
 _SCHEDULE_LABEL = regex.compile(r"^スケジュール(?P<years>.*年度.*)$")
+_SCHEDULE_LABEL_START = "スケジュール"
 # "予定 " (the schedule row label; not "予定しています。")
 _PLAN_LABEL = "予定"
 

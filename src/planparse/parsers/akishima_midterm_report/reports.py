@@ -27,7 +27,9 @@ from planparse.parsers.akishima_midterm_report.patterns import (
     _PLAN_LABEL,
     _REPORT_LABELS,
     _SCHEDULE_LABEL,
+    _SCHEDULE_LABEL_START,
     _YEAR_LABEL,
+    _YEAR_LABEL_END,
     DEPARTMENT,
     DIVISION,
     NUMBERED,
@@ -62,7 +64,18 @@ of the report (事業期間 …) is read between them."""
 def _is_report_label(line: _Line) -> bool:
     """A label of the 第２章 report template (事業期間 関連法令・条例・計画等, 令和N年度の事業達成状況 目標 …)."""
     key = line.key
-    return key in _REPORT_LABELS or bool(_YEAR_LABEL.match(key)) or bool(_SCHEDULE_LABEL.match(key))
+    return key in _REPORT_LABELS or bool(_year_label(key)) or bool(_schedule_label(key))
+
+
+def _year_label(key: str) -> regex.Match | None:
+    """``_YEAR_LABEL`` on a line's key, tried only on keys with its fixed ending (a key has no whitespace,
+    so the pattern's ``$`` is the end of the key)."""
+    return _YEAR_LABEL.match(key) if key.endswith(_YEAR_LABEL_END) else None
+
+
+def _schedule_label(key: str) -> regex.Match | None:
+    """``_SCHEDULE_LABEL`` on a line's key, tried only on keys with its fixed start."""
+    return _SCHEDULE_LABEL.match(key) if key.startswith(_SCHEDULE_LABEL_START) else None
 
 
 class Reports:
@@ -137,7 +150,7 @@ class Reports:
                     segments[-1].lines.append(ln)
                 i += 1
                 continue
-            run = self._vertical_run(with_fillers, i)
+            run = self._vertical_run(with_fillers, i) if len(ln.text) == 1 else 0
             if run:
                 i += run
                 continue
@@ -146,9 +159,9 @@ class Reports:
             seg: _Segment | None = None
             if kind:
                 seg = _Segment(kind, ln.no, ln.text)
-            elif m := _YEAR_LABEL.match(key):
+            elif m := _year_label(key):
                 seg = _Segment("year", ln.no, ln.text, year=parse_fiscal_year(m.group("year")))
-            elif _SCHEDULE_LABEL.match(key) and find_fiscal_years(ln.text):
+            elif _schedule_label(key) and find_fiscal_years(ln.text):
                 seg = _Segment("schedule", ln.no, ln.text, years=[y.fiscal_year for y in find_fiscal_years(ln.text)])
                 in_schedule = True
             elif in_schedule and key == _PLAN_LABEL:

@@ -30,18 +30,22 @@ def display_width(text: str) -> int:
 
 class _Line(NamedTuple):
     """A content line: 1-based ``no``, text without surrounding whitespace (inner runs of spaces
-    kept), its ``width``; ``filler`` for a whitespace-only line (an empty cell or drawing).
+    kept), its ``width``; ``filler`` for a whitespace-only line (an empty cell or drawing);
+    ``source``: the document line as written when the line is one (None for a piece cut from a line).
     Immutable (a named tuple: one is built per line of the document, 4× faster than a frozen dataclass)."""
 
     no: int
     text: str
     width: int
     filler: bool = False
+    source: str | None = None
 
     @property
     def key(self) -> str:
-        """``match_key(text)``: how the steps compare a line with labels."""
-        return match_key(self.text)
+        """``match_key(text)``: how the steps compare a line with labels. Taken from ``source`` when
+        there is one: its key is the same (``match_key`` drops the whitespace ``_clean`` collapses) and
+        already remembered from format detection."""
+        return match_key(self.text if self.source is None else self.source)
 
 
 def _page_number_context(raw: Sequence[str], no: int) -> bool:
