@@ -105,7 +105,7 @@ class HachiojiDxPlanParser(Parser):
                                  ([], set()))
         marks = guarded(log, "part_unreadable", "the glossary marks (*)",
                         lambda: _read_marks(lines, glossary, skip, ranges, log), [])
-        joined = "".join(raw.strip(" \u3000") for raw in lines)
+        joined = "".join([raw.strip(" \u3000") for raw in lines])
         title = guarded(log, "part_unreadable", "the plan's name", lambda: _title(joined, log), None)
         start_fy, end_fy = guarded(log, "part_unreadable", "the 計画期間", lambda: _period(lines, log), (None, None))
         guarded(log, "part_unreadable", "the 基本方針 count check", lambda: _check_policy_count(joined, policies, log),

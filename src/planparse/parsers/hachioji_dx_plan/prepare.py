@@ -78,7 +78,9 @@ def is_page_number(lines: tuple[str, ...], n: int) -> bool:
 def prepare_lines(lines: tuple[str, ...], log: IssueLog) -> tuple[str, ...]:
     """The document's lines with page numbers blanked and paragraph ends restored (see the module
     docstring). Input and output: 1-based numbering kept (same length). Never raises."""
-    out = ["" if is_page_number(lines, n) else raw for n, raw in enumerate(lines, start=1)]
+    # (is_page_number's first test, on the line's end, is made here too: it spares the call on most lines)
+    out = ["" if raw.rstrip()[-1:] in PAGE_NUMBER_END and is_page_number(lines, n) else raw
+           for n, raw in enumerate(lines, start=1)]
     content = [raw for raw in out if raw.strip()]
     trailing = sum(1 for raw in content if raw.endswith((" ", "\u3000")))
     if content and trailing / len(content) < MIN_TRAILING_SHARE:
