@@ -305,7 +305,7 @@ class MusashinoProgressSheetParser(Parser):
         label_idx, label_text = filled[0]
         kind = row_label(label_text)
         values = [clean_cell(c) for c in cells[label_idx + 1:]]
-        if len(filled) > 1 and all(row_label(c) for _, c in filled):
+        if len(filled) > 1 and kind is not None and all(row_label(c) for _, c in filled[1:]):
             log.warning("sub_header_row", "a sub-header row (スケジュール / 年度目標・取組内容 / 達成状況 per "
                         "year) was skipped: the data rows do not follow it", line)
             return current

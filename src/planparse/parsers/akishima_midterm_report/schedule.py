@@ -169,7 +169,17 @@ def split_schedule(items: Sequence[_Item], n_cells: int) -> _ScheduleSplit:
     candidates = [c for c in combinations(range(1, n), n_cells - 1) if forced <= set(c)]
     if len(candidates) == 1:
         return _ScheduleSplit(_cells_of(items, candidates[0]), "three_items" if n == n_cells else "structure")
-    unique = [c for c in candidates if _no_repeat(_cells_of(items, c))]
+    repeat_free: dict[tuple[int, int], bool] = {}   # a cell (items[a:b]) → lists no activity twice
+
+    def no_repeat(cuts: Sequence[int]) -> bool:   # _no_repeat of the cells, each cell judged once
+        for a, b in pairwise([0, *cuts, n]):
+            if (a, b) not in repeat_free:
+                repeat_free[(a, b)] = _no_repeat([items[a:b]])
+            if not repeat_free[(a, b)]:
+                return False
+        return True
+
+    unique = [c for c in candidates if no_repeat(c)]
     if len(unique) == 1:
         return _ScheduleSplit(_cells_of(items, unique[0]), "no_repeat", len(candidates))
     pool = unique or candidates
@@ -181,8 +191,9 @@ def split_schedule(items: Sequence[_Item], n_cells: int) -> _ScheduleSplit:
         sizes = [len(cell) for cell in cells]
         return shared, -(max(sizes) - min(sizes))
 
-    best = max(score(c) for c in pool)
-    top = [c for c in pool if score(c) == best]
+    scores = {c: score(c) for c in pool}
+    best = max(scores.values())
+    top = [c for c in pool if scores[c] == best]
     if len(top) == 1 and unique:
         return _ScheduleSplit(_cells_of(items, top[0]), "parallel", len(candidates))
     # undecided: every item on the earliest cell it can belong to
