@@ -470,16 +470,18 @@ def _pick(values: list[tuple[str, int]]) -> tuple[str, list[tuple[str, int]]]:
     Values are compared without whitespace (a PDF wraps the same cell differently in tables of
     other widths); of the spellings of the kept value, the most frequent one with the fewest
     spaces is stored (wraps add spaces, never remove characters)."""
-    keys = [_squash(v) for v, _ in values]
+    keys = [_squash(v) for v, _ in values]   # (each value squashed once)
     counts = Counter(keys)
     best_key = max(counts, key=lambda k: (counts[k], -keys.index(k)))
-    spellings = Counter(v for v, _ in values if _squash(v) == best_key)
+    spellings = Counter(v for (v, _), k in zip(values, keys, strict=True) if k == best_key)
     order = [v for v, _ in values]
-    best = min(spellings, key=lambda v: (len(v) - len(_squash(v)), -spellings[v], order.index(v)))
+    best = min(spellings, key=lambda v: (len(v) - len(best_key), -spellings[v], order.index(v)))
     variants: list[tuple[str, int]] = []
-    for v, line in values:
-        if _squash(v) != best_key and _squash(v) not in [_squash(x) for x, _ in variants]:
+    variant_keys: set[str] = set()
+    for (v, line), k in zip(values, keys, strict=True):
+        if k != best_key and k not in variant_keys:
             variants.append((v, line))
+            variant_keys.add(k)
     return best, variants
 
 
