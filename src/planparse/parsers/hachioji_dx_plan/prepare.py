@@ -17,6 +17,7 @@ Line numbers never change: the output has as many lines as the input.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from typing import TypeVar
 
 import regex
@@ -52,8 +53,8 @@ def page_starts_marked(lines: tuple[str, ...], log: IssueLog) -> bool:
     content = [raw for raw in lines if raw.strip()]
     # the mark: one space before the text of a line that continues the box of the line before it (a
     # page's first line printed right after the previous page's last one)
-    leading = sum(1 for n in range(2, len(lines) + 1) if lines[n - 1][:1] == " " and lines[n - 1][1:2] not in (
-        " ", "\u3000", "") and lines[n - 2] != "")
+    leading = sum(1 for before, raw in pairwise(lines) if raw[:1] == " " and raw[1:2] not in (
+        " ", "\u3000", "") and before != "")
     if content and leading / len(content) < MIN_LEADING_SHARE:
         log.warning("page_starts_unmarked",
                     f"only {leading} of {len(content)} lines start a page the extractor's way (a space, right after a "
