@@ -88,13 +88,14 @@ def _resolve(context: str, keys: dict[str, int], longest: int) -> tuple[str, int
     character before the match is of the same script, or a hyphen). When no key matches:
     ``(guess, None, None)``, the guess being the run of one script before the mark."""
     best: tuple[str, int] | None = None
-    for k in range(1, min(len(context), longest) + 1):
+    for k in range(min(len(context), longest), 0, -1):   # longest ending first: the first match is the one
         candidate = context[-k:]
         if candidate[0] in " \u3000":
             continue
         number = keys.get(match_key(candidate))
         if number is not None:
             best = (candidate, number)
+            break
     if best:
         start = len(context) - len(best[0])
         before = context[start - 1] if start > 0 else ""
