@@ -7,10 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import regex
-
 from planparse.ingest import SourceDocument
-from planparse.parsers.koganei_roadmap.patterns import FOREIGN_LETTERS, MARKUP, VISION_BANNER
+from planparse.parsers.koganei_roadmap.patterns import FOREIGN_LETTERS, FOREIGN_SCRIPTS, MARKUP, VISION_BANNER
 from planparse.parsers.table_cells import TableUnit, document_units, row_text
 from planparse.schemas.base import IssueLog
 from planparse.schemas.koganei_roadmap import KoganeiDepartment, KoganeiLink
@@ -151,7 +149,7 @@ def next_row(ctx: Context, j: int) -> int | None:
 
 
 def _script_name(text: str) -> str:
-    for script in ("Cyrillic", "Greek", "Hangul", "Arabic", "Hebrew", "Thai"):
-        if regex.match(rf"\p{{{script}}}", text):
+    for script, letter in FOREIGN_SCRIPTS.items():
+        if letter.match(text):
             return script
     return "non-Japanese"

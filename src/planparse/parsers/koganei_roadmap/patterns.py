@@ -35,6 +35,8 @@ LINK_LABEL = regex.compile(r"[(（]\s*(?P<label>関連|ステップ)\s*[)）]")
 LINK_TYPES = {"関連": "related", "ステップ": "step"}
 # "④→①": the stages of a ステップ chain
 STEP_ARROW = regex.compile(r"→|⇒|->")
+# " ・、," left of a links cell once its labels, glyphs and arrows are removed: separators, not text
+LINK_SEPARATORS = regex.compile(r"[\s・、,]")
 # "取組概要 デジタル技術を…" / "取組背景" / "アウトカムの視点 (=あるべき姿)" / "アウトカムの視点 （=あるべき姿） …"
 DESCRIPTION_LABEL = regex.compile(
     r"^(?P<label>取組概要|取組背景|アウトカムの視点)\s*(?:[(（]\s*[=＝]\s*あるべき姿\s*[)）])?\s*(?P<rest>.*)$",
@@ -50,6 +52,9 @@ TAG = regex.compile(r"【[^【】]*】")
 # "デジタルデバйд": letters of a script a Japanese plan does not use (conversion noise); one class
 # (a letter, \P{L} negated, of none of these scripts): twice as fast as a lookahead before every letter
 FOREIGN_LETTERS = regex.compile(r"[^\P{L}\p{Han}\p{Hiragana}\p{Katakana}\p{Latin}\p{Common}\p{Inherited}]+")
+# the scripts a foreign_script_noise warning names (others: "non-Japanese"), each by its first letter
+FOREIGN_SCRIPTS = {script: regex.compile(rf"\p{{{script}}}")
+                   for script in ("Cyrillic", "Greek", "Hangul", "Arabic", "Hebrew", "Thai")}
 # "<b>", "</p>", "<p style=…>", "**": markup removed from stored text
 MARKUP = regex.compile(rf"{HTML_TAG.pattern}|{BOLD.pattern}")
 SPACES = regex.compile(r"[ \t\u3000]+")
