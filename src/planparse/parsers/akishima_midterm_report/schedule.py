@@ -71,6 +71,7 @@ def _schedule_items(lines: Sequence[_Line], full: int) -> tuple[list[_Item], lis
     text stands alone as the last item. Returns the items and the numbers of lines too wide to be
     split."""
     frags: list[tuple[int, str, bool]] = []   # (line, text, a cell boundary comes before it)
+    widths: list[int] = []                    # each fragment's display width
     unsplittable: list[int] = []
     for ln in lines:
         if ln.filler or not ln.text:
@@ -79,8 +80,7 @@ def _schedule_items(lines: Sequence[_Line], full: int) -> tuple[list[_Item], lis
         if len(parts) == 1 and ln.width > NARROW_MAX:
             unsplittable.append(ln.no)
         frags.extend((ln.no, part, i > 0) for i, part in enumerate(parts))
-
-    widths = [display_width(text) for _, text, _ in frags]
+        widths.extend(ln.width if part == ln.text else display_width(part) for part in parts)
 
     def short(i: int) -> bool:
         return widths[i] < full - 2
