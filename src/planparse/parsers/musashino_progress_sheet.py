@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import regex
 
@@ -39,13 +40,9 @@ from planparse.normalize import (
 from planparse.parsers.base import Marker, Parser, marker_score
 from planparse.parsers.table_cells import HANGING, Row, TableUnit, table_rows
 from planparse.schemas.base import IssueLog, ParseResult
-from planparse.schemas.musashino_progress_sheet import (
-    MusashinoItem,
-    MusashinoMeasure,
-    MusashinoPolicy,
-    MusashinoProgressSheet,
-    MusashinoYear,
-)
+
+if TYPE_CHECKING:  # the records are imported when a sheet is read, not with the registry
+    from planparse.schemas.musashino_progress_sheet import MusashinoItem, MusashinoMeasure, MusashinoPolicy
 
 # Header labels (compared as match keys) → record field. The row label column is the one after 取組内容.
 HEADER_COLUMNS = {
@@ -150,6 +147,8 @@ class MusashinoProgressSheetParser(Parser):
         cannot be read becomes an error naming it (``row_unreadable``, ``record_unreadable``,
         ``table_unreadable``) and the others are kept. Never raises on irregular input.
         """
+        from planparse.schemas.musashino_progress_sheet import MusashinoProgressSheet
+
         log = IssueLog()
         items: list[MusashinoItem] = []
         fiscal_years: list[int] = []
@@ -306,7 +305,7 @@ class MusashinoProgressSheetParser(Parser):
         label_idx, label_text = filled[0]
         kind = row_label(label_text)
         values = [clean_cell(c) for c in cells[label_idx + 1:]]
-        if len(filled) > 1 and all(row_label(c) for _, c in filled):
+        if len(filled) > 1 and kind is not None and all(row_label(c) for _, c in filled[1:]):
             log.warning("sub_header_row", "a sub-header row (スケジュール / 年度目標・取組内容 / 達成状況 per "
                         "year) was skipped: the data rows do not follow it", line)
             return current
@@ -356,6 +355,8 @@ class MusashinoProgressSheetParser(Parser):
 
     @staticmethod
     def _record(item: _OpenItem, columns: dict[str, int], years: list[int], log: IssueLog) -> MusashinoItem:
+        from planparse.schemas.musashino_progress_sheet import MusashinoItem, MusashinoYear
+
         def cell(name: str) -> str | None:
             i = columns.get(name)
             return clean_cell(item.cells[i]) if i is not None and i < len(item.cells) else None
@@ -422,6 +423,8 @@ class MusashinoProgressSheetParser(Parser):
         """Policies and measures from the ancestor cells repeated on every record row: the most
         frequent spelling wins (ties: the first seen); the others are kept as variants and
         reported as ``check_ancestor_variant`` warnings."""
+        from planparse.schemas.musashino_progress_sheet import MusashinoMeasure, MusashinoPolicy
+
         policy_names: dict[str, list[tuple[str, int]]] = {}
         measure_cells: dict[str, dict[str, list]] = {}
         group_names: dict[str, list[tuple[str, int]]] = {}
@@ -467,16 +470,18 @@ def _pick(values: list[tuple[str, int]]) -> tuple[str, list[tuple[str, int]]]:
     Values are compared without whitespace (a PDF wraps the same cell differently in tables of
     other widths); of the spellings of the kept value, the most frequent one with the fewest
     spaces is stored (wraps add spaces, never remove characters)."""
-    keys = [_squash(v) for v, _ in values]
+    keys = [_squash(v) for v, _ in values]   # (each value squashed once)
     counts = Counter(keys)
     best_key = max(counts, key=lambda k: (counts[k], -keys.index(k)))
-    spellings = Counter(v for v, _ in values if _squash(v) == best_key)
+    spellings = Counter(v for (v, _), k in zip(values, keys, strict=True) if k == best_key)
     order = [v for v, _ in values]
-    best = min(spellings, key=lambda v: (len(v) - len(_squash(v)), -spellings[v], order.index(v)))
+    best = min(spellings, key=lambda v: (len(v) - len(best_key), -spellings[v], order.index(v)))
     variants: list[tuple[str, int]] = []
-    for v, line in values:
-        if _squash(v) != best_key and _squash(v) not in [_squash(x) for x, _ in variants]:
+    variant_keys: set[str] = set()
+    for (v, line), k in zip(values, keys, strict=True):
+        if k != best_key and k not in variant_keys:
             variants.append((v, line))
+            variant_keys.add(k)
     return best, variants
 
 

@@ -39,6 +39,7 @@ rows together (a table continued on the next page included), for a parser that w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
@@ -88,20 +89,18 @@ def row_text(cells: tuple[str, ...] | list[str]) -> str:
     return "\t".join(cells)
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """A table row: ``line`` = the source line it stands on (1-based; for a PDF the line of
     ``doc.lines`` holding it tab-separated), ``cells`` in the text convention (``cell_text``),
-    ``table`` = the index of its table in ``doc.tables``."""
+    ``table`` = the index of its table in ``doc.tables``. Immutable (a named tuple: one per row)."""
 
     line: int
     cells: tuple[str, ...]
     table: int
 
 
-@dataclass(frozen=True)
-class TextLine:
-    """A line outside any table (``line`` 1-based, ``text`` as written)."""
+class TextLine(NamedTuple):
+    """A line outside any table (``line`` 1-based, ``text`` as written). Immutable (a named tuple)."""
 
     line: int
     text: str
@@ -133,7 +132,7 @@ def table_rows(doc: SourceDocument) -> list[TableUnit]:
         for row in table.rows:
             line = row.line if row.line is not None else last
             last = line
-            rows.append(Row(line=line, cells=tuple(cell_text(c) for c in row.cells), table=k))
+            rows.append(Row(line, tuple(map(cell_text, row.cells)), k))
         if rows:
             units.append(TableUnit(index=len(units), rows=tuple(rows)))
     return units
@@ -162,5 +161,5 @@ def document_units(doc: SourceDocument) -> list[TextLine | TableUnit]:
         elif number in taken or "\t" in text:
             continue
         else:
-            out.append(TextLine(line=number, text=text))
+            out.append(TextLine(number, text))
     return out

@@ -25,7 +25,7 @@ from importlib import import_module
 from typing import Any
 
 from planparse.ingest import SourceDocument
-from planparse.parsers.akishima_midterm_report.patterns import _MARKERS, MUNICIPALITY_CODE, MUNICIPALITY_NAME
+from planparse.parsers.akishima_midterm_report.markers import _MARKERS, MUNICIPALITY_CODE, MUNICIPALITY_NAME
 from planparse.parsers.base import Parser, marker_score
 from planparse.schemas.base import ParseResult
 
@@ -33,7 +33,7 @@ __all__ = ["AkishimaMidtermReportParser", "_Line", "_schedule_items", "display_w
            "split_schedule"]
 
 # The reading modules are imported on first use (``parse`` or one of these names), not with the
-# registry: detection needs only ``patterns``, and a run without this format never loads them.
+# registry: detection needs only ``markers``, and a run without this format never loads them.
 _LAZY = {"split_columns": "columns", "_schedule_items": "schedule", "split_schedule": "schedule",
          "_Line": "text", "display_width": "text"}
 

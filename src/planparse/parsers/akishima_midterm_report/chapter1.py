@@ -9,7 +9,6 @@ import regex
 from planparse.normalize import (
     find_fiscal_years,
     join_wrapped,
-    match_key,
     split_departments,
     status_from_mark,
 )
@@ -65,7 +64,7 @@ class Chapter1:
         pending: _Line | None = None
         seen: set[str] = set()
         for ln in self.content(section.start + 1, section.end):
-            key = match_key(ln.text)
+            key = ln.key
             if key == "施策名達成状況":
                 header = header or ln.no
                 continue
@@ -212,7 +211,7 @@ class Chapter1:
             if skip:
                 skip -= 1
                 continue
-            key = match_key(ln.text)
+            key = ln.key
             label, value = self._addition_label(key, ln, content[idx + 1] if idx + 1 < len(content) else None,
                                                 label_lines)
             if label == "_split":
@@ -270,14 +269,14 @@ class Chapter1:
             if name in _PREFIX_LABELS and name not in seen and key.startswith(words):
                 value = ln.text[ln.text.find(words[-1]) + 1:].strip() if words[-1] in ln.text else ""
                 return name, (_Line(ln.no, value, display_width(value)) if value else None)
-            if nxt is not None and words.startswith(key) and key and key + match_key(nxt.text) == words:
+            if nxt is not None and words.startswith(key) and key and key + nxt.key == words:
                 return "_split", name
         return None, None
 
     def _addition_years(self, number: str, lines: list[_Line]) -> tuple[list[int], list[_Line]]:
         """Split the 実施年度 part into its year columns (令和６ / （2024） …) and the bar labels."""
         i = 0
-        while i < len(lines) and YEAR_CELL.match(match_key(lines[i].text)):
+        while i < len(lines) and YEAR_CELL.match(lines[i].key):
             i += 1
         years = sorted({y.fiscal_year for y in find_fiscal_years("".join(ln.text for ln in lines[:i]))})
         if lines and not years:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 
 import regex
@@ -19,6 +20,7 @@ from planparse.parsers.akishima_midterm_report.chapter1 import (
 from planparse.parsers.akishima_midterm_report.checks import (
     Checks,
 )
+from planparse.parsers.akishima_midterm_report.markers import MUNICIPALITY_CODE, MUNICIPALITY_NAME
 from planparse.parsers.akishima_midterm_report.model import (
     _PolicySeen,
     _Section,
@@ -29,9 +31,8 @@ from planparse.parsers.akishima_midterm_report.patterns import (
     ADDITION_HEAD,
     CHAPTER,
     MUNICIPALITY,
-    MUNICIPALITY_CODE,
-    MUNICIPALITY_NAME,
     PAGE_NUMBER,
+    PAGE_NUMBER_END,
     PLAN_PERIOD,
     POLICY,
     REVISION_HEAD,
@@ -72,27 +73,29 @@ class Run(Chapter1, Reports, Checks):
                 if text:
                     self.lines[no] = _Line(no, "", 0, filler=True)
                 continue
-            if PAGE_NUMBER.match(text) and _page_number_context(raw, no):
+            if stripped[-1] in PAGE_NUMBER_END and PAGE_NUMBER.match(text) and _page_number_context(raw, no):
                 continue   # a printed page number
             clean = _clean(text)
-            self.lines[no] = _Line(no, clean, display_width(clean))
+            self.lines[no] = _Line(no, clean, display_width(clean), source=text)
+        # the lines that have text (and with the fillers), in order, and their numbers: ``content``
+        # cuts a range out of them by bisection instead of scanning every line number
+        self._with_fillers = [ln for ln in self.lines if ln is not None]
+        self._with_fillers_nos = [ln.no for ln in self._with_fillers]
+        self._with_text = [ln for ln in self._with_fillers if not ln.filler]
+        self._with_text_nos = [ln.no for ln in self._with_text]
 
     # -- helpers --------------------------------------------------------------------------------
 
     def content(self, start: int, end: int, *, fillers: bool = False) -> list[_Line]:
-        """Lines ``start``..``end`` (inclusive, 1-based) that have text (and fillers if asked)."""
-        out = []
-        for no in range(max(1, start), min(end, self.n) + 1):
-            ln = self.lines[no]
-            if ln is not None and (fillers or not ln.filler):
-                out.append(ln)
-        return out
+        """Lines ``start``..``end`` (inclusive, 1-based) that have text (and fillers if asked); a new list."""
+        lines, nos = (self._with_fillers, self._with_fillers_nos) if fillers else (self._with_text, self._with_text_nos)
+        return lines[bisect_left(nos, start):bisect_right(nos, end)]
 
     # -- the steps ----------------------------------------------------------------------------
 
     def parse(self) -> ParseResult:
         chapters = [(ln.no, m) for ln in self.content(1, self.n) if (m := CHAPTER.match(ln.text))]
-        anchors = [ln.no for ln in self.content(1, self.n) if match_key(ln.text) == "事業名担当部署"]
+        anchors = [ln.no for ln in self.content(1, self.n) if ln.key == "事業名担当部署"]
         reports_start, reports_end = self._reports_region(chapters, anchors)
         for no in anchors:
             if not reports_start <= no <= reports_end:
@@ -197,7 +200,7 @@ class Run(Chapter1, Reports, Checks):
         lines = self.content(start, end)
         first = None
         for i, ln in enumerate(lines):
-            if (kind == "status" and match_key(ln.text) == "施策名達成状況") or (
+            if (kind == "status" and ln.key == "施策名達成状況") or (
                     kind == "revision" and REVISION_HEAD.match(ln.text)) or (
                     kind == "additions" and ADDITION_HEAD.match(ln.text)):
                 first = i

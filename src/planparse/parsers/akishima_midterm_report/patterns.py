@@ -4,17 +4,7 @@ from __future__ import annotations
 
 import regex
 
-from planparse.parsers.base import Marker
-
-MUNICIPALITY_CODE = "132071"  # 昭島市 (全国地方公共団体コード with check digit)
-MUNICIPALITY_NAME = "昭島市"
-
-_MARKERS = [
-    Marker(r"中間報告書", 0.2),
-    Marker(r"年度の事業達成状況", 0.3, min_count=2),
-    Marker(r"達成状況・今後の課題", 0.3, min_count=2),
-    Marker(r"事業期間関連法令", 0.2),
-]
+# (the municipality and the detection markers are in ``markers``)
 
 # ---------------------------------------------------------------------------------------------
 # Patterns (matched on the line as written unless said otherwise; a page start adds one space)
@@ -60,6 +50,8 @@ MUNICIPALITY = regex.compile(r"^(?P<name>\S{1,6}?[都道府県市区町村])")
 # "16 " alone after empty lines, before a page-start " " line: a printed page number
 # (also as another PDF may print it: "- 16 -", "－16－", "16/58", "P.16")
 PAGE_NUMBER = regex.compile(r"^\s*(?:[-－‐―—–]\s*)?(?:[pP]\.?\s*)?[0-9０-９]{1,3}(?:\s*/\s*[0-9]{1,3})?(?:\s*[-－‐―—–])?\s*$")
+# the last character of a PAGE_NUMBER line before its trailing spaces: a line ending otherwise is not tried
+PAGE_NUMBER_END = frozenset("0123456789０１２３４５６７８９-－‐―—–")
 # two bullets on one line: "・機能要件書を作成  ・RFPの実施"
 _INNER_BULLET = regex.compile(r"\s+(?=・)")
 # runs of spaces: "係  電話 2319", "（国補助事業）   "
@@ -85,8 +77,10 @@ _REPORT_LABELS = {
 }
 # "令和４（2022）年度の事業達成状況 目標 " (on match-key text: 令和4(2022)年度の事業達成状況目標)
 _YEAR_LABEL = regex.compile(r"^(?P<year>.+年度)の事業達成状況目標$")
+_YEAR_LABEL_END = "の事業達成状況目標"
 # " スケジュール 令和６(2024)年度 令和７(2025)年度 令和８(2026)年度 " (on match-key text)
 _SCHEDULE_LABEL = regex.compile(r"^スケジュール(?P<years>.*年度.*)$")
+_SCHEDULE_LABEL_START = "スケジュール"
 # "予定 " (the schedule row label; not "予定しています。")
 _PLAN_LABEL = "予定"
 
@@ -105,5 +99,7 @@ _PREFIX_LABELS = ("departments", "goal")
 _SECTION_KEYS = {"施策の達成状況": "status", "施策の見直し": "revision", "施策の追加": "additions"}
 
 
-# characters printed at full width: East Asian wide, full-width and ambiguous (漢字, かな, ・, ○, △, ×)
-_WIDE_CHAR = regex.compile(r"[\p{East_Asian_Width=Wide}\p{East_Asian_Width=Fullwidth}\p{East_Asian_Width=Ambiguous}]")
+# runs of characters not printed at full width (full width: East Asian wide, full-width and ambiguous:
+# 漢字, かな, ・, ○, △, ×): "ICT 化の推進" → "ICT ", removed by ``display_width`` to count the wide ones
+_NOT_WIDE_RUN = regex.compile(
+    r"[^\p{East_Asian_Width=Wide}\p{East_Asian_Width=Fullwidth}\p{East_Asian_Width=Ambiguous}]+")

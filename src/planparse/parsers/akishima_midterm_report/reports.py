@@ -27,7 +27,9 @@ from planparse.parsers.akishima_midterm_report.patterns import (
     _PLAN_LABEL,
     _REPORT_LABELS,
     _SCHEDULE_LABEL,
+    _SCHEDULE_LABEL_START,
     _YEAR_LABEL,
+    _YEAR_LABEL_END,
     DEPARTMENT,
     DIVISION,
     NUMBERED,
@@ -59,10 +61,21 @@ MAX_PARTS_BEFORE_ANCHOR = 12
 of the report (事業期間 …) is read between them."""
 
 
-def _is_report_label(text: str) -> bool:
+def _is_report_label(line: _Line) -> bool:
     """A label of the 第２章 report template (事業期間 関連法令・条例・計画等, 令和N年度の事業達成状況 目標 …)."""
-    key = match_key(text)
-    return key in _REPORT_LABELS or bool(_YEAR_LABEL.match(key)) or bool(_SCHEDULE_LABEL.match(key))
+    key = line.key
+    return key in _REPORT_LABELS or bool(_year_label(key)) or bool(_schedule_label(key))
+
+
+def _year_label(key: str) -> regex.Match | None:
+    """``_YEAR_LABEL`` on a line's key, tried only on keys with its fixed ending (a key has no whitespace,
+    so the pattern's ``$`` is the end of the key)."""
+    return _YEAR_LABEL.match(key) if key.endswith(_YEAR_LABEL_END) else None
+
+
+def _schedule_label(key: str) -> regex.Match | None:
+    """``_SCHEDULE_LABEL`` on a line's key, tried only on keys with its fixed start."""
+    return _SCHEDULE_LABEL.match(key) if key.startswith(_SCHEDULE_LABEL_START) else None
 
 
 class Reports:
@@ -86,7 +99,7 @@ class Reports:
                 floor = heads[-1][0] + 1 if heads else 0
                 for k in range(i, max(floor, i - MAX_PARTS_BEFORE_ANCHOR) - 1, -1):
                     if (km := NUMBERED.match(lines[k].text)) and any(
-                            _is_report_label(ln.text) for ln in lines[k + 1:index.get(anchor, 0)]):
+                            _is_report_label(ln) for ln in lines[k + 1:index.get(anchor, 0)]):
                         i, m = k, km
                         break
             if m is None or (heads and i <= heads[-1][0]):
@@ -113,7 +126,7 @@ class Reports:
             end_line = body[-1].no if body else anchor
             out.append(_RawReport(code, heading, lines[i].no, policy, segments, end_line))
             if i >= 0 and m is not None:
-                first_label = next((k for k in range(i + 1, index[anchor]) if _is_report_label(lines[k].text)),
+                first_label = next((k for k in range(i + 1, index[anchor]) if _is_report_label(lines[k])),
                                    index[anchor])
                 between = [ln for ln in lines[i + 1:first_label] if len(ln.text) != 1]
                 for ln in between:
@@ -137,18 +150,18 @@ class Reports:
                     segments[-1].lines.append(ln)
                 i += 1
                 continue
-            run = self._vertical_run(with_fillers, i)
+            run = self._vertical_run(with_fillers, i) if len(ln.text) == 1 else 0
             if run:
                 i += run
                 continue
-            key = match_key(ln.text)
+            key = ln.key
             kind = _REPORT_LABELS.get(key)
             seg: _Segment | None = None
             if kind:
                 seg = _Segment(kind, ln.no, ln.text)
-            elif m := _YEAR_LABEL.match(key):
+            elif m := _year_label(key):
                 seg = _Segment("year", ln.no, ln.text, year=parse_fiscal_year(m.group("year")))
-            elif _SCHEDULE_LABEL.match(key) and find_fiscal_years(ln.text):
+            elif _schedule_label(key) and find_fiscal_years(ln.text):
                 seg = _Segment("schedule", ln.no, ln.text, years=[y.fiscal_year for y in find_fiscal_years(ln.text)])
                 in_schedule = True
             elif in_schedule and key == _PLAN_LABEL:

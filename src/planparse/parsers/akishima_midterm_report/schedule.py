@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import combinations, pairwise
 
 from planparse.normalize import (
@@ -40,8 +41,10 @@ class _Item:
     def bullet(self) -> bool:
         return self.parts[0][1].startswith(BULLET)
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """The item's match key without its bullet, computed once (read only once the item is complete:
+        ``split_schedule`` compares items by it for every candidate split)."""
         return match_key(self.text).lstrip(BULLET)
 
 
@@ -68,6 +71,7 @@ def _schedule_items(lines: Sequence[_Line], full: int) -> tuple[list[_Item], lis
     text stands alone as the last item. Returns the items and the numbers of lines too wide to be
     split."""
     frags: list[tuple[int, str, bool]] = []   # (line, text, a cell boundary comes before it)
+    widths: list[int] = []                    # each fragment's display width
     unsplittable: list[int] = []
     for ln in lines:
         if ln.filler or not ln.text:
@@ -76,9 +80,10 @@ def _schedule_items(lines: Sequence[_Line], full: int) -> tuple[list[_Item], lis
         if len(parts) == 1 and ln.width > NARROW_MAX:
             unsplittable.append(ln.no)
         frags.extend((ln.no, part, i > 0) for i, part in enumerate(parts))
+        widths.extend(ln.width if part == ln.text else display_width(part) for part in parts)
 
     def short(i: int) -> bool:
-        return display_width(frags[i][1]) < full - 2
+        return widths[i] < full - 2
 
     def certain_start(i: int) -> bool:
         return i == 0 or frags[i][2] or frags[i][1].startswith(BULLET) or short(i - 1)
@@ -164,7 +169,17 @@ def split_schedule(items: Sequence[_Item], n_cells: int) -> _ScheduleSplit:
     candidates = [c for c in combinations(range(1, n), n_cells - 1) if forced <= set(c)]
     if len(candidates) == 1:
         return _ScheduleSplit(_cells_of(items, candidates[0]), "three_items" if n == n_cells else "structure")
-    unique = [c for c in candidates if _no_repeat(_cells_of(items, c))]
+    repeat_free: dict[tuple[int, int], bool] = {}   # a cell (items[a:b]) → lists no activity twice
+
+    def no_repeat(cuts: Sequence[int]) -> bool:   # _no_repeat of the cells, each cell judged once
+        for a, b in pairwise([0, *cuts, n]):
+            if (a, b) not in repeat_free:
+                repeat_free[(a, b)] = _no_repeat([items[a:b]])
+            if not repeat_free[(a, b)]:
+                return False
+        return True
+
+    unique = [c for c in candidates if no_repeat(c)]
     if len(unique) == 1:
         return _ScheduleSplit(_cells_of(items, unique[0]), "no_repeat", len(candidates))
     pool = unique or candidates
@@ -176,8 +191,9 @@ def split_schedule(items: Sequence[_Item], n_cells: int) -> _ScheduleSplit:
         sizes = [len(cell) for cell in cells]
         return shared, -(max(sizes) - min(sizes))
 
-    best = max(score(c) for c in pool)
-    top = [c for c in pool if score(c) == best]
+    scores = {c: score(c) for c in pool}
+    best = max(scores.values())
+    top = [c for c in pool if scores[c] == best]
     if len(top) == 1 and unique:
         return _ScheduleSplit(_cells_of(items, top[0]), "parallel", len(candidates))
     # undecided: every item on the earliest cell it can belong to

@@ -39,7 +39,7 @@ from typing import ClassVar
 
 from planparse.ingest import SourceDocument
 from planparse.parsers.base import Parser, marker_score
-from planparse.parsers.hachioji_dx_plan.patterns import (
+from planparse.parsers.hachioji_dx_plan.markers import (
     _MARKERS,
     _NEGATIVE,
     MUNICIPALITY_CODE,
@@ -53,7 +53,7 @@ __all__ = ["HachiojiDxPlanParser", "clean_text", "split_paragraphs"]
 
 def __getattr__(name: str):
     # The reading modules are imported on first use (``parse`` or these names), not with the
-    # registry: detection needs only ``patterns``, and a run without this format never loads them.
+    # registry: detection needs only ``markers``, and a run without this format never loads them.
     if name in ("clean_text", "split_paragraphs"):
         from planparse.parsers.hachioji_dx_plan import text
 
@@ -105,7 +105,7 @@ class HachiojiDxPlanParser(Parser):
                                  ([], set()))
         marks = guarded(log, "part_unreadable", "the glossary marks (*)",
                         lambda: _read_marks(lines, glossary, skip, ranges, log), [])
-        joined = "".join(raw.strip(" \u3000") for raw in lines)
+        joined = "".join([raw.strip(" \u3000") for raw in lines])
         title = guarded(log, "part_unreadable", "the plan's name", lambda: _title(joined, log), None)
         start_fy, end_fy = guarded(log, "part_unreadable", "the 計画期間", lambda: _period(lines, log), (None, None))
         guarded(log, "part_unreadable", "the 基本方針 count check", lambda: _check_policy_count(joined, policies, log),

@@ -7,8 +7,8 @@ from planparse.normalize import (
     parse_fiscal_year_range,
     to_int,
 )
+from planparse.parsers.hachioji_dx_plan.markers import MUNICIPALITY_NAME
 from planparse.parsers.hachioji_dx_plan.patterns import (
-    MUNICIPALITY_NAME,
     MUNICIPALITY_PREFIX,
     PERIOD_YEARS,
     POLICY_COUNT,

@@ -25,9 +25,13 @@ class _Headings:
 
 
 def _find_headings(lines: tuple[str, ...]) -> _Headings:
+    """Every heading line, by its pattern. Each pattern starts with an optional space and a fixed word or
+    bracket, so a line whose first characters lack that word cannot match it and is not tried (most lines)."""
     found = _Headings()
     for n, raw in enumerate(lines, start=1):
-        if not raw.strip():
+        head = raw[:5]   # the optional space, then 施策 / 基本方針 / N章 / NN章 / ( or （
+        if not raw.strip() or not ("施策" in head or "基本方針" in head or "章" in head or "(" in head[:2]
+                                   or "（" in head[:2]):
             continue
         if m := MEASURE_HEADER.match(raw):
             found.measures.append((n, m))

@@ -43,35 +43,42 @@ def _read_marks(lines: tuple[str, ...], glossary: list[GlossaryEntry], skip: set
     longest = max((len(g.term) for g in glossary), default=0) + 6
     starts = [r[0] for r in measure_ranges]
     marks: list[GlossaryMark] = []
-    carry = ""
-    for n, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
+    for n in [n for n, raw in enumerate(lines, start=1) if "*" in raw or "＊" in raw]:
         if n in skip:
-            carry = ""
             continue
-        if "*" in raw or "＊" in raw:
-            seq = 0
-            for m in MARK.finditer(raw):
-                seq += 1
-                context = carry + BULLET.sub("", raw[: m.start()]).rstrip(" \u3000")
-                if raw[: m.start()].strip() == "" or m.start() == 0:
-                    context = carry.rstrip(" \u3000")
-                marked, number, word = _resolve(context, keys, longest)
-                if word:
-                    log.warning("glossary_mark_partial",
-                                f"the * follows {word!r}: only its end {marked!r} is a 用語集 term (項番 {number}); "
-                                "the reference is to that entry", n)
-                if number is None:
-                    log.warning("glossary_mark_unresolved",
-                                f"the term marked with * ({marked or context[-12:]!r}) matches no 用語集 entry",
-                                n)
-                i = bisect_right(starts, n) - 1
-                code = measure_ranges[i][2] if i >= 0 and n <= measure_ranges[i][1] else None
-                marks.append(GlossaryMark(line=n, seq=seq, marked_text=marked, term_number=number,
-                                          measure_code=code))
-        carry = "" if ends_paragraph(raw) else BULLET.sub("", raw).strip(" \u3000")
+        raw = lines[n - 1]
+        carry = _carry(lines, n, skip)
+        seq = 0
+        for m in MARK.finditer(raw):
+            seq += 1
+            context = carry + BULLET.sub("", raw[: m.start()]).rstrip(" \u3000")
+            if raw[: m.start()].strip() == "" or m.start() == 0:
+                context = carry.rstrip(" \u3000")
+            marked, number, word = _resolve(context, keys, longest)
+            if word:
+                log.warning("glossary_mark_partial",
+                            f"the * follows {word!r}: only its end {marked!r} is a 用語集 term (項番 {number}); "
+                            "the reference is to that entry", n)
+            if number is None:
+                log.warning("glossary_mark_unresolved",
+                            f"the term marked with * ({marked or context[-12:]!r}) matches no 用語集 entry",
+                            n)
+            i = bisect_right(starts, n) - 1
+            code = measure_ranges[i][2] if i >= 0 and n <= measure_ranges[i][1] else None
+            marks.append(GlossaryMark(line=n, seq=seq, marked_text=marked, term_number=number,
+                                      measure_code=code))
     return marks
+
+
+def _carry(lines: tuple[str, ...], n: int, skip: set[int]) -> str:
+    """The text that line ``n`` (1-based) continues: the previous non-empty line without its bullet, when
+    it wraps into line ``n`` (no paragraph end); '' when it ends a paragraph, is a skipped line
+    (a 用語集 header or page number) or there is none."""
+    for k in range(n - 1, 0, -1):
+        before = lines[k - 1]
+        if before.strip():
+            return "" if k in skip or ends_paragraph(before) else BULLET.sub("", before).strip(" \u3000")
+    return ""
 
 
 def _resolve(context: str, keys: dict[str, int], longest: int) -> tuple[str, int | None, str | None]:
@@ -81,13 +88,14 @@ def _resolve(context: str, keys: dict[str, int], longest: int) -> tuple[str, int
     character before the match is of the same script, or a hyphen). When no key matches:
     ``(guess, None, None)``, the guess being the run of one script before the mark."""
     best: tuple[str, int] | None = None
-    for k in range(1, min(len(context), longest) + 1):
+    for k in range(min(len(context), longest), 0, -1):   # longest ending first: the first match is the one
         candidate = context[-k:]
         if candidate[0] in " \u3000":
             continue
         number = keys.get(match_key(candidate))
         if number is not None:
             best = (candidate, number)
+            break
     if best:
         start = len(context) - len(best[0])
         before = context[start - 1] if start > 0 else ""

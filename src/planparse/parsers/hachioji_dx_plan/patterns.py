@@ -1,13 +1,10 @@
-"""Patterns, label keys and detection markers of the DX plan (each with a source line it matches)."""
+"""Patterns and label keys of the DX plan (each with a source line it matches)."""
 
 from __future__ import annotations
 
 import regex
 
-from planparse.parsers.base import Marker
-
-MUNICIPALITY_CODE = "132012"  # 八王子市 (全国地方公共団体コード with check digit)
-MUNICIPALITY_NAME = "八王子市"
+# (the municipality and the detection markers are in ``markers``)
 
 # " ５章 各基本方針における主な施策 " (chapter heading)
 CHAPTER_HEADING = regex.compile(r"^\s?(?P<num>[0-9０-９]{1,2})章\s+(?P<title>\S.*?)\s*$")
@@ -81,15 +78,3 @@ _ANY_WORD_RUN = regex.compile(r"[\p{Katakana}ー\p{Han}A-Za-z0-9Ａ-Ｚａ-ｚ�
 _KATAKANA = regex.compile(r"[\p{Katakana}ー]")
 _HAN = regex.compile(r"\p{Han}")
 _LATIN = regex.compile(r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]")
-
-# Detection markers on match-key text (NFKC: "施策①" → "施策1"). Action-plan cards count against.
-_MARKERS = [
-    Marker(r"^施策\d{1,2}[^\d\-]", 0.3, min_count=6),
-    Marker(r"^基本方針\d", 0.2, min_count=2),
-    Marker(r"^目的・あるべき姿$", 0.2, min_count=6),
-    Marker(r"^事業の方向性", 0.1, min_count=6),
-    Marker(r"項番用語説明", 0.2),
-    Marker(r"^用語集$", 0.1),
-]
-# an action plan has one 管理番号 per card (170 in the seed): a few stray 管理番号 lines in a plan are not one
-_NEGATIVE = [Marker(r"管理番号\d+-\d+-\d+", 0.6, min_count=20)]

@@ -17,18 +17,21 @@ Line numbers never change: the output has as many lines as the input.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from typing import TypeVar
 
 import regex
 
 from planparse.schemas.base import IssueLog
 
-__all__ = ["guarded", "is_page_number", "page_starts_marked", "prepare_lines"]
+__all__ = ["PAGE_NUMBER", "PAGE_NUMBER_END", "guarded", "is_page_number", "page_starts_marked", "prepare_lines"]
 
 T = TypeVar("T")
 
 # "86 " / "- 12 -" / "－12－" / "― 12 ―" / "12/120" / "P.12": a printed page number on a line of its own
 PAGE_NUMBER = regex.compile(r"^\s*(?:[-－‐―—–]\s*)?(?:[pP]\.?\s*)?[0-9０-９]{1,3}(?:\s*/\s*[0-9]{1,3})?(?:\s*[-－‐―—–])?\s*$")
+# the last character of a PAGE_NUMBER line before its trailing spaces: a line ending otherwise is not tried
+PAGE_NUMBER_END = frozenset("0123456789０１２３４５６７８９-－‐―—–")
 # "…しています。" / "…しています。）" / "…です。」": a line that ends a sentence
 SENTENCE_END = regex.compile(r"。[）」』)]*[ \u3000]*$")
 
@@ -50,8 +53,8 @@ def page_starts_marked(lines: tuple[str, ...], log: IssueLog) -> bool:
     content = [raw for raw in lines if raw.strip()]
     # the mark: one space before the text of a line that continues the box of the line before it (a
     # page's first line printed right after the previous page's last one)
-    leading = sum(1 for n in range(2, len(lines) + 1) if lines[n - 1][:1] == " " and lines[n - 1][1:2] not in (
-        " ", "\u3000", "") and lines[n - 2] != "")
+    leading = sum(1 for before, raw in pairwise(lines) if raw[:1] == " " and raw[1:2] not in (
+        " ", "\u3000", "") and before != "")
     if content and leading / len(content) < MIN_LEADING_SHARE:
         log.warning("page_starts_unmarked",
                     f"only {leading} of {len(content)} lines start a page the extractor's way (a space, right after a "
@@ -66,7 +69,7 @@ def is_page_number(lines: tuple[str, ...], n: int) -> bool:
     """Whether line ``n`` (1-based) is a printed page number: the page-number shape, alone in its
     box (the lines before and after it are empty or whitespace-only, or it is the first / last)."""
     raw = lines[n - 1]
-    if not PAGE_NUMBER.match(raw) or not raw.strip():
+    if raw.rstrip()[-1:] not in PAGE_NUMBER_END or not PAGE_NUMBER.match(raw) or not raw.strip():
         return False
     before = lines[n - 2] if n >= 2 else ""
     after = lines[n] if n < len(lines) else ""
@@ -76,7 +79,9 @@ def is_page_number(lines: tuple[str, ...], n: int) -> bool:
 def prepare_lines(lines: tuple[str, ...], log: IssueLog) -> tuple[str, ...]:
     """The document's lines with page numbers blanked and paragraph ends restored (see the module
     docstring). Input and output: 1-based numbering kept (same length). Never raises."""
-    out = ["" if is_page_number(lines, n) else raw for n, raw in enumerate(lines, start=1)]
+    # (is_page_number's first test, on the line's end, is made here too: it spares the call on most lines)
+    out = ["" if raw.rstrip()[-1:] in PAGE_NUMBER_END and is_page_number(lines, n) else raw
+           for n, raw in enumerate(lines, start=1)]
     content = [raw for raw in out if raw.strip()]
     trailing = sum(1 for raw in content if raw.endswith((" ", "\u3000")))
     if content and trailing / len(content) < MIN_TRAILING_SHARE:

@@ -17,9 +17,9 @@ docs/formats/koganei_roadmap.md documents every rule):
 
 A PDF is read from its ruled tables (``doc.tables``, cells normalised by ``table_cells``) and
 its text boxes; a table continued across pages is one table. The package follows the document:
-``patterns`` (labels and row predicates), ``cells`` (one cell's readers), ``model`` (entries and
-state), ``overview`` (the Vision overview tables), ``pages`` (a 取組 page and its 個別取組 table),
-``assemble`` (numbers, merging, checks) and ``document`` (the walk).
+``markers`` (detection), ``patterns`` (labels and row predicates), ``cells`` (one cell's readers),
+``model`` (entries and state), ``overview`` (the Vision overview tables), ``pages`` (a 取組 page and
+its 個別取組 table), ``assemble`` (numbers, merging, checks) and ``document`` (the walk).
 
 The 取組 number is taken from the overview table (name match) and the order of the headings,
 not from the heading's glyph alone; disagreements are ``check_`` warnings. Markup and markdown
@@ -30,23 +30,27 @@ all-empty roadmaps stay empty and are reported.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from importlib import import_module
+from typing import Any, ClassVar
 
 from planparse.ingest import SourceDocument
 from planparse.parsers.base import Parser, marker_score
-from planparse.parsers.koganei_roadmap.cells import (
-    fill_roadmap,
-    measure_number,
-    parse_departments,
-    parse_links,
-    vision_code,
-)
-from planparse.parsers.koganei_roadmap.document import read_document
-from planparse.parsers.koganei_roadmap.patterns import MARKERS
+from planparse.parsers.koganei_roadmap.markers import MARKERS
 from planparse.schemas.base import IssueLog, ParseResult
 
 __all__ = ["KoganeiRoadmapParser", "fill_roadmap", "measure_number", "parse_departments", "parse_links",
            "vision_code"]
+
+# The reading modules (and the records) are imported on first use (``parse`` or one of these names),
+# not with the registry: detection needs only ``markers``, and a run without this format never loads them.
+_LAZY = {name: "cells" for name in ("fill_roadmap", "measure_number", "parse_departments", "parse_links",
+                                    "vision_code")}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class KoganeiRoadmapParser(Parser):
@@ -115,4 +119,6 @@ class KoganeiRoadmapParser(Parser):
         rule, errors where data could not be placed (a row, table or 取組 that cannot be read
         costs only itself). Never raises on irregular input.
         """
+        from planparse.parsers.koganei_roadmap.document import read_document
+
         return read_document(doc, IssueLog(), self.municipality_code, self.municipality_name)

@@ -207,8 +207,9 @@ def _items(ctx: Context, block: Block, number: int, done: int) -> list[KoganeiIt
         _roadmap_issues(ctx, code, roadmap, line)
         if any(c.inferred for c in roadmap):
             inferred.append(code)
+        what = f"個別取組 {code}"
         for text in (raw_name, indicator, target, departments_raw, *written):
-            ctx.noise(text, line, f"個別取組 {code}")
+            ctx.noise(text, line, what)
         if not block.notes and any(NOTE_MARK in (t or "") for t in (raw_name, indicator, target, *written)):
             ctx.log.warning("unresolved_note_mark", f"個別取組 {code} has a ※ mark but its 取組 page has no "
                             "※ note line; nothing is attached to it", line)
@@ -247,11 +248,14 @@ def _split_joined_departments(ctx: Context, measures: list[KoganeiMeasure], item
     the other 主担当 cells; an item that is itself such a name is never split. Warned
     (``department_split``)."""
     names = {d.name for m in measures for d in m.departments} | {d for it in items for d in it.departments}
+    own: dict[int, set[str]] = {}   # 取組 number → the names of its 担当部署
+    for m in measures:
+        own.setdefault(m.number, set()).update(x.name for x in m.departments)
     for item in items:
         out: list[str] = []
         for d in item.departments:
-            parts = _segments(d, names - {d})
-            if d in {x.name for m in measures if m.number == item.measure_number for x in m.departments} or not parts:
+            parts = None if d in own.get(item.measure_number, ()) else _segments(d, names - {d})
+            if not parts:
                 out.append(d)
                 continue
             ctx.log.warning("department_split", f"主担当 {d!r} of 個別取組 {item.code} is read as {' / '.join(parts)} "

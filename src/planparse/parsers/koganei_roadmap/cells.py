@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import regex
-
 from planparse.normalize import CIRCLED_NUMBER, circled_to_int, roman_to_int, split_departments, to_int
 from planparse.parsers.koganei_roadmap.patterns import (
     LINK_LABEL,
+    LINK_SEPARATORS,
     LINK_TYPES,
     ROLE_GROUP,
     ROLES,
@@ -76,7 +75,7 @@ def parse_links(text: str, line: int, log: IssueLog, what: str) -> list[KoganeiL
                 out.append(KoganeiLink(link_type=link_type, number=circled_to_int(g.group()) or 0,
                                        position=position if link_type == "step" else None, raw=text))
         leftover += CIRCLED_NUMBER.sub("", STEP_ARROW.sub("", segment))
-    leftover = regex.sub(r"[\s・、,]", "", leftover)
+    leftover = LINK_SEPARATORS.sub("", leftover)
     if leftover:
         log.warning("unparsed_link_text", f"{what}: text {leftover!r} of the links cell {text!r} is neither "
                     "a (関連)/(ステップ) label nor a circled 取組 number; not read as a link", line)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-import regex
+from typing import NamedTuple
 
 from planparse.ingest import SourceDocument
-from planparse.parsers.koganei_roadmap.patterns import FOREIGN_LETTERS, MARKUP, VISION_BANNER
+from planparse.parsers.koganei_roadmap.patterns import FOREIGN_LETTERS, FOREIGN_SCRIPTS, MARKUP, VISION_BANNER
 from planparse.parsers.table_cells import TableUnit, document_units, row_text
 from planparse.schemas.base import IssueLog
 from planparse.schemas.koganei_roadmap import KoganeiDepartment, KoganeiLink
@@ -17,11 +16,11 @@ from planparse.schemas.koganei_roadmap import KoganeiDepartment, KoganeiLink
 __all__ = ["Block", "Context", "Entry", "OverviewRow", "VisionSeen", "entries_of", "next_row"]
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One step of the walk: a line outside tables (``cells`` None) or a table row (``cells`` in
     the text convention, ``text`` = the cells tab-separated); ``line`` = its 1-based source line;
-    ``table`` = the index of its table (rows of one table share it; -1 outside tables)."""
+    ``table`` = the index of its table (rows of one table share it; -1 outside tables).
+    Immutable (a named tuple: one per line of the document)."""
 
     line: int
     text: str
@@ -41,10 +40,10 @@ def entries_of(doc: SourceDocument) -> list[Entry]:
     for k, unit in enumerate(document_units(doc)):
         if isinstance(unit, TableUnit):
             for row in unit.rows:
-                out.append(Entry(line=row.line, text=row_text(row.cells), cells=row.cells, table=k))
-            out.append(Entry(line=unit.rows[-1].line, text="", cells=None))
+                out.append(Entry(row.line, row_text(row.cells), row.cells, k))
+            out.append(Entry(unit.rows[-1].line, "", None))
         else:
-            out.append(Entry(line=unit.line, text=unit.text, cells=None))
+            out.append(Entry(unit.line, unit.text, None))
     return out
 
 
@@ -150,7 +149,7 @@ def next_row(ctx: Context, j: int) -> int | None:
 
 
 def _script_name(text: str) -> str:
-    for script in ("Cyrillic", "Greek", "Hangul", "Arabic", "Hebrew", "Thai"):
-        if regex.match(rf"\p{{{script}}}", text):
+    for script, letter in FOREIGN_SCRIPTS.items():
+        if letter.match(text):
             return script
     return "non-Japanese"
