@@ -55,17 +55,22 @@ class ThemeRules:
     threshold: float
     max_themes: int
     fallback_min: float
-    matcher: regex.Pattern  # every word at every position, the longest first (overlapping lookahead)
+    words_by_first: dict[str, tuple[str, ...]]  # first character → the words starting with it, longest first
     rules_of_word: dict[str, tuple[Rule, ...]]
+    whole_words: frozenset[str]  # the words that match only as a whole word (``Rule.whole_word``)
+    theme_order: dict[str, int]  # theme → its place in the taxonomy (ties between equal scores)
 
 
 _WORD_CHAR = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
-def _matcher(words: set[str]) -> regex.Pattern:
-    """One pattern finding, at every position of a text, the longest word starting there."""
-    alternatives = "|".join(regex.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
-    return regex.compile(f"(?=({alternatives}))")
+def _words_by_first(words: set[str]) -> dict[str, tuple[str, ...]]:
+    """``{first character: words starting with it, longest first}``: the first word of a position's
+    list that the text continues with is the longest word starting there."""
+    out: dict[str, list[str]] = {}
+    for w in sorted(words, key=lambda w: (-len(w), w)):
+        out.setdefault(w[0], []).append(w)
+    return {ch: tuple(ws) for ch, ws in out.items()}
 
 
 def _rules_text() -> str:
@@ -116,8 +121,10 @@ def load_rules(text: str | None = None) -> ThemeRules:
         field_cap={f: float(fields[f]["cap"]) for f in fields},
         threshold=float(scoring["threshold"]), max_themes=int(scoring["max_themes"]),
         fallback_min=float(scoring["fallback_min"]),
-        matcher=_matcher(set(rules_of_word)),
+        words_by_first=_words_by_first(set(rules_of_word)),
         rules_of_word={w: tuple(r) for w, r in rules_of_word.items()},
+        whole_words=frozenset(w for w in rules_of_word if _ASCII_WORD.match(w)),
+        theme_order={t.theme: n for n, t in reversed(list(enumerate(themes)))},
     )
 
 
@@ -134,24 +141,40 @@ class _Hit:
     raw: float  # sum of word weights in the field (before the cap)
 
 
+def _longest_words(text: str, rules: ThemeRules) -> list[tuple[int, int, str]]:
+    """``(start, end, word)`` for every position of ``text`` where a word starts: the longest one
+    (whole words included even where they touch a letter; ``_field_hits`` checks that)."""
+    found = []
+    candidates_of = rules.words_by_first.get
+    for start, ch in enumerate(text):
+        candidates = candidates_of(ch)
+        if candidates:
+            for word in candidates:
+                if text.startswith(word, start):
+                    found.append((start, start + len(word), word))
+                    break
+    return found
+
+
 def _field_hits(text: str, field: str, rules: ThemeRules) -> dict[str, _Hit]:
     """``{theme: _Hit}`` of one field: the distinct words found, strongest rule first.
 
     The longest match wins: a match lying inside a longer match of any rule does not count
     (学習 inside 機械学習 is not community, 教育 inside セキュリティ教育 neither)."""
-    matches: list[tuple[int, int, Rule, str]] = []
-    for m in rules.matcher.finditer(text):
-        start, end = m.span(1)
-        word = m.group(1)
-        for rule in rules.rules_of_word[word]:
-            if rule.whole_word[rule.words.index(word)] and (
-                    (start > 0 and text[start - 1] in _WORD_CHAR) or (end < len(text) and text[end] in _WORD_CHAR)):
-                continue  # "line" inside "online"
-            matches.append((start, end, rule, word))
-    kept = [m for m in matches
-            if not any(o[0] <= m[0] and m[1] <= o[1] and o[1] - o[0] > m[1] - m[0] for o in matches)]
+    spans = []
+    for start, end, word in _longest_words(text, rules):
+        if word in rules.whole_words and (
+                (start > 0 and text[start - 1] in _WORD_CHAR) or (end < len(text) and text[end] in _WORD_CHAR)):
+            continue  # "line" inside "online"
+        spans.append((start, end, word))
+    matches: list[tuple[int, int, Rule, str]] = [
+        (start, end, rule, word)
+        for start, end, word in spans
+        if not any(s <= start and end <= e and e - s > end - start for s, e, _w in spans)
+        for rule in rules.rules_of_word[word]
+    ]
     hits: dict[str, _Hit] = {}
-    for _start, _end, rule, word in sorted(kept, key=lambda m: (-m[2].weight, m[0])):
+    for _start, _end, rule, word in sorted(matches, key=lambda m: (-m[2].weight, m[0])):
         hit = hits.get(rule.theme)
         if hit is None:
             hit = hits[rule.theme] = _Hit(field=field, words=[], rule_ids=[], raw=0.0)
@@ -186,7 +209,7 @@ def tag_initiatives(initiatives: list[Initiative], rules: ThemeRules | None = No
                 scores[theme] = scores.get(theme, 0.0) + contribution
                 if theme not in best_hit or contribution > best_hit[theme][0]:
                     best_hit[theme] = (contribution, hit)
-        ranked = sorted(scores, key=lambda t: (-scores[t], _theme_order(rules, t)))
+        ranked = sorted(scores, key=lambda t: (-scores[t], rules.theme_order[t]))
         chosen = [t for t in ranked if scores[t] >= rules.threshold][: rules.max_themes]
         if not chosen and ranked and scores[ranked[0]] >= rules.fallback_min:
             chosen = ranked[:1]
@@ -197,7 +220,3 @@ def tag_initiatives(initiatives: list[Initiative], rules: ThemeRules | None = No
                 field=hit.field, rule=hit.rule_ids[0], score=round(scores[theme], 3), seq=seq,
             ))
     return out
-
-
-def _theme_order(rules: ThemeRules, theme: str) -> int:
-    return next(n for n, t in enumerate(rules.themes) if t.theme == theme)
