@@ -9,6 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 from typing import ClassVar
 
 import regex
@@ -101,10 +102,8 @@ def marker_score(doc: SourceDocument, markers: list[Marker], *, negative: list[M
 def _line_starts(text: str) -> list[int]:
     """Offsets in ``text`` where each ``\\n``-separated line starts, then ``len(text) + 1``; computed
     once per document text (every format's ``marker_score`` asks for the same one)."""
-    return [0, *(m.end() for m in _NEWLINE.finditer(text)), len(text) + 1]
-
-
-_NEWLINE = regex.compile("\n")
+    # each line starts one past the end of the line before it: the running sum of (length + 1)
+    return list(accumulate(map((1).__add__, map(len, text.split("\n"))), initial=0))
 
 
 class Parser(ABC):
