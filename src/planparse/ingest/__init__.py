@@ -65,7 +65,7 @@ def load_bytes(data: bytes, *, path: str) -> SourceDocument:
     sha = hashlib.sha256(data).hexdigest()
     name = Path(path).name
     common = {"path": path, "name": name, "sha256": sha, "document_id": document_id_for(sha), "size": len(data)}
-    if not data.strip():
+    if not data or data.isspace():  # = not data.strip(), without copying the file
         raise IngestError("empty_file", "empty file: nothing to extract")
     if data[:1024].lstrip().startswith(_PDF_MAGIC):
         return load_pdf(data, common)
