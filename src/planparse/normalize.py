@@ -616,7 +616,8 @@ def status_from_mark(mark: str | None) -> Status | None:
     """
     if not mark:
         return None
-    return _STATUS_BY_MARK.get(_MARK_STRIP.sub("", mark))
+    status = _STATUS_BY_MARK.get(mark)  # most marks are written bare: no pattern needed
+    return status if status is not None else _STATUS_BY_MARK.get(_MARK_STRIP.sub("", mark))
 
 
 # --------------------------------------------------------------------------------------------

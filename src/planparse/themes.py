@@ -87,7 +87,7 @@ def load_rules(text: str | None = None) -> ThemeRules:
     """Parse the rules (``text``: TOML; default: the packaged ``themes.toml``).
 
     Raises ``tomllib.TOMLDecodeError`` for bad TOML and ``ValueError`` when a rule names a theme
-    that is not in the taxonomy, a field is unknown or a rule id repeats.
+    that is not in the taxonomy, a field is unknown, a rule id repeats or a word is empty.
     """
     if text is None:
         text = _rules_text()
@@ -108,6 +108,8 @@ def load_rules(text: str | None = None) -> ThemeRules:
             raise ValueError(f"themes.toml: rule id {r['id']} repeats")
         seen.add(r["id"])
         words = tuple(nfkc(w).lower() for w in r["words"])
+        if not all(words):
+            raise ValueError(f"themes.toml: rule {r['id']} has an empty word")
         rules.append(Rule(id=r["id"], theme=r["theme"], words=words, weight=float(r.get("weight", 1.0)),
                           whole_word=tuple(bool(_ASCII_WORD.match(w)) for w in words)))
     scoring = data["scoring"]
