@@ -21,6 +21,7 @@ Public functions (all pure):
 from __future__ import annotations
 
 import functools
+import re
 import string
 import unicodedata
 from collections.abc import Iterable
@@ -109,7 +110,9 @@ _WHITESPACE = regex.compile(r"[\s\u3000]+")
 # What ``match_key`` must leave to the two patterns above: a dash (a look-alike after katakana?) or one
 # of the four separators str.split() treats as whitespace but ``_WHITESPACE`` does not (\x1c-\x1f;
 # tests/test_normalize.py compares the two whitespace sets over every code point). Most lines have none.
-_NEEDS_PATTERNS = regex.compile(r"[―‐‑–—─━－\-\x1c-\x1f]")
+# A plain character class, searched in every line of a document: the standard library's ``re`` does it
+# in half the time of ``regex`` (same characters, nothing Unicode-specific to differ on).
+_NEEDS_PATTERNS = re.compile(r"[―‐‑–—─━－\-\x1c-\x1f]")
 
 
 def match_key_lines(text: str) -> str:
