@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -55,7 +56,7 @@ class ThemeRules:
     threshold: float
     max_themes: int
     fallback_min: float
-    words_by_first: dict[str, tuple[str, ...]]  # first character → the words starting with it, longest first
+    matcher: re.Pattern  # every word, as a trie: a match is the longest word starting where it starts
     rules_of_word: dict[str, tuple[Rule, ...]]
     whole_words: frozenset[str]  # the words that match only as a whole word (``Rule.whole_word``)
     theme_order: dict[str, int]  # theme → its place in the taxonomy (ties between equal scores)
@@ -64,13 +65,30 @@ class ThemeRules:
 _WORD_CHAR = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
-def _words_by_first(words: set[str]) -> dict[str, tuple[str, ...]]:
-    """``{first character: words starting with it, longest first}``: the first word of a position's
-    list that the text continues with is the longest word starting there."""
-    out: dict[str, list[str]] = {}
-    for w in sorted(words, key=lambda w: (-len(w), w)):
-        out.setdefault(w[0], []).append(w)
-    return {ch: tuple(ws) for ch, ws in out.items()}
+def _matcher(words: set[str]) -> re.Pattern:
+    """One pattern for all ``words``, shaped as their trie (``(?:デジタル(?:化|人材)?|…)``): the
+    branches after a prefix start with different characters, and a word that is a prefix of longer
+    ones is an optional end (greedy), so a match is the longest word starting at its position.
+    Compiled with the standard library's ``re``, which skips the positions no word starts at
+    (the first characters as a set) three times faster than ``regex`` here; the pattern is literal
+    characters only, so the two would find the same."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def branch(node: dict) -> str:
+        alternatives = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if not alternatives:
+            return ""
+        ends = "" in node
+        if len(alternatives) == 1 and not ends:
+            return alternatives[0]
+        return "(?:" + "|".join(alternatives) + ")" + ("?" if ends else "")
+
+    return re.compile(branch(trie))
 
 
 def _rules_text() -> str:
@@ -123,7 +141,7 @@ def load_rules(text: str | None = None) -> ThemeRules:
         field_cap={f: float(fields[f]["cap"]) for f in fields},
         threshold=float(scoring["threshold"]), max_themes=int(scoring["max_themes"]),
         fallback_min=float(scoring["fallback_min"]),
-        words_by_first=_words_by_first(set(rules_of_word)),
+        matcher=_matcher(set(rules_of_word)),
         rules_of_word={w: tuple(r) for w, r in rules_of_word.items()},
         whole_words=frozenset(w for w in rules_of_word if _ASCII_WORD.match(w)),
         theme_order={t.theme: n for n, t in reversed(list(enumerate(themes)))},
@@ -147,14 +165,12 @@ def _longest_words(text: str, rules: ThemeRules) -> list[tuple[int, int, str]]:
     """``(start, end, word)`` for every position of ``text`` where a word starts: the longest one
     (whole words included even where they touch a letter; ``_field_hits`` checks that)."""
     found = []
-    candidates_of = rules.words_by_first.get
-    for start, ch in enumerate(text):
-        candidates = candidates_of(ch)
-        if candidates:
-            for word in candidates:
-                if text.startswith(word, start):
-                    found.append((start, start + len(word), word))
-                    break
+    search = rules.matcher.search
+    m = search(text)
+    while m is not None:
+        start = m.start()
+        found.append((start, m.end(), m.group()))
+        m = search(text, start + 1)  # the next word may start inside this one
     return found
 
 
