@@ -59,7 +59,7 @@ class ThemeRules:
     matcher: re.Pattern  # every word, as a trie: a match is the longest word starting where it starts
     rules_of_word: dict[str, tuple[Rule, ...]]
     whole_words: frozenset[str]  # the words that match only as a whole word (``Rule.whole_word``)
-    theme_order: dict[str, int]  # theme → its place in the taxonomy (ties between equal scores)
+    theme_order: dict[str, int]  # theme → its (first) place in the taxonomy: decides ties between equal scores
 
 
 _WORD_CHAR = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
