@@ -226,3 +226,16 @@ def test_match_key_shortcut_removes_the_same_whitespace_as_the_pattern() -> None
     for text in ("a\x1cb c", "ア－ト\u3000\tの\x85x", "1-1-1 カ―ド", "\u2028x\u3000y\u00a0z", ""):
         assert match_key(text) == _WHITESPACE.sub("", regex.sub(r"(?<=[\p{Katakana}ｰ])[―‐‑–—─━－-]", "ー",
                                                                  unicodedata.normalize("NFKC", text)))
+
+
+def test_nfkc_is_unicode_nfkc() -> None:
+    # nfkc replaces characters one by one first and checks the result; where characters compose or
+    # reorder it must fall back to the full algorithm: half-width kana with their sound marks, jamo,
+    # combining marks out of order, characters decomposing to a combining mark
+    from planparse.normalize import clear_memos, nfkc
+
+    texts = [chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF]
+    texts += ["ｶﾞｷﾞ（２）", "ﾊﾟｿｺﾝ", "か\u3099", "\u1100\u1161\u11a8", "a\u0323\u0307ｂ", "e\u0344x", "Å\u0301",
+              "①ﾎﾟｲﾝﾄ\u3000ＡＩ", "ｷﾞｶﾞ㍻", "\u0f73\u0f75\u0f81", "ｬﾞ"]
+    clear_memos()
+    assert [t for t in texts if nfkc(t) != unicodedata.normalize("NFKC", t)] == []

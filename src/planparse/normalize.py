@@ -126,13 +126,32 @@ def match_key_lines(text: str) -> str:
 
 
 
+class _NfkcChars(dict):
+    """``{code point: NFKC of that one character}``, filled as characters are met (a few thousand in
+    a corpus): a ``str.translate`` table."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = unicodedata.normalize("NFKC", chr(code))
+        return value
+
+
+_NFKC_CHARS = _NfkcChars()
+
+
 @_memo
 def nfkc(text: str) -> str:
     """Return the NFKC form of ``text`` (full-width digits/letters → ASCII, ① → 1, Ⅲ → III).
 
     Use it only on the piece you match or parse; stored fields keep the source's glyphs.
     """
-    return unicodedata.normalize("NFKC", text)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    # Most lines only need characters replaced (（ → (, ３ → 3): each character by its own NFKC,
+    # from a table, is twice as fast. The result is compatibility-equivalent to ``text``, so when it
+    # is itself in NFKC it is NFKC(text); otherwise (characters that compose or reorder) the full
+    # algorithm runs.
+    chars = text.translate(_NFKC_CHARS)
+    return chars if unicodedata.is_normalized("NFKC", chars) else unicodedata.normalize("NFKC", text)
 
 
 @functools.lru_cache(maxsize=4096)
