@@ -154,11 +154,6 @@ def nfkc(text: str) -> str:
     return chars if unicodedata.is_normalized("NFKC", chars) else unicodedata.normalize("NFKC", text)
 
 
-@functools.lru_cache(maxsize=4096)
-def _nfkc_char(ch: str) -> str:
-    return unicodedata.normalize("NFKC", ch)
-
-
 @_memo
 def _nfkc_map(text: str) -> tuple[str, tuple[int, ...] | range]:
     """NFKC per character, with ``index[i]`` = offset in ``text`` of normalised character ``i``
@@ -166,12 +161,12 @@ def _nfkc_map(text: str) -> tuple[str, tuple[int, ...] | range]:
     from the source text."""
     if text.isascii() or unicodedata.is_normalized("NFKC", text):
         return text, range(len(text) + 1)
-    normalised = "".join(map(_nfkc_char, text))
+    normalised = text.translate(_NFKC_CHARS)
     if len(normalised) == len(text):  # no character became several (none ever becomes nothing)
         return normalised, range(len(text) + 1)
     index: list[int] = []
     for i, ch in enumerate(text):
-        index.extend([i] * len(_nfkc_char(ch)))
+        index.extend([i] * len(_NFKC_CHARS[ord(ch)]))
     index.append(len(text))
     return normalised, tuple(index)
 
