@@ -107,11 +107,9 @@ def clear_memos() -> None:
 # (マイナンバ―カード with U+2015 HORIZONTAL BAR, Hachioji action plan line 2477).
 _LONG_VOWEL_LOOKALIKE = regex.compile(r"(?<=[\p{Katakana}ｰ])[―‐‑–—─━－-]")
 _WHITESPACE = regex.compile(r"[\s\u3000]+")
-# What ``match_key`` must leave to the two patterns above: a dash (a look-alike after katakana?) or one
-# of the four separators str.split() treats as whitespace but ``_WHITESPACE`` does not (\x1c-\x1f;
-# tests/test_normalize.py compares the two whitespace sets over every code point). Most lines have none.
-# A plain character class, searched in every line of a document: the standard library's ``re`` does it
-# in half the time of ``regex`` (same characters, nothing Unicode-specific to differ on).
+# Lines ``match_key`` must leave to the patterns above (most have none): a dash, or a separator str.split()
+# takes for whitespace and ``_WHITESPACE`` does not (\x1c-\x1f; tests compare the sets). Plain characters:
+# the standard library's ``re`` searches them in half the time of ``regex``.
 _NEEDS_PATTERNS = re.compile(r"[―‐‑–—─━－\-\x1c-\x1f]")
 
 
@@ -127,8 +125,7 @@ def match_key_lines(text: str) -> str:
 
 
 class _NfkcChars(dict):
-    """``{code point: NFKC of that one character}``, filled as characters are met (a few thousand in
-    a corpus): a ``str.translate`` table."""
+    """``str.translate`` table ``{code point: NFKC of that character}``, filled as characters are met."""
 
     def __missing__(self, code: int) -> str:
         value = self[code] = unicodedata.normalize("NFKC", chr(code))
@@ -146,10 +143,8 @@ def nfkc(text: str) -> str:
     """
     if unicodedata.is_normalized("NFKC", text):
         return text
-    # Most lines only need characters replaced (（ → (, ３ → 3): each character by its own NFKC,
-    # from a table, is twice as fast. The result is compatibility-equivalent to ``text``, so when it
-    # is itself in NFKC it is NFKC(text); otherwise (characters that compose or reorder) the full
-    # algorithm runs.
+    # Each character by its own NFKC (twice as fast): compatibility-equivalent to ``text``, so it is
+    # NFKC(text) when in NFKC itself; where characters compose or reorder, the full algorithm runs.
     chars = text.translate(_NFKC_CHARS)
     return chars if unicodedata.is_normalized("NFKC", chars) else unicodedata.normalize("NFKC", text)
 
@@ -700,8 +695,7 @@ def join_wrapped(lines: Iterable[str]) -> str:
         line = raw.strip(" \t\u3000\r")
         if not line:
             continue
-        # Latin on both sides: the last character of ``out`` (before a final newline) and the
-        # first of ``line``
+        # Latin on both sides: the last character of ``out`` (before a final newline), the first of ``line``
         if out and line[0] in _ASCII_WORD_START \
                 and (out[-2:-1] if out.endswith("\n") else out[-1]) in _ASCII_WORD_END:
             out += " "
