@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 
 import pytest
@@ -208,3 +209,33 @@ def test_match_key_folds_width_spaces_and_long_vowel_lookalikes() -> None:
     assert match_key("①マイナンバ―カードの 普及促進") == match_key("①マイナンバーカードの普及促進")
     assert match_key("ＤＸ推進") == match_key("DX推進")
     assert match_key("年度目標 取組内容") == "年度目標取組内容"
+
+
+def test_match_key_shortcut_removes_the_same_whitespace_as_the_pattern() -> None:
+    # match_key drops whitespace with str.split() unless a line holds one of the four separators
+    # that str.split() treats as whitespace but [\s\u3000] does not: check both sets over Unicode
+    import regex
+
+    from planparse.normalize import _NEEDS_PATTERNS, _WHITESPACE
+
+    pattern = {c for c in range(0x110000) if _WHITESPACE.fullmatch(chr(c))}
+    split = {c for c in range(0x110000) if chr(c).isspace()}
+    assert split - pattern == {0x1C, 0x1D, 0x1E, 0x1F}
+    assert pattern <= split
+    assert all(_NEEDS_PATTERNS.match(chr(c)) for c in split - pattern)
+    for text in ("a\x1cb c", "ア－ト\u3000\tの\x85x", "1-1-1 カ―ド", "\u2028x\u3000y\u00a0z", ""):
+        assert match_key(text) == _WHITESPACE.sub("", regex.sub(r"(?<=[\p{Katakana}ｰ])[―‐‑–—─━－-]", "ー",
+                                                                 unicodedata.normalize("NFKC", text)))
+
+
+def test_nfkc_is_unicode_nfkc() -> None:
+    # nfkc replaces characters one by one first and checks the result; where characters compose or
+    # reorder it must fall back to the full algorithm: half-width kana with their sound marks, jamo,
+    # combining marks out of order, characters decomposing to a combining mark
+    from planparse.normalize import clear_memos, nfkc
+
+    texts = [chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF]
+    texts += ["ｶﾞｷﾞ（２）", "ﾊﾟｿｺﾝ", "か\u3099", "\u1100\u1161\u11a8", "a\u0323\u0307ｂ", "e\u0344x", "Å\u0301",
+              "①ﾎﾟｲﾝﾄ\u3000ＡＩ", "ｷﾞｶﾞ㍻", "\u0f73\u0f75\u0f81", "ｬﾞ"]
+    clear_memos()
+    assert [t for t in texts if nfkc(t) != unicodedata.normalize("NFKC", t)] == []

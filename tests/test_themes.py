@@ -215,3 +215,38 @@ words = ["x"]
     tags = tag_initiatives([one, two], ok)
     assert [(t.initiative_id, t.theme, t.evidence) for t in tags] == [("d:2", "security", "line")]
     assert theme_rows(ok)[0].taxonomy_version == "x"
+    with pytest.raises(ValueError, match="empty word"):
+        load_rules(text.replace('"nope"', '"security"').replace('["x"]', '["x", ""]'))
+
+
+def test_longest_word_at_each_position_and_overlaps() -> None:
+    # 学習 inside 機械学習 does not count; a word overlapping another one without lying inside it does
+    text = """version = "t"
+[scoring]
+threshold = 3.0
+max_themes = 3
+fallback_min = 1.0
+[fields.name]
+weight = 3.0
+cap = 1.0
+[[themes]]
+theme = "ai_rpa"
+name_ja = "AI"
+source = "s"
+[[themes]]
+theme = "community"
+name_ja = "地域"
+source = "s"
+[[rules]]
+id = "ai"
+theme = "ai_rpa"
+words = ["機械学習", "ai"]
+[[rules]]
+id = "learn"
+theme = "community"
+words = ["学習", "習支援"]
+"""
+    rules = load_rules(text)
+    tagged = tag_initiatives([Initiative(initiative_id="d:1", document_id="d", code="1", seq=1,
+                                         name="機械学習支援とＡＩ活用（mail は ai でない）")], rules)
+    assert [(t.theme, t.evidence) for t in tagged] == [("ai_rpa", "機械学習 | ai"), ("community", "習支援")]

@@ -80,15 +80,20 @@ class IssuePlacer:
         self.document_id = document_id
         self.initiatives = {i.initiative_id: i for i in rows.initiatives}
         self.measures = {m.measure_id for m in rows.measures}
-        self._initiative_spans = [(i.source_line_start, i.source_line_end, i.initiative_id)
-                                  for i in rows.initiatives
-                                  if i.source_line_start is not None and i.source_line_end is not None]
-        self._measure_spans = [(m.source_line_start, m.source_line_end, m.measure_id) for m in rows.measures
-                               if m.source_line_start is not None and m.source_line_end is not None]
+        self._initiative_spans = _by_width([(i.source_line_start, i.source_line_end, i.initiative_id)
+                                            for i in rows.initiatives
+                                            if i.source_line_start is not None and i.source_line_end is not None])
+        self._measure_spans = _by_width([(m.source_line_start, m.source_line_end, m.measure_id) for m in rows.measures
+                                         if m.source_line_start is not None and m.source_line_end is not None])
 
     @staticmethod
-    def _narrowest(spans: list[tuple[int, int, str]], line: int) -> str | None:
-        holding = sorted((end - start, key) for start, end, key in spans if start <= line <= end)
+    def _narrowest(spans: list[tuple[int, int, int, str]], line: int) -> str | None:
+        holding: list[tuple[int, str]] = []  # the two narrowest spans holding the line (``spans`` is sorted)
+        for width, start, end, key in spans:
+            if start <= line <= end:
+                holding.append((width, key))
+                if len(holding) == 2:
+                    break
         if not holding or (len(holding) > 1 and holding[0][0] == holding[1][0]):
             return None
         return holding[0][1]
@@ -109,3 +114,8 @@ class IssuePlacer:
         if iid is None and mid is None and issue.source_line is not None:
             mid = self._narrowest(self._measure_spans, issue.source_line)
         return iid, mid
+
+
+def _by_width(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, int, str]]:
+    """``(width, start, end, key)`` of each ``(start, end, key)`` line span, narrowest first."""
+    return sorted((end - start, start, end, key) for start, end, key in spans)

@@ -48,10 +48,11 @@ def pair_kpis(values: Sequence[KpiValue]) -> list[KpiValue]:
     """Pair targets with actuals and add derived targets (see the module rules).
 
     Input: one document's ``kpi_values`` rows. Output: the same rows with ``pair_id`` set where a
-    partner was found, and a derived target right after each actual it was derived from. Rows are
-    copied, never changed in place. Never raises.
+    partner was found, and a derived target right after each actual it was derived from. A row that
+    gets a ``pair_id`` is a copy (the others are the input rows): the input is never changed in
+    place. Never raises.
     """
-    out = [v.model_copy() for v in values]
+    out = list(values)
     groups: dict[tuple[str, int], list[int]] = {}
     for n, v in enumerate(out):
         owner = v.initiative_id or v.measure_id
@@ -107,12 +108,12 @@ def pair_kpis(values: Sequence[KpiValue]) -> list[KpiValue]:
             partner[alone[0]] = free[0]  # rule 3: the one target and the one actual left
         for n, a in enumerate((a for a in actuals if a in partner), start=1):
             pid = f"{owner}:{fiscal_year}:p{n}"
-            out[a].pair_id = pid
+            out[a] = out[a].model_copy(update={"pair_id": pid})
             t = partner[a]
             if t is None:
                 derived_after[a].pair_id = pid
             else:
-                out[t].pair_id = pid
+                out[t] = out[t].model_copy(update={"pair_id": pid})
     result: list[KpiValue] = []
     for n, v in enumerate(out):
         result.append(v)

@@ -14,7 +14,6 @@ import hashlib
 from pathlib import Path
 
 from planparse.ingest.document import IngestError, SourceDocument, Table, TableRow, document_id_for
-from planparse.ingest.pdf import load_pdf
 from planparse.ingest.text import decode_text, split_lines, text_tables
 
 __all__ = [
@@ -65,9 +64,11 @@ def load_bytes(data: bytes, *, path: str) -> SourceDocument:
     sha = hashlib.sha256(data).hexdigest()
     name = Path(path).name
     common = {"path": path, "name": name, "sha256": sha, "document_id": document_id_for(sha), "size": len(data)}
-    if not data.strip():
+    if not data or data.isspace():  # = not data.strip(), without copying the file
         raise IngestError("empty_file", "empty file: nothing to extract")
     if data[:1024].lstrip().startswith(_PDF_MAGIC):
+        from planparse.ingest.pdf import load_pdf  # the PDF reader's modules load with the first PDF
+
         return load_pdf(data, common)
     if Path(path).suffix.lower() == ".pdf":
         raise IngestError("pdf_corrupt", "not a PDF: the file has a .pdf name but does not start with %PDF-")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 from typing import ClassVar
 
 import regex
@@ -85,14 +86,19 @@ def marker_score(doc: SourceDocument, markers: list[Marker], *, negative: list[M
     if doc.kind == "pdf":  # a PDF table's header may be split over several text lines: use its cells too
         text += "\n" + "\n".join("".join(match_key(cell) for cell in row.cells)
                                  for table in doc.tables for row in table.rows)
-    positive = sum(m.weight for m in markers if m.hit(text))
-    score = positive - sum(m.weight for m in negative if m.hit(text))
-    recurring = [m for m in markers if m.recurring]
+    found: list[float] = []  # the weights of the markers found, in order
     structure: set[int] = set()
-    if recurring:
-        starts = _line_starts(text)
-        for m in recurring:
-            structure |= m.lines(text, starts)
+    starts = _line_starts(text) if any(m.recurring for m in markers) else []
+    for m in markers:
+        if m.recurring:  # one pass gives both its count (``hit``) and its lines (``lines``)
+            offsets = [match.start() for match in m.pattern.finditer(text)]
+            if len(offsets) >= m.min_count:
+                found.append(m.weight)
+            structure.update(bisect_right(starts, offset) - 1 for offset in offsets)
+        elif m.hit(text):
+            found.append(m.weight)
+    positive = sum(found)
+    score = positive - sum(m.weight for m in negative if m.hit(text))
     return MarkerScore(round(max(0.0, min(1.0, score)), 3), positive=round(min(1.0, positive), 3),
                        structure_lines=len(structure))
 
@@ -101,10 +107,8 @@ def marker_score(doc: SourceDocument, markers: list[Marker], *, negative: list[M
 def _line_starts(text: str) -> list[int]:
     """Offsets in ``text`` where each ``\\n``-separated line starts, then ``len(text) + 1``; computed
     once per document text (every format's ``marker_score`` asks for the same one)."""
-    return [0, *(m.end() for m in _NEWLINE.finditer(text)), len(text) + 1]
-
-
-_NEWLINE = regex.compile("\n")
+    # each line starts one past the end of the line before it: the running sum of (length + 1)
+    return list(accumulate(map((1).__add__, map(len, text.split("\n"))), initial=0))
 
 
 class Parser(ABC):
