@@ -5,6 +5,7 @@ from __future__ import annotations
 import pkgutil
 import sys
 from importlib import import_module
+from importlib.util import find_spec
 
 from planparse.parsers.akishima_midterm_report import AkishimaMidtermReportParser
 from planparse.parsers.base import Parser
@@ -31,8 +32,12 @@ def preload() -> None:
     """Import every registered format's reading modules now. A format package imports them on
     first use (its ``parse``), so that a run detecting and reading one format loads only that one;
     a process about to fork a pool of workers calls this once, so the workers do not each import
-    them again. Raises ImportError only on a broken installation."""
+    them again; the formats' record models (``planparse.schemas.<format>``, imported by a parser
+    that is a single module only when it reads) are imported too. Raises ImportError only on a
+    broken installation."""
     for parser in PARSERS.values():
         module = sys.modules[parser.__module__]
         for info in pkgutil.iter_modules(getattr(module, "__path__", ())):
             import_module(f"{module.__name__}.{info.name}")
+        if find_spec(f"planparse.schemas.{parser.format}") is not None:
+            import_module(f"planparse.schemas.{parser.format}")
