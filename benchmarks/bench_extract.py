@@ -11,9 +11,14 @@ Figures (each run is a fresh process, as a user starts it; the best of ``--repea
   × the floor, MB/s, MB/s per core, and the ``--jobs`` speed-up;
 * incremental: one more byte-unique file added, run again into the same ``--out``: × the full run;
 * one small document (Koganei, 43 KB) into a fresh ``--out``: × the imports;
-* identical copies (``dup×50``): hashed, extracted once.
+* identical copies (``dup×50``): hashed, extracted once;
+* with ``--baseline PATH`` (the ``planparse`` executable of another installation, e.g. the code at
+  the time issue 11 was filed), that installation's full run on the same corpus into a fresh
+  ``--out`` (plain ``extract``: no ``--full`` / ``--jobs``, which older versions lack), and the
+  per-core throughput ratio: our ``--jobs 1`` MB/s over its MB/s, by wall and by CPU time.
 
-Peak RSS is read from ``wait4``. Run with ``make bench`` (``--copies``, ``--repeat``, ``--json``).
+Peak RSS is read from ``wait4``. Run with ``make bench`` (``--copies``, ``--repeat``, ``--json``, ``--baseline``;
+``make bench BASELINE=PATH``).
 Not part of ``make test``.
 """
 
@@ -82,8 +87,8 @@ def best(cmd: list[str], repeat: int, before=None) -> dict:
             "peak_rss_mib": max(r[2] for r in runs) / 1024, "exit_codes": sorted({r[3] for r in runs})}
 
 
-def extract_cmd(inputs: Path, out: Path, *extra: str) -> list[str]:
-    return [str(PLANPARSE), "extract", str(inputs), "--out", str(out), *extra]
+def extract_cmd(inputs: Path, out: Path, *extra: str, planparse: Path = PLANPARSE) -> list[str]:
+    return [str(planparse), "extract", str(inputs), "--out", str(out), *extra]
 
 
 def main() -> None:
@@ -91,7 +96,12 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=20, help="copies of data/raw in the scale corpus (20: 100 files, 11 MB)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (the best is reported)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON to this path")
+    parser.add_argument("--baseline", type=Path, metavar="PATH",
+                        help="a planparse executable of another installation: also time its full run on the same "
+                             "corpus and print the per-core throughput ratio (our --jobs 1 over it)")
     args = parser.parse_args()
+    if args.baseline is not None and not os.access(args.baseline, os.X_OK):
+        parser.error(f"--baseline {args.baseline}: not an executable")
     cores = len(os.sched_getaffinity(0))
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="planparse-bench-") as tmp:
@@ -118,6 +128,10 @@ def main() -> None:
         dup = tmpdir / "dup"
         build_corpus(dup, 50, unique=False)
         results["dup50"] = best(extract_cmd(dup, out), 1, before=fresh)
+        if args.baseline is not None:  # its own fresh --out: an older cache layout must not meet ours
+            base_out = tmpdir / "baseline-out"
+            results["baseline"] = best(extract_cmd(corpus, base_out, planparse=args.baseline), args.repeat,
+                                       before=lambda: shutil.rmtree(base_out, ignore_errors=True))
 
     floor, imports = results["floor"]["wall_s"], results["imports"]["wall_s"]
     full, jobs1 = results["full"]["wall_s"], results["full_jobs1"]["wall_s"]
@@ -130,8 +144,10 @@ def main() -> None:
     labels = {"floor": "floor: read + one regex", "imports": "import duckdb, polars",
               "small": "one small document (Koganei, 43 KB)", "full": f"full run, --jobs {cores} (default)",
               "full_jobs1": "full run, --jobs 1", "incremental": "one file added, run again",
-              "dup50": "50 identical copies"}
+              "dup50": "50 identical copies", "baseline": f"baseline full run ({args.baseline})"}
     for key, label in labels.items():
+        if key not in results:
+            continue
         r = results[key]
         print(f"| {label} | {r['wall_s']:.2f} s | {r['cpu_s']:.2f} s | {r['peak_rss_mib']:.0f} MiB |")
     print()
@@ -144,14 +160,23 @@ def main() -> None:
     print(f"\nby CPU time: full run {cpu['full_jobs1'] / cpu['floor']:.1f}× the floor's, --jobs {cores} "
           f"adds {cpu['full'] / cpu['full_jobs1'] - 1:+.0%} CPU, incremental {cpu['incremental'] / cpu['full']:.2f} "
           f"of the full run, small document {cpu['small'] / cpu['imports']:.2f}× the imports")
+    ratios = {"full_vs_floor": full / floor, "jobs1_vs_floor": jobs1 / floor, "jobs_speedup": jobs1 / full,
+              "incremental_vs_full": results["incremental"]["wall_s"] / full,
+              "small_vs_imports": results["small"]["wall_s"] / imports}
+    if "baseline" in results:
+        base = results["baseline"]
+        ratios["per_core_vs_baseline"] = base["wall_s"] / jobs1
+        ratios["per_core_vs_baseline_cpu"] = base["cpu_s"] / cpu["full_jobs1"]
+        print(f"\nper core against the baseline: --jobs 1 {mb / jobs1:.2f} MB/s vs {mb / base['wall_s']:.2f} MB/s "
+              f"(wall): {ratios['per_core_vs_baseline']:.2f}×; by CPU time {mb / cpu['full_jobs1']:.2f} vs "
+              f"{mb / base['cpu_s']:.2f} MB per CPU second: {ratios['per_core_vs_baseline_cpu']:.2f}×")
     if any(code != 0 for r in results.values() for code in r["exit_codes"]):
         print("\nwarning: some runs exited non-zero (a document failed to extract)")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        summary = {"files": files, "mb": mb, "cores": cores, "runs": results,
-                   "ratios": {"full_vs_floor": full / floor, "jobs1_vs_floor": jobs1 / floor,
-                              "jobs_speedup": jobs1 / full, "incremental_vs_full": results["incremental"]["wall_s"] / full,
-                              "small_vs_imports": results["small"]["wall_s"] / imports}}
+        summary = {"files": files, "mb": mb, "cores": cores, "runs": results, "ratios": ratios}
+        if args.baseline is not None:
+            summary["baseline"] = str(args.baseline)
         args.json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
 
 
