@@ -184,7 +184,7 @@ class OutputWriter:
     ``add(rows)`` buffers row dicts per table and writes a Parquet *part* to the staging folder
     whenever ``flush_rows`` rows are buffered, so memory is bounded by the buffer, not by the
     corpus. ``commit()`` joins the parts into ``<table>.parquet`` (streamed by polars), builds
-    ``planparse.duckdb`` from them (``schema_statements``: DDL with keys, checks and comments,
+    ``planparse.duckdb`` from those files (``schema_statements``: DDL with keys, checks and comments,
     the views and their comments; then the rows), exports every view as ``<view>.parquet`` too, and
     moves every file over the previous outputs (``os.replace``; the DuckDB file last). ``abort()``
     (or leaving a ``with`` block by an exception) removes the staging folder and leaves the
@@ -238,16 +238,16 @@ class OutputWriter:
                                                     schema_statements(self.views, self.view_comments))
             self._schema_pool.shutdown(wait=False)
 
-    def _prepared_database(self) -> bool:
-        """Wait for ``prepare_database``'s thread; True when the staged file holds the contract."""
+    def _prepared_database(self):
+        """Wait for ``prepare_database``'s thread: the open DuckDB connection to the staged file
+        holding the contract (the caller closes it), or None when it was not prepared or failed."""
         if self._schema is None:
-            return False
+            return None
         try:
-            self._schema.result()
-            return True
+            return self._schema.result()
         except Exception:  # built again from scratch by commit
             (self.staging / DUCKDB_NAME).unlink(missing_ok=True)
-            return False
+            return None
         finally:
             self._schema = None
 
@@ -316,17 +316,19 @@ class OutputWriter:
                     pl.scan_parquet(parts, hive_partitioning=False).sink_parquet(path)
                 return model, path
 
-            # the tables in parallel threads (polars releases the GIL; many small parts are latency),
-            # while DuckDB reads the same parts into the database (below)
+            # the tables in parallel threads, in TABLES order (polars releases the GIL; many small
+            # parts are latency), while DuckDB loads each joined file as soon as it is there (below):
+            # reading one file per table costs DuckDB half the CPU of reading every part again
             join_pool = ThreadPoolExecutor(max_workers=4)
-            joined = [join_pool.submit(join_parts, model) for model in TABLES]
+            joined = {model.__table__: join_pool.submit(join_parts, model) for model in TABLES}
             join_pool.shutdown(wait=False)
             try:
                 view_files, db_path = self._write_database(
+                    joined={name: future.result for name, future in joined.items()},
                     extend=extend, added=added, added_documents=added_documents, latest_editions=latest_editions,
                     run_issues=run_issues, run_issue_codes=run_issue_codes)
             finally:
-                parquet_files = [future.result() for future in joined]
+                parquet_files = [future.result() for future in joined.values()]
                 for part in self._owned:  # joined: the staged parts are no longer needed
                     part.unlink(missing_ok=True)
             files = [p for _, p in parquet_files] + view_files + [db_path]
@@ -341,17 +343,22 @@ class OutputWriter:
         finally:
             self.abort()
 
-    def _write_database(self, *, extend: Path | None, added: Mapping[str, Sequence[Path]] | None,
+    def _write_database(self, *, joined: Mapping[str, Callable[[], tuple[type[Row], Path]]],
+                        extend: Path | None, added: Mapping[str, Sequence[Path]] | None,
                         added_documents: Sequence[Mapping[str, Any]], latest_editions: Mapping[str, bool] | None,
                         run_issues: Sequence[Mapping[str, Any]], run_issue_codes: Sequence[str]
                         ) -> tuple[list[Path], Path]:
-        """``commit``'s DuckDB part: the staged ``planparse.duckdb`` (extended or built from the
-        parts) and the views' Parquet files. Output: (the view files, the database file)."""
+        """``commit``'s DuckDB part: the staged ``planparse.duckdb`` (extended by the added parts, or
+        built from the joined tables: ``joined[table]()`` waits for ``<table>.parquet`` and gives
+        ``(model, path)``) and the views' Parquet files. Output: (the view files, the database file)."""
         import duckdb
 
         db_path = self.staging / DUCKDB_NAME
-        prepared = self._prepared_database()
+        con = self._prepared_database()  # kept open: no second start-up of DuckDB on the file
         if extend is not None:
+            if con is not None:  # not needed: the previous database is extended instead
+                con.close()
+                con = None
             shutil.copyfile(extend, db_path)
             sources = {"documents": []}
             if added_documents:
@@ -375,15 +382,20 @@ class OutputWriter:
                        for m in TABLES if sources.get(m.__table__)]
         else:  # the contract (tables, views, comments; unless prepared already), then the rows
             script = ["BEGIN TRANSACTION"]
-            if not prepared:
+            if con is None:
                 script += schema_statements(self.views, self.view_comments)
-            script += [f"INSERT INTO {m.__table__} BY NAME SELECT * FROM read_parquet("
-                       f"[{', '.join(_quote(str(p)) for p in self._parts[m.__table__])}], hive_partitioning = false)"
-                       for m in TABLES if self._parts[m.__table__]]
-        con = duckdb.connect(str(db_path))
+        if con is None:
+            con = duckdb.connect(str(db_path))
         view_files = []
-        try:  # one script in one transaction
-            con.execute(";\n".join([*script, "COMMIT"]) + ";")
+        try:  # one transaction
+            con.execute(";\n".join(script) + ";")
+            if extend is None:  # each table once its joined file is there (in TABLES order: references first)
+                for model in TABLES:
+                    if self._parts[model.__table__]:
+                        _model, path = joined[model.__table__]()
+                        con.execute(f"INSERT INTO {model.__table__} BY NAME SELECT * FROM read_parquet("
+                                    f"{_quote(str(path))}, hive_partitioning = false)")
+            con.execute("COMMIT")
             con.execute("CHECKPOINT")
             view_files = [self.staging / f"{name}.parquet" for name in self.views]
 
@@ -404,20 +416,25 @@ class OutputWriter:
 
     def abort(self) -> None:
         """Remove the staging folder (the previous outputs stay as they were) and release the lock."""
-        self._prepared_database()  # its thread writes into the staging folder: let it finish first
+        con = self._prepared_database()  # its thread writes into the staging folder: let it finish first
+        if con is not None:
+            con.close()
         shutil.rmtree(self.staging, ignore_errors=True)
         self._lock.release()
 
 
-def _create_database(path: Path, statements: Sequence[str]) -> None:
-    """A new DuckDB file at ``path`` holding ``statements`` (the contract), in one transaction."""
+def _create_database(path: Path, statements: Sequence[str]):
+    """A new DuckDB file at ``path`` holding ``statements`` (the contract), in one transaction.
+    Output: the open connection to it (the caller closes it)."""
     import duckdb
 
     con = duckdb.connect(str(path))
     try:
         con.execute(";\n".join(["BEGIN TRANSACTION", *statements, "COMMIT"]) + ";")
-    finally:
+    except BaseException:
         con.close()
+        raise
+    return con
 
 
 def _acquire_lock(out: Path, timeout: float | None, on_wait: Callable[[Path], None] | None):
