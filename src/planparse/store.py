@@ -284,7 +284,8 @@ class OutputWriter:
 
     def commit(self, *, extend: Path | None = None, added: Mapping[str, Sequence[Path]] | None = None,
                added_documents: Sequence[Mapping[str, Any]] = (), latest_editions: Mapping[str, bool] | None = None,
-               run_issues: Sequence[Mapping[str, Any]] = (), run_issue_codes: Sequence[str] = ()) -> list[Path]:
+               run_issues: Sequence[Mapping[str, Any]] = (), run_issue_codes: Sequence[str] = (),
+               previous_rows: Mapping[str, Sequence[Path]] | None = None) -> list[Path]:
         """Write the final Parquet files and the DuckDB file and move them into place.
 
         With ``extend`` (a previous ``planparse.duckdb`` holding every row of this run except those
@@ -293,7 +294,11 @@ class OutputWriter:
         with ``documents.is_latest_edition`` set as ``latest_editions`` says (``{document_id: value}``)
         and the run-level issues (codes ``run_issue_codes``) replaced by ``run_issues``, instead of
         a build from scratch: an incremental run that only added files does not rebuild the
-        database. The Parquet files are always joined from all parts, in order.
+        database. The Parquet files are always joined from all parts, in order, except that with
+        ``previous_rows`` (``{table: [part paths]}``: parts whose rows the published
+        ``<out>/<table>.parquet`` holds, in that order, besides the run-level issues of
+        ``run_issue_codes``), a table whose parts include those as one unbroken run reads that one
+        file instead of them (many small parts cost more than one file of the same rows).
 
         Output: the paths written (``<out>/<table>.parquet`` …, ``<out>/planparse.duckdb``).
         """
@@ -313,7 +318,7 @@ class OutputWriter:
                     except OSError:
                         shutil.copyfile(parts[0], path)
                 else:  # several parts: streamed into one file, never all in memory
-                    pl.scan_parquet(parts, hive_partitioning=False).sink_parquet(path)
+                    self._scan_parts(name, (previous_rows or {}).get(name, ()), run_issue_codes).sink_parquet(path)
                 return model, path
 
             # the tables in parallel threads, in TABLES order (polars releases the GIL; many small
@@ -342,6 +347,25 @@ class OutputWriter:
             return written
         finally:
             self.abort()
+
+    def _scan_parts(self, name: str, previous: Sequence[Path], run_issue_codes: Sequence[str]):
+        """A polars LazyFrame of ``name``'s parts in order; the unbroken run of ``previous`` among them
+        (if any) read from the published ``<out>/<name>.parquet`` instead (less its run-level issues)."""
+        import polars as pl
+
+        parts = self._parts[name]
+        published = self.out / f"{name}.parquet"
+        start = parts.index(previous[0]) if previous and previous[0] in parts else -1
+        if start < 0 or parts[start:start + len(previous)] != list(previous) or not published.exists():
+            return pl.scan_parquet(parts, hive_partitioning=False)
+        before, after = parts[:start], parts[start + len(previous):]
+        rows = pl.scan_parquet(published, hive_partitioning=False)
+        if name == "extraction_issues" and run_issue_codes:
+            rows = rows.filter(~pl.col("code").is_in(list(run_issue_codes)))
+        frames = [pl.scan_parquet(before, hive_partitioning=False)] if before else []
+        frames.append(rows)
+        frames += [pl.scan_parquet(after, hive_partitioning=False)] if after else []
+        return pl.concat(frames) if len(frames) > 1 else rows
 
     def _write_database(self, *, joined: Mapping[str, Callable[[], tuple[type[Row], Path]]],
                         extend: Path | None, added: Mapping[str, Sequence[Path]] | None,
