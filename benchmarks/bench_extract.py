@@ -17,6 +17,11 @@ Figures (each run is a fresh process, as a user starts it; the best of ``--repea
   ``--out`` (plain ``extract``: no ``--full`` / ``--jobs``, which older versions lack), and the
   per-core throughput ratio: our ``--jobs 1`` MB/s over its MB/s, by wall and by CPU time.
 
+Bytecode: every timed process reads its modules' compiled bytecode, as an installed package does
+(pip compiles it at install), from a cache folder of the run (``PYTHONPYCACHEPREFIX``; filled by
+untimed warm-up runs; ``PYTHONDONTWRITEBYTECODE`` is dropped for the child processes), so an
+environment that forbids ``__pycache__`` does not add the compilation of planparse's sources
+(~50 ms CPU) to every process; ``--source-bytecode`` keeps the caller's environment instead.
 Peak RSS is read from ``wait4``. Run with ``make bench`` (``--copies``, ``--repeat``, ``--json``, ``--baseline``;
 ``make bench BASELINE=PATH``).
 Not part of ``make test``.
@@ -66,11 +71,14 @@ def build_corpus(folder: Path, copies: int, *, unique: bool, start: int = 0) -> 
     return copies * len(files), total
 
 
+ENV: dict[str, str] | None = None  # the child processes' environment (None: this process's)
+
+
 def timed(cmd: list[str]) -> tuple[float, float, int, int]:
     """One process: (wall seconds, CPU seconds of it and its worker processes, peak RSS in KiB,
     exit code)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     _pid, status, usage = os.wait4(proc.pid, 0)
     cpu = usage.ru_utime + usage.ru_stime
     return time.perf_counter() - start, cpu, int(usage.ru_maxrss), os.waitstatus_to_exitcode(status)
@@ -99,6 +107,9 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, metavar="PATH",
                         help="a planparse executable of another installation: also time its full run on the same "
                              "corpus and print the per-core throughput ratio (our --jobs 1 over it)")
+    parser.add_argument("--source-bytecode", action="store_true",
+                        help="keep the caller's environment (e.g. PYTHONDONTWRITEBYTECODE: planparse compiled from "
+                             "source in every process) instead of a bytecode cache for the timed processes")
     args = parser.parse_args()
     if args.baseline is not None and not os.access(args.baseline, os.X_OK):
         parser.error(f"--baseline {args.baseline}: not an executable")
@@ -106,6 +117,15 @@ def main() -> None:
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="planparse-bench-") as tmp:
         tmpdir = Path(tmp)
+        global ENV
+        if not args.source_bytecode:  # bytecode compiled once (warm-up below), as in an installed package
+            ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+            ENV["PYTHONPYCACHEPREFIX"] = str(tmpdir / "pycache")
+            warm = [[sys.executable, "-c", "import duckdb, polars"], extract_cmd(RAW, tmpdir / "warm")]
+            if args.baseline is not None:
+                warm.append(extract_cmd(RAW, tmpdir / "warm-baseline", planparse=args.baseline))
+            for cmd in warm:
+                subprocess.run(cmd, check=False, capture_output=True, env=ENV)
         corpus = tmpdir / f"x{args.copies}"
         files, size = build_corpus(corpus, args.copies, unique=True)
         out = tmpdir / "out"
@@ -121,7 +141,7 @@ def main() -> None:
             for extra in corpus.glob("added_*"):
                 extra.unlink()
             fresh()
-            subprocess.run(extract_cmd(corpus, out), check=False, capture_output=True)
+            subprocess.run(extract_cmd(corpus, out), check=False, capture_output=True, env=ENV)
             (corpus / "added_koganei.md").write_bytes(SMALL.read_bytes() + b"\n" + b" " * (args.copies + 1))
 
         results["incremental"] = best(extract_cmd(corpus, out), args.repeat, before=add_one)
@@ -138,7 +158,9 @@ def main() -> None:
     mb = size / 1e6
     print(f"python {sys.version.split()[0]}, {cores} CPUs; corpus raw×{args.copies}: {files} files, {mb:.1f} MB\n")
     load = os.getloadavg()[0]
-    print(f"load average {load:.1f} (other processes share the CPUs: wall times grow, CPU times less)\n")
+    print(f"load average {load:.1f} (other processes share the CPUs: wall times grow, CPU times less)")
+    print("bytecode: " + ("as the caller's environment gives it (--source-bytecode)\n" if args.source_bytecode else
+                          "compiled once, read from a cache (PYTHONPYCACHEPREFIX), as in an installed package\n"))
     print("| run | wall (best) | CPU (best) | peak RSS |")
     print("|---|---:|---:|---:|")
     labels = {"floor": "floor: read + one regex", "imports": "import duckdb, polars",
@@ -175,6 +197,7 @@ def main() -> None:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         summary = {"files": files, "mb": mb, "cores": cores, "runs": results, "ratios": ratios}
+        summary["bytecode"] = "source" if args.source_bytecode else "cached"
         if args.baseline is not None:
             summary["baseline"] = str(args.baseline)
         args.json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
