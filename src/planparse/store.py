@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 from planparse.schemas.common import KPI_DECIMAL_DIGITS, KPI_DECIMAL_PLACES, TABLES, Row
-from planparse.views import COMMON_VIEWS, view_ddl
+from planparse.views import COMMON_VIEWS, LATEST_OF, view_ddl
 
 _MODELS: dict[str, type[Row]] = {m.__table__: m for m in TABLES}
 
@@ -312,11 +312,8 @@ class OutputWriter:
                 parts = self._parts[name]
                 if not parts:
                     pl.DataFrame(schema=_polars_schema(model)).write_parquet(path)
-                elif len(parts) == 1:  # the same bytes: a second name (never modified in place), else a copy
-                    try:
-                        os.link(parts[0], path)
-                    except OSError:
-                        shutil.copyfile(parts[0], path)
+                elif len(parts) == 1:  # the same bytes: a second name (never modified in place)
+                    _link_or_copy(parts[0], path)
                 else:  # several parts: streamed into one file, never all in memory
                     self._scan_parts(name, (previous_rows or {}).get(name, ()), run_issue_codes).sink_parquet(path)
                 return model, path
@@ -431,12 +428,29 @@ class OutputWriter:
                     cursor.close()
 
             # the views as Parquet too, for tools that do not read DuckDB; in parallel threads
-            # (DuckDB releases the GIL): a small view's export is mostly latency
+            # (DuckDB releases the GIL): a small view's export is mostly latency. A latest-edition
+            # view gives the rows of its *_all_editions view when every document is the latest
+            # edition of its plan (views.LATEST_OF): its file is then that view's file.
+            same = self._same_views(con)
+            exported = [name for name in self.views if name not in same]
             with ThreadPoolExecutor(max_workers=4) as pool:
-                list(pool.map(export, self.views, view_files))
+                list(pool.map(export, exported, [self.staging / f"{name}.parquet" for name in exported]))
+            for name, base in same.items():
+                _link_or_copy(self.staging / f"{base}.parquet", self.staging / f"{name}.parquet")
         finally:
             con.close()
         return view_files, db_path
+
+    def _same_views(self, con) -> dict[str, str]:
+        """``{latest-edition view: its *_all_editions view}`` for the common views (as ``COMMON_VIEWS``
+        defines them) that have the same rows in this database: all of them when every document is
+        the latest edition of its plan, none otherwise."""
+        every_latest = con.execute(
+            "SELECT count(*) FILTER (WHERE is_latest_edition IS NOT TRUE) = 0 FROM documents").fetchone()[0]
+        if not every_latest:
+            return {}
+        return {name: base for name, base in LATEST_OF.items()
+                if all(self.views.get(v) == COMMON_VIEWS[v] for v in (name, base))}
 
     def abort(self) -> None:
         """Remove the staging folder (the previous outputs stay as they were) and release the lock."""
@@ -445,6 +459,15 @@ class OutputWriter:
             con.close()
         shutil.rmtree(self.staging, ignore_errors=True)
         self._lock.release()
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """``target`` as a second name of ``source`` (a hard link: neither is ever modified in place),
+    or a copy where the file system has no hard links."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _create_database(path: Path, statements: Sequence[str]):
