@@ -601,8 +601,9 @@ def _documents_kept(out: Path, documents: list[dict[str, Any]]) -> tuple[set[str
 def _published_order(out: Path) -> list[str] | None:
     """The ``document_id`` of every row of the published ``documents.parquet``, in order (the order
     of the rows of every table there); None when it cannot be read. ``OutputWriter.commit``
-    publishes ``documents.parquet`` before the other tables, so a run killed in between leaves a
-    different documents list here than the one those tables were joined for, never the same one."""
+    publishes ``documents.parquet`` before the other tables: after a run killed in between, the
+    tables are the run before's, which had these documents in this order only if it had their rows
+    too (the same cache parts; a parser changed since would make them cache misses now)."""
     import polars as pl
 
     try:
