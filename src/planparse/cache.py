@@ -137,6 +137,7 @@ class Cache:
             self.entries = {}
         self.formats = tuple(sorted(PARSERS))
         self._folders: set[Path] = set()  # part folders known to exist (created once per run)
+        self._part_folders: dict[tuple[str, str], Path] = {}
 
     def lookup(self, sha256: str, path: str) -> CacheEntry | None:
         """The current entry of the document with these bytes at this path, or None (a miss)."""
@@ -150,7 +151,10 @@ class Cache:
 
     def part_path(self, entry: CacheEntry, table: str) -> Path:
         """Where ``entry``'s rows of ``table`` are (Parquet)."""
-        return self.root / "parts" / table / entry.partition / f"{entry.document['document_id']}-{entry.key}.parquet"
+        folder = self._part_folders.get((table, entry.partition))
+        if folder is None:  # one Path per (table, partition), built once
+            folder = self._part_folders[table, entry.partition] = self.root / "parts" / table / entry.partition
+        return folder / f"{entry.document['document_id']}-{entry.key}.parquet"
 
     def put(self, *, sha256: str, path: str, format_name: str | None, document: dict[str, Any],
             parts: dict[str, bytes], counts: dict[str, int], issue_counts: dict[str, int],
