@@ -50,9 +50,10 @@ report: $(STAMP)
 dictionary: $(STAMP)
 	$(BIN)/planparse dictionary --output docs/data_dictionary.md
 
-## Speed and memory of a whole extraction (not part of `make test`).
+## Speed and memory of a whole extraction (not part of `make test`); BASELINE=PATH (another installation's
+## planparse executable) also times its full run and prints the per-core throughput ratio.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_extract.py $(if $(BASELINE),--baseline $(BASELINE))
 	$(BIN)/python benchmarks/bench_pdf.py
 
 clean:

@@ -139,6 +139,30 @@ def test_an_added_file_extends_the_database_a_removed_one_rebuilds_it(corpus: Pa
     con.close()
 
 
+@pytest.mark.parametrize("name", ["aaa_added.md", "zzz_added.md"])
+def test_files_added_before_or_after_the_others_reuse_the_published_tables(
+        corpus: Path, tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    pipeline.extract([corpus], out)
+    (corpus / name).write_bytes(KOGANEI.read_bytes() + b"\n  ")  # another edition: the run's issues change
+    scanned: list[Path] = []
+    real_scan = pl.scan_parquet
+
+    def scan(source, **kwargs):
+        scanned.extend([Path(source)] if isinstance(source, (str, Path)) else map(Path, source))
+        return real_scan(source, **kwargs)
+
+    monkeypatch.setattr(pl, "scan_parquet", scan)
+    pipeline.extract([corpus], out)
+    monkeypatch.undo()
+    # the kept documents' rows come from the published tables, not from their cache parts again
+    assert out / "initiatives.parquet" in scanned and out / "extraction_issues.parquet" in scanned
+    assert len([p for p in scanned if CACHE_DIR in p.parts and p.parts[-3] == "initiatives"]) == 1  # the added one
+    full = tmp_path / "full"
+    pipeline.extract([corpus], full, full=True)
+    assert_same_dataset(full, out)
+
+
 def test_a_changed_file_a_parser_version_and_full_re_extract(corpus: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"

@@ -111,3 +111,33 @@ def test_issue_placer_rules() -> None:
     assert placer.place(issue(500)) == (None, None)
     assert placer.place(issue(None, initiative_code="1-1")) == ("d:1-1", "d:m:1")  # named by the parser
     assert placer.place(issue(None, initiative_code="9-9")) == (None, None)  # no such record
+
+
+@pytest.mark.parametrize("editions", [1, 2])
+def test_latest_edition_view_files(tmp_path: Path, editions: int) -> None:
+    """Every latest-edition view's Parquet file holds that view's rows, also when it is written once
+    for it and its *_all_editions view (every document the latest edition of its plan)."""
+    import polars as pl
+
+    from planparse.views import LATEST_OF
+
+    koganei = raw_by_format("koganei_roadmap")
+    inputs = [koganei]
+    if editions == 2:  # a second edition of the same plan: the latest views show one of the two
+        (tmp_path / "copy.md").write_bytes(koganei.read_bytes() + b"\n ")
+        inputs.append(tmp_path / "copy.md")
+    out = tmp_path / "out"
+    extract(inputs, out)
+    con = duckdb.connect(str(out / "planparse.duckdb"), read_only=True)
+    try:
+        for name, base in LATEST_OF.items():
+            frame = pl.read_parquet(out / f"{name}.parquet")
+            rows = con.execute(f"select * from {name}").fetchall()
+            assert sorted(map(repr, frame.rows())) == sorted(map(repr, rows)), name
+            assert frame.columns == [d[0] for d in con.execute(f"select * from {name} limit 0").description]
+            linked = (out / f"{name}.parquet").stat().st_ino == (out / f"{base}.parquet").stat().st_ino
+            assert linked == (editions == 1), name
+            if editions == 2:
+                assert frame.height < pl.read_parquet(out / f"{base}.parquet").height, name
+    finally:
+        con.close()

@@ -26,11 +26,12 @@ a readable cache (at worst some unreferenced parts, removed by the next run).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -87,9 +88,9 @@ class CacheEntry:
     issue_counts: dict[str, int]
     errors: tuple[dict[str, Any], ...]
 
-    @property
+    @cached_property
     def key(self) -> str:
-        """8 hex digits of the whole key (part of every part's file name)."""
+        """8 hex digits of the whole key (part of every part's file name; computed once per entry)."""
         raw = "\0".join([self.sha256, self.path, self.format or "", self.parser_version or "", self.pipeline,
                          ",".join(self.formats)])
         return hashlib.sha256(raw.encode()).hexdigest()[:8]
@@ -135,6 +136,8 @@ class Cache:
         except (OSError, ValueError, KeyError, TypeError):
             self.entries = {}
         self.formats = tuple(sorted(PARSERS))
+        self._folders: set[Path] = set()  # part folders known to exist (created once per run)
+        self._part_folders: dict[tuple[str, str], Path] = {}
 
     def lookup(self, sha256: str, path: str) -> CacheEntry | None:
         """The current entry of the document with these bytes at this path, or None (a miss)."""
@@ -148,7 +151,10 @@ class Cache:
 
     def part_path(self, entry: CacheEntry, table: str) -> Path:
         """Where ``entry``'s rows of ``table`` are (Parquet)."""
-        return self.root / "parts" / table / entry.partition / f"{entry.document['document_id']}-{entry.key}.parquet"
+        folder = self._part_folders.get((table, entry.partition))
+        if folder is None:  # one Path per (table, partition), built once
+            folder = self._part_folders[table, entry.partition] = self.root / "parts" / table / entry.partition
+        return folder / f"{entry.document['document_id']}-{entry.key}.parquet"
 
     def put(self, *, sha256: str, path: str, format_name: str | None, document: dict[str, Any],
             parts: dict[str, bytes], counts: dict[str, int], issue_counts: dict[str, int],
@@ -164,7 +170,11 @@ class Cache:
                            formats=self.formats, document=document, tables=tuple(parts), counts=counts,
                            issue_counts=issue_counts, errors=tuple(errors))
         for table, data in parts.items():
-            _write_atomic(self.part_path(entry, table), data)
+            path = self.part_path(entry, table)
+            if path.parent not in self._folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(path.parent)
+            _write_atomic(path, data, mkdir=False)
         self.entries[sha256] = entry
         return entry
 
@@ -193,19 +203,22 @@ class Cache:
         self.root.mkdir(parents=True, exist_ok=True)
         data = {"layout": _LAYOUT, "entries": {sha: e.to_json() for sha, e in sorted(self.entries.items())}}
         _write_atomic(self.index_path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
-        wanted = {self.part_path(e, t) for e in self.entries.values() for t in e.tables}
+        wanted = {str(self.part_path(e, t)) for e in self.entries.values() for t in e.tables}
         parts = self.root / "parts"
-        if parts.is_dir():
-            for file in parts.rglob("*"):
-                if file.is_file() and file not in wanted:  # old parts, and temporary files of killed runs
-                    file.unlink(missing_ok=True)
-            for folder in sorted((p for p in parts.rglob("*") if p.is_dir()), reverse=True):
-                if not any(folder.iterdir()):
-                    folder.rmdir()
+        for folder, _subfolders, files in os.walk(parts, topdown=False):  # a folder's subfolders first
+            for name in files:
+                file = os.path.join(folder, name)
+                if file not in wanted:  # old parts, and temporary files of killed runs
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(file)
+            if folder != str(parts) and not os.listdir(folder):
+                os.rmdir(folder)
+                self._folders.discard(Path(folder))
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write_atomic(path: Path, data: bytes, *, mkdir: bool = True) -> None:
+    if mkdir:
+        path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)

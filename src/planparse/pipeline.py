@@ -532,6 +532,9 @@ def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, o
     if not full and len(hits) == len(documents) and cache.outputs_match(stamp):  # every document cached
         kept, latest = _documents_kept(writer.out, documents) or (None, None)
     added: dict[str, list[Path]] = {}
+    previous: dict[str, list[Path]] = {}  # the parts of the kept documents, when the published tables hold them
+    same_order = kept is not None and _published_order(writer.out) == [
+        d["document_id"] for d in documents if d["document_id"] in kept]
     for index, result in enumerate(results):
         if result.duplicate_of is not None:
             continue
@@ -542,6 +545,8 @@ def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, o
                     writer.add_part(table, cache.part_path(entry, table))
                     if kept is not None and result.document.document_id not in kept:
                         added.setdefault(table, []).append(cache.part_path(entry, table))
+                    elif same_order:
+                        previous.setdefault(table, []).append(cache.part_path(entry, table))
         else:  # not cacheable (unreadable file): its rows were kept
             writer.add(tables_of([result], documents=False))
             if not keep_rows:
@@ -551,7 +556,7 @@ def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, o
         run.outputs = writer.commit(extend=writer.out / DUCKDB_NAME, added=added,
                                     added_documents=[d for d in documents if d["document_id"] not in kept],
                                     latest_editions=latest, run_issues=run_rows["extraction_issues"],
-                                    run_issue_codes=(RUN_ISSUE_CODE,))
+                                    run_issue_codes=(RUN_ISSUE_CODE,), previous_rows=previous)
     else:
         run.outputs = writer.commit()
     cache.record_outputs(stamp)
@@ -591,6 +596,20 @@ def _documents_kept(out: Path, documents: list[dict[str, Any]]) -> tuple[set[str
         if now["is_latest_edition"] != row["is_latest_edition"]:
             latest[row["document_id"]] = now["is_latest_edition"]
     return {row["document_id"] for row in previous}, latest
+
+
+def _published_order(out: Path) -> list[str] | None:
+    """The ``document_id`` of every row of the published ``documents.parquet``, in order (the order
+    of the rows of every table there); None when it cannot be read. ``OutputWriter.commit``
+    publishes ``documents.parquet`` before the other tables: after a run killed in between, the
+    tables are the run before's, which had these documents in this order only if it had their rows
+    too (the same cache parts; a parser changed since would make them cache misses now)."""
+    import polars as pl
+
+    try:
+        return pl.read_parquet(out / "documents.parquet", columns=["document_id"])["document_id"].to_list()
+    except (OSError, pl.exceptions.PolarsError):
+        return None
 
 
 def _sha256_of(path: Path) -> str | None:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 from planparse.schemas.common import KPI_DECIMAL_DIGITS, KPI_DECIMAL_PLACES, TABLES, Row
-from planparse.views import COMMON_VIEWS, view_ddl
+from planparse.views import COMMON_VIEWS, LATEST_OF, view_ddl
 
 _MODELS: dict[str, type[Row]] = {m.__table__: m for m in TABLES}
 
@@ -184,7 +184,7 @@ class OutputWriter:
     ``add(rows)`` buffers row dicts per table and writes a Parquet *part* to the staging folder
     whenever ``flush_rows`` rows are buffered, so memory is bounded by the buffer, not by the
     corpus. ``commit()`` joins the parts into ``<table>.parquet`` (streamed by polars), builds
-    ``planparse.duckdb`` from them (``schema_statements``: DDL with keys, checks and comments,
+    ``planparse.duckdb`` from those files (``schema_statements``: DDL with keys, checks and comments,
     the views and their comments; then the rows), exports every view as ``<view>.parquet`` too, and
     moves every file over the previous outputs (``os.replace``; the DuckDB file last). ``abort()``
     (or leaving a ``with`` block by an exception) removes the staging folder and leaves the
@@ -238,16 +238,16 @@ class OutputWriter:
                                                     schema_statements(self.views, self.view_comments))
             self._schema_pool.shutdown(wait=False)
 
-    def _prepared_database(self) -> bool:
-        """Wait for ``prepare_database``'s thread; True when the staged file holds the contract."""
+    def _prepared_database(self):
+        """Wait for ``prepare_database``'s thread: the open DuckDB connection to the staged file
+        holding the contract (the caller closes it), or None when it was not prepared or failed."""
         if self._schema is None:
-            return False
+            return None
         try:
-            self._schema.result()
-            return True
+            return self._schema.result()
         except Exception:  # built again from scratch by commit
             (self.staging / DUCKDB_NAME).unlink(missing_ok=True)
-            return False
+            return None
         finally:
             self._schema = None
 
@@ -284,7 +284,8 @@ class OutputWriter:
 
     def commit(self, *, extend: Path | None = None, added: Mapping[str, Sequence[Path]] | None = None,
                added_documents: Sequence[Mapping[str, Any]] = (), latest_editions: Mapping[str, bool] | None = None,
-               run_issues: Sequence[Mapping[str, Any]] = (), run_issue_codes: Sequence[str] = ()) -> list[Path]:
+               run_issues: Sequence[Mapping[str, Any]] = (), run_issue_codes: Sequence[str] = (),
+               previous_rows: Mapping[str, Sequence[Path]] | None = None) -> list[Path]:
         """Write the final Parquet files and the DuckDB file and move them into place.
 
         With ``extend`` (a previous ``planparse.duckdb`` holding every row of this run except those
@@ -293,7 +294,11 @@ class OutputWriter:
         with ``documents.is_latest_edition`` set as ``latest_editions`` says (``{document_id: value}``)
         and the run-level issues (codes ``run_issue_codes``) replaced by ``run_issues``, instead of
         a build from scratch: an incremental run that only added files does not rebuild the
-        database. The Parquet files are always joined from all parts, in order.
+        database. The Parquet files are always joined from all parts, in order, except that with
+        ``previous_rows`` (``{table: [part paths]}``: parts whose rows the published
+        ``<out>/<table>.parquet`` holds, in that order, besides the run-level issues of
+        ``run_issue_codes``), a table whose parts include those as one unbroken run reads that one
+        file instead of them (many small parts cost more than one file of the same rows).
 
         Output: the paths written (``<out>/<table>.parquet`` …, ``<out>/planparse.duckdb``).
         """
@@ -307,26 +312,25 @@ class OutputWriter:
                 parts = self._parts[name]
                 if not parts:
                     pl.DataFrame(schema=_polars_schema(model)).write_parquet(path)
-                elif len(parts) == 1:  # the same bytes: a second name (never modified in place), else a copy
-                    try:
-                        os.link(parts[0], path)
-                    except OSError:
-                        shutil.copyfile(parts[0], path)
+                elif len(parts) == 1:  # the same bytes: a second name (never modified in place)
+                    _link_or_copy(parts[0], path)
                 else:  # several parts: streamed into one file, never all in memory
-                    pl.scan_parquet(parts, hive_partitioning=False).sink_parquet(path)
+                    self._scan_parts(name, (previous_rows or {}).get(name, ()), run_issue_codes).sink_parquet(path)
                 return model, path
 
-            # the tables in parallel threads (polars releases the GIL; many small parts are latency),
-            # while DuckDB reads the same parts into the database (below)
+            # the tables in parallel threads, in TABLES order (polars releases the GIL; many small
+            # parts are latency), while DuckDB loads each joined file as soon as it is there (below):
+            # reading one file per table costs DuckDB half the CPU of reading every part again
             join_pool = ThreadPoolExecutor(max_workers=4)
-            joined = [join_pool.submit(join_parts, model) for model in TABLES]
+            joined = {model.__table__: join_pool.submit(join_parts, model) for model in TABLES}
             join_pool.shutdown(wait=False)
             try:
                 view_files, db_path = self._write_database(
+                    joined={name: future.result for name, future in joined.items()},
                     extend=extend, added=added, added_documents=added_documents, latest_editions=latest_editions,
                     run_issues=run_issues, run_issue_codes=run_issue_codes)
             finally:
-                parquet_files = [future.result() for future in joined]
+                parquet_files = [future.result() for future in joined.values()]
                 for part in self._owned:  # joined: the staged parts are no longer needed
                     part.unlink(missing_ok=True)
             files = [p for _, p in parquet_files] + view_files + [db_path]
@@ -341,17 +345,41 @@ class OutputWriter:
         finally:
             self.abort()
 
-    def _write_database(self, *, extend: Path | None, added: Mapping[str, Sequence[Path]] | None,
+    def _scan_parts(self, name: str, previous: Sequence[Path], run_issue_codes: Sequence[str]):
+        """A polars LazyFrame of ``name``'s parts in order; the unbroken run of ``previous`` among them
+        (if any) read from the published ``<out>/<name>.parquet`` instead (less its run-level issues)."""
+        import polars as pl
+
+        parts = self._parts[name]
+        published = self.out / f"{name}.parquet"
+        start = parts.index(previous[0]) if previous and previous[0] in parts else -1
+        if start < 0 or parts[start:start + len(previous)] != list(previous) or not published.exists():
+            return pl.scan_parquet(parts, hive_partitioning=False)
+        before, after = parts[:start], parts[start + len(previous):]
+        rows = pl.scan_parquet(published, hive_partitioning=False)
+        if name == "extraction_issues" and run_issue_codes:
+            rows = rows.filter(~pl.col("code").is_in(list(run_issue_codes)))
+        frames = [pl.scan_parquet(before, hive_partitioning=False)] if before else []
+        frames.append(rows)
+        frames += [pl.scan_parquet(after, hive_partitioning=False)] if after else []
+        return pl.concat(frames) if len(frames) > 1 else rows
+
+    def _write_database(self, *, joined: Mapping[str, Callable[[], tuple[type[Row], Path]]],
+                        extend: Path | None, added: Mapping[str, Sequence[Path]] | None,
                         added_documents: Sequence[Mapping[str, Any]], latest_editions: Mapping[str, bool] | None,
                         run_issues: Sequence[Mapping[str, Any]], run_issue_codes: Sequence[str]
                         ) -> tuple[list[Path], Path]:
-        """``commit``'s DuckDB part: the staged ``planparse.duckdb`` (extended or built from the
-        parts) and the views' Parquet files. Output: (the view files, the database file)."""
+        """``commit``'s DuckDB part: the staged ``planparse.duckdb`` (extended by the added parts, or
+        built from the joined tables: ``joined[table]()`` waits for ``<table>.parquet`` and gives
+        ``(model, path)``) and the views' Parquet files. Output: (the view files, the database file)."""
         import duckdb
 
         db_path = self.staging / DUCKDB_NAME
-        prepared = self._prepared_database()
+        con = self._prepared_database()  # kept open: no second start-up of DuckDB on the file
         if extend is not None:
+            if con is not None:  # not needed: the previous database is extended instead
+                con.close()
+                con = None
             shutil.copyfile(extend, db_path)
             sources = {"documents": []}
             if added_documents:
@@ -375,15 +403,20 @@ class OutputWriter:
                        for m in TABLES if sources.get(m.__table__)]
         else:  # the contract (tables, views, comments; unless prepared already), then the rows
             script = ["BEGIN TRANSACTION"]
-            if not prepared:
+            if con is None:
                 script += schema_statements(self.views, self.view_comments)
-            script += [f"INSERT INTO {m.__table__} BY NAME SELECT * FROM read_parquet("
-                       f"[{', '.join(_quote(str(p)) for p in self._parts[m.__table__])}], hive_partitioning = false)"
-                       for m in TABLES if self._parts[m.__table__]]
-        con = duckdb.connect(str(db_path))
+        if con is None:
+            con = duckdb.connect(str(db_path))
         view_files = []
-        try:  # one script in one transaction
-            con.execute(";\n".join([*script, "COMMIT"]) + ";")
+        try:  # one transaction
+            con.execute(";\n".join(script) + ";")
+            if extend is None:  # each table once its joined file is there (in TABLES order: references first)
+                for model in TABLES:
+                    if self._parts[model.__table__]:
+                        _model, path = joined[model.__table__]()
+                        con.execute(f"INSERT INTO {model.__table__} BY NAME SELECT * FROM read_parquet("
+                                    f"{_quote(str(path))}, hive_partitioning = false)")
+            con.execute("COMMIT")
             con.execute("CHECKPOINT")
             view_files = [self.staging / f"{name}.parquet" for name in self.views]
 
@@ -395,29 +428,60 @@ class OutputWriter:
                     cursor.close()
 
             # the views as Parquet too, for tools that do not read DuckDB; in parallel threads
-            # (DuckDB releases the GIL): a small view's export is mostly latency
+            # (DuckDB releases the GIL): a small view's export is mostly latency. A latest-edition
+            # view gives the rows of its *_all_editions view when every document is the latest
+            # edition of its plan (views.LATEST_OF): its file is then that view's file.
+            same = self._same_views(con)
+            exported = [name for name in self.views if name not in same]
             with ThreadPoolExecutor(max_workers=4) as pool:
-                list(pool.map(export, self.views, view_files))
+                list(pool.map(export, exported, [self.staging / f"{name}.parquet" for name in exported]))
+            for name, base in same.items():
+                _link_or_copy(self.staging / f"{base}.parquet", self.staging / f"{name}.parquet")
         finally:
             con.close()
         return view_files, db_path
 
+    def _same_views(self, con) -> dict[str, str]:
+        """``{latest-edition view: its *_all_editions view}`` for the common views (as ``COMMON_VIEWS``
+        defines them) that have the same rows in this database: all of them when every document is
+        the latest edition of its plan, none otherwise."""
+        every_latest = con.execute(
+            "SELECT count(*) FILTER (WHERE is_latest_edition IS NOT TRUE) = 0 FROM documents").fetchone()[0]
+        if not every_latest:
+            return {}
+        return {name: base for name, base in LATEST_OF.items()
+                if all(self.views.get(v) == COMMON_VIEWS[v] for v in (name, base))}
+
     def abort(self) -> None:
         """Remove the staging folder (the previous outputs stay as they were) and release the lock."""
-        self._prepared_database()  # its thread writes into the staging folder: let it finish first
+        con = self._prepared_database()  # its thread writes into the staging folder: let it finish first
+        if con is not None:
+            con.close()
         shutil.rmtree(self.staging, ignore_errors=True)
         self._lock.release()
 
 
-def _create_database(path: Path, statements: Sequence[str]) -> None:
-    """A new DuckDB file at ``path`` holding ``statements`` (the contract), in one transaction."""
+def _link_or_copy(source: Path, target: Path) -> None:
+    """``target`` as a second name of ``source`` (a hard link: neither is ever modified in place),
+    or a copy where the file system has no hard links."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _create_database(path: Path, statements: Sequence[str]):
+    """A new DuckDB file at ``path`` holding ``statements`` (the contract), in one transaction.
+    Output: the open connection to it (the caller closes it)."""
     import duckdb
 
     con = duckdb.connect(str(path))
     try:
         con.execute(";\n".join(["BEGIN TRANSACTION", *statements, "COMMIT"]) + ";")
-    finally:
+    except BaseException:
         con.close()
+        raise
+    return con
 
 
 def _acquire_lock(out: Path, timeout: float | None, on_wait: Callable[[Path], None] | None):

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["COMMON_VIEWS", "VIEWS", "View", "view_ddl"]
+__all__ = ["COMMON_VIEWS", "LATEST_OF", "VIEWS", "View", "view_ddl"]
 
 
 @dataclass(frozen=True)
@@ -260,6 +260,12 @@ VIEWS: tuple[View, ...] = tuple(v for base in _ALL for v in (base, _latest(base)
 
 COMMON_VIEWS: dict[str, str] = {v.name: v.select for v in VIEWS}
 """``{view name: SELECT …}`` of the common views (what ``store`` creates before the formats' views)."""
+
+LATEST_OF: dict[str, str] = {_latest(base).name: base.name for base in _ALL}
+"""``{latest-edition view: its *_all_editions view}``. A latest view is the rows of the other whose
+``is_latest_edition`` is true, and that column is always the row's document's
+``documents.is_latest_edition``: when every document is the latest edition of its plan, the two
+views have the same rows (``store`` then writes the Parquet export once)."""
 
 _BY_NAME = {v.name: v for v in VIEWS}
 
