@@ -45,7 +45,8 @@ CACHE_DIR = "cache"
 
 _LAYOUT = "1"  # bump when the cache layout or the entry format changes
 _NO_PARTITION = "__none__"  # municipality_code of a document whose municipality is unknown
-_SHARED_MODULES = ("ingest", "detect.py", "normalize.py", "schemas/base.py", "schemas/common.py",
+_SHARED_MODULES = ("ingest", "detect.py", "normalize.py", "memo.py", "text_cells.py", "parsers/base.py",
+                   "parsers/table_cells.py", "schemas/base.py", "schemas/common.py",
                    "pipeline.py", "check.py", "inputs.py", "enrich.py", "editions.py", "themes.py", "themes.toml", "kpi_pairs.py",
                    "views.py")
 
