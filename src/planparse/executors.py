@@ -10,6 +10,7 @@ never holds the bytes of the whole corpus at once.
 
 from __future__ import annotations
 
+import gc
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
@@ -58,8 +59,13 @@ class InProcessExecutor(Executor):
     """Runs every task here, one after the other (``--jobs 1``, or a single file)."""
 
     def run(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
-        for task in tasks:
-            yield fn(task)
+        previous = gc.get_threshold()
+        gc.set_threshold(*_GC_THRESHOLD)  # restored after the run: this is the caller's process
+        try:
+            for task in tasks:
+                yield fn(task)
+        finally:
+            gc.set_threshold(*previous)
 
 
 class ProcessPoolExecutor(Executor):
@@ -168,9 +174,20 @@ class DaskExecutor(Executor):
 _END = object()
 
 
+# Parsing a document allocates many small containers that live until the document is done; with
+# Python's default generation-0 threshold (700) the cyclic collector runs every few hundred of them and
+# re-scans the survivors: ~5 % of a run's CPU time here. It still runs, 70× less often; reference
+# counting frees everything else as before, and memory stays bounded (one document at a time).
+_GC_THRESHOLD = (50_000, 20, 20)
+
+
 def _init_worker() -> None:
-    """In each pool worker, before polars is imported there: one polars thread per process."""
+    """In each pool worker, before polars is imported there: one polars thread per process; the
+    collector tuned for parsing (``_GC_THRESHOLD``), with the objects inherited or imported so far
+    frozen out of its scans (``gc.freeze``)."""
     os.environ["POLARS_MAX_THREADS"] = "1"
+    gc.freeze()
+    gc.set_threshold(*_GC_THRESHOLD)
 
 
 def _take(source: Iterator[T], n: int) -> list[T]:
