@@ -158,6 +158,21 @@ def _outputs_readable(out: Path) -> None:
         pl.read_parquet(out / f"{model.__table__}.parquet")
 
 
+def _processes_naming(path: Path) -> list[int]:
+    """Pids of the live processes whose command line names ``path`` (Linux /proc)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+                state = (entry / "stat").read_text().split(") ", 1)[1][:1]
+            except OSError:
+                continue
+            if str(path).encode() in cmdline and state != "Z":
+                pids.append(int(entry.name))
+    return pids
+
+
 def test_killed_runs_leave_readable_outputs(tmp_path: Path) -> None:
     out = tmp_path / "out"
     pipeline.extract([MUSASHINO], out)
@@ -168,6 +183,11 @@ def test_killed_runs_leave_readable_outputs(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         _outputs_readable(out)
+    # the killed runs' pool workers end with them (they would otherwise wait on their pipe forever)
+    deadline = time.monotonic() + 10
+    while _processes_naming(out) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_naming(out) == []
     # a later run cleans the staging folders the killed runs left behind
     pipeline.extract([MUSASHINO], out)
     assert not [p for p in os.listdir(out) if p.startswith(".planparse-staging-")]

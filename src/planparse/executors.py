@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
@@ -83,7 +84,6 @@ class ProcessPoolExecutor(Executor):
     def __init__(self, jobs: int) -> None:
         import concurrent.futures
         import multiprocessing
-        import sys
 
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, not {jobs}")
@@ -102,7 +102,8 @@ class ProcessPoolExecutor(Executor):
         self.start_method = ctx.get_start_method()
         self.forks_workers = self.start_method == "fork"  # all of them at the first task (3.11+)
         self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
-                                                            initializer=_init_worker)
+                                                            initializer=_init_worker,
+                                                            initargs=(os.getpid() if self.forks_workers else None,))
 
     def run(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
         import concurrent.futures
@@ -181,13 +182,36 @@ _END = object()
 _GC_THRESHOLD = (50_000, 20, 20)
 
 
-def _init_worker() -> None:
+def _init_worker(parent: int | None = None) -> None:
     """In each pool worker, before polars is imported there: one polars thread per process; the
     collector tuned for parsing (``_GC_THRESHOLD``), with the objects inherited or imported so far
-    frozen out of its scans (``gc.freeze``)."""
+    frozen out of its scans (``gc.freeze``); ended by the kernel when its parent dies (``parent``:
+    the pid of the process that forks the workers, when they are forked from it, else None)."""
     os.environ["POLARS_MAX_THREADS"] = "1"
     gc.freeze()
     gc.set_threshold(*_GC_THRESHOLD)
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """On Linux, ask the kernel to end this worker when the process that started it dies (a run
+    killed with SIGKILL would otherwise leave its workers waiting on their pipe forever); and end
+    now if ``parent`` (the expected parent's pid, when known) is gone already. Elsewhere a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - no libc prctl: keep the old behaviour
+        return
+    if parent is not None and os.getppid() != parent:  # the parent died before prctl
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def _take(source: Iterator[T], n: int) -> list[T]:
