@@ -278,3 +278,52 @@ def test_cli_process_with_jobs_2_gives_the_same_dataset(corpus: Path, tmp_path: 
     assert done.returncode == 1, done.stderr  # minutes.txt has no format
     assert "6 files: 4 extracted, 1 failed, 1 duplicates →" in done.stdout
     assert_same_dataset(tmp_path / "one", tmp_path / "two")
+
+
+def _view_rows(path: Path) -> list[str]:
+    return sorted(map(repr, pl.read_parquet(path).rows()))
+
+
+def test_an_added_document_re_exports_only_the_views_of_its_formats(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for src in (KOGANEI, RAW / "hachioji_dx_plan_2022.txt", RAW / "hachioji_dx_action_plan_2025.txt"):
+        shutil.copy(src, raw / src.name)
+    out = tmp_path / "out"
+    pipeline.extract([raw], out)
+    hachioji, koganei = out / "hachioji_plan_action_results.parquet", out / "koganei_roadmap.parquet"
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (hachioji, koganei)}
+    (raw / "koganei_2.md").write_bytes(KOGANEI.read_bytes() + b"\n ")  # a Koganei edition added
+    pipeline.extract([raw], out)
+    assert (hachioji.stat().st_ino, hachioji.stat().st_mtime_ns) == before[hachioji]  # kept as published
+    assert (koganei.stat().st_ino, koganei.stat().st_mtime_ns) != before[koganei]  # exported again
+    full = tmp_path / "full"
+    pipeline.extract([raw], full, full=True)
+    for view in pipeline._views():
+        assert _view_rows(out / f"{view}.parquet") == _view_rows(full / f"{view}.parquet"), view
+    # an added action plan: the Hachioji views are exported again, with its rows
+    kept = hachioji.stat().st_ino, hachioji.stat().st_mtime_ns
+    (raw / "hap_2.txt").write_bytes((RAW / "hachioji_dx_action_plan_2025.txt").read_bytes() + b"\n ")
+    pipeline.extract([raw], out)
+    assert (hachioji.stat().st_ino, hachioji.stat().st_mtime_ns) != kept
+    pipeline.extract([raw], full, full=True)
+    assert _view_rows(hachioji) == _view_rows(full / hachioji.name)
+    assert len(pl.read_parquet(hachioji)) > 0
+
+
+def test_view_formats_name_every_format_a_view_reads(tmp_path: Path) -> None:
+    """A view declared to read only some formats' documents gives the same rows without the others."""
+    formats = pipeline._view_formats()
+    assert formats  # the Hachioji and Koganei views declare theirs
+    everything, only = tmp_path / "all", tmp_path / "only"
+    pipeline.extract([RAW], everything)
+    con = duckdb.connect(str(everything / "planparse.duckdb"), read_only=True)
+    try:
+        format_of = dict(con.execute("select source_path, format from documents").fetchall())
+    finally:
+        con.close()
+    for view, declared in formats.items():
+        shutil.rmtree(only, ignore_errors=True)
+        pipeline.extract([Path(p) for p, f in format_of.items() if f in declared], only)
+        assert _view_rows(only / f"{view}.parquet") == _view_rows(everything / f"{view}.parquet"), view
+        assert len(pl.read_parquet(everything / f"{view}.parquet")) > 0, view

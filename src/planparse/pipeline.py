@@ -429,7 +429,8 @@ def extract(
         from planparse.cache import Cache
         from planparse.store import OutputWriter
 
-        writer = OutputWriter(out, views=_views(), view_comments=_view_comments(), lock_timeout=lock_timeout,
+        writer = OutputWriter(out, views=_views(), view_comments=_view_comments(), view_formats=_view_formats(),
+                              lock_timeout=lock_timeout,
                               on_lock_wait=on_lock_wait)
     try:
         if writer is not None:
@@ -552,6 +553,9 @@ def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, o
             if not keep_rows:
                 result.release_rows()
     writer.add({**run_rows, "documents": documents})  # documents last: a later duplicate adds to an earlier row
+    # until the new outputs are all in place, none of them may be taken for the last run's (a run
+    # killed while moving them would otherwise leave a mix that the next run could extend)
+    cache.record_outputs("")
     if kept is not None:  # only documents were added since the last run: extend its database
         run.outputs = writer.commit(extend=writer.out / DUCKDB_NAME, added=added,
                                     added_documents=[d for d in documents if d["document_id"] not in kept],
@@ -710,6 +714,13 @@ def _views() -> dict[str, str]:
     for parser in PARSERS.values():
         views.update(parser.views)
     return views
+
+
+def _view_formats() -> dict[str, tuple[str, ...]]:
+    formats: dict[str, tuple[str, ...]] = {}
+    for parser in PARSERS.values():
+        formats.update(parser.view_formats)
+    return formats
 
 
 def _view_comments() -> dict[str, tuple[str, dict[str, str]]]:

@@ -198,7 +198,8 @@ class OutputWriter:
     """
 
     def __init__(self, out_dir: str | Path, *, views: Mapping[str, str] | None = None,
-                 view_comments: Mapping[str, ViewComments] | None = None, flush_rows: int = 20_000,
+                 view_comments: Mapping[str, ViewComments] | None = None,
+                 view_formats: Mapping[str, Sequence[str]] | None = None, flush_rows: int = 20_000,
                  lock_timeout: float | None = None, on_lock_wait: Callable[[Path], None] | None = None) -> None:
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
@@ -211,6 +212,7 @@ class OutputWriter:
             raise
         self.views = {**COMMON_VIEWS, **(views or {})}
         self.view_comments = dict(view_comments or {})
+        self.view_formats = {name: frozenset(formats) for name, formats in (view_formats or {}).items()}
         self.flush_rows = flush_rows
         self._buffers: dict[str, list[Mapping[str, Any]]] = {m.__table__: [] for m in TABLES}
         self._buffered = 0
@@ -432,7 +434,9 @@ class OutputWriter:
             # view gives the rows of its *_all_editions view when every document is the latest
             # edition of its plan (views.LATEST_OF): its file is then that view's file.
             same = self._same_views(con)
-            exported = [name for name in self.views if name not in same]
+            kept = self._kept_views(con, added_documents, latest_editions) if extend is not None else set()
+            view_files = [path for path in view_files if path.stem not in kept]  # the published file stays
+            exported = [name for name in self.views if name not in same and name not in kept]
             with ThreadPoolExecutor(max_workers=4) as pool:
                 list(pool.map(export, exported, [self.staging / f"{name}.parquet" for name in exported]))
             for name, base in same.items():
@@ -440,6 +444,18 @@ class OutputWriter:
         finally:
             con.close()
         return view_files, db_path
+
+    def _kept_views(self, con, added_documents: Sequence[Mapping[str, Any]],
+                    latest_editions: Mapping[str, bool] | None) -> set[str]:
+        """The views whose published ``<view>.parquet`` an extended database leaves as it is: those
+        that read only documents of their ``view_formats``, when no document of those formats was
+        added and none changed its ``is_latest_edition`` (the rest of their rows is the last run's)."""
+        changed = {d.get("format") for d in added_documents}
+        if latest_editions:
+            ids = ", ".join(_quote(doc) for doc in latest_editions)
+            changed |= {f for (f,) in con.execute(f"SELECT DISTINCT format FROM documents WHERE document_id IN ({ids})").fetchall()}
+        return {name for name, formats in self.view_formats.items()
+                if name in self.views and not formats & changed and (self.out / f"{name}.parquet").exists()}
 
     def _same_views(self, con) -> dict[str, str]:
         """``{latest-edition view: its *_all_editions view}`` for the common views (as ``COMMON_VIEWS``

@@ -120,7 +120,11 @@ class Parser(ABC):
     (``{name: (comment on the view, {column: comment})}`` for every column of those views, written
     as ``COMMENT ON`` into planparse.duckdb and into docs/data_dictionary.md) and ``check_queries``
     (``{title: SELECT …}`` run by ``planparse check`` against planparse.duckdb; every row returned
-    is a finding listed under the title, e.g. measures without a counterpart in another document).
+    is a finding listed under the title, e.g. measures without a counterpart in another document)
+    and ``view_formats`` (``{view: (format, …)}``: the formats of the documents whose rows a view
+    reads, when its SQL keeps only those (``documents.format = …``); an incremental run then keeps
+    the view's published Parquet file when it added no document of those formats; a view not
+    listed is exported again on every run).
 
     ``version``: the parser's own version (a short string). It is part of the key of the
     incremental cache (``planparse.cache``): a document whose bytes and whose format's version are
@@ -136,6 +140,7 @@ class Parser(ABC):
     version: ClassVar[str]
     views: ClassVar[dict[str, str]] = {}
     view_comments: ClassVar[dict[str, tuple[str, dict[str, str]]]] = {}
+    view_formats: ClassVar[dict[str, tuple[str, ...]]] = {}
     check_queries: ClassVar[dict[str, str]] = {}
 
     @classmethod

@@ -69,6 +69,9 @@ class HachiojiDxPlanParser(Parser):
     version = "1"  # bump on any change of this parser or its records' to_common (re-extracts cached documents)
 
     views: ClassVar[dict[str, str]] = VIEWS
+    # both views read the measures / cards of the DX plans and the action plans only
+    view_formats: ClassVar[dict[str, tuple[str, ...]]] = {
+        name: ("hachioji_dx_plan", "hachioji_action_plan") for name in VIEWS}
     view_comments: ClassVar[dict[str, tuple[str, dict[str, str]]]] = VIEW_COMMENTS
     check_queries: ClassVar[dict[str, str]] = CHECK_QUERIES
 

@@ -76,6 +76,7 @@ class KoganeiRoadmapParser(Parser):
         """,
     }
 
+    view_formats: ClassVar[dict[str, tuple[str, ...]]] = {"koganei_roadmap": ("koganei_roadmap",)}
     view_comments: ClassVar[dict[str, tuple[str, dict[str, str]]]] = {
         "koganei_roadmap": (
             "One row per Koganei 個別取組 and roadmap fiscal year, with its 取組 and Vision; plan_inferred marks "
