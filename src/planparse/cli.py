@@ -9,6 +9,7 @@ user for bad input; ``--verbose`` shows parser tracebacks (bugs).
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -31,6 +32,7 @@ err_console = Console(stderr=True, highlight=False)
 
 _DEFAULT_RAW = Path("data/raw")
 _DEFAULT_OUT = Path("data/out")
+_REFRESH_S = 0.1  # at most ten redraws of the progress bar a second
 _TABLE_ORDER = ("policies", "measures", "initiatives", "annual_entries", "kpi_values", "glossary_terms",
                 "document_figures")
 _SHORT = {"annual_entries": "annual", "kpi_values": "kpi", "glossary_terms": "glossary",
@@ -106,7 +108,13 @@ def extract(
     with progress:
         task = progress.add_task("", total=None)
 
+        shown_at = [0.0]
+
         def on_file(path: Path, index: int, total: int) -> None:
+            now = time.monotonic()
+            if now - shown_at[0] < _REFRESH_S and index < total:  # a cached file takes microseconds:
+                return  # redrawing the bar for each would cost more than the file
+            shown_at[0] = now
             progress.update(task, total=total, completed=index, description=escape(display_path(path.name)))
             progress.refresh()
 
