@@ -572,24 +572,20 @@ def _documents_kept(out: Path, documents: list[dict[str, Any]]) -> tuple[set[str
     """``(ids, latest)`` for the published ``planparse.duckdb`` when every document in it has the
     same ``documents`` row in this run but for ``is_latest_edition`` (``latest``: the new value of
     each that changed), so its rows in every table are the same and the file can be extended with
-    the added documents; None when anything else differs or the file cannot be read (the database
-    is then built from scratch)."""
-    import duckdb
+    the added documents; None when anything else differs or the files cannot be read (the database
+    is then built from scratch). The database's documents are read from the published
+    ``documents.parquet``, which holds the same rows: the caller asks only when the outputs stamp
+    matches, and the stamp is cleared while a run moves its outputs into place, so both files are
+    from one finished run (reading a Parquet file costs less than opening the database)."""
+    import polars as pl
 
     from planparse.store import DUCKDB_NAME
 
-    path = out / DUCKDB_NAME
-    if not path.exists():
+    if not (out / DUCKDB_NAME).exists():
         return None
     try:
-        con = duckdb.connect(str(path), read_only=True)
-        try:
-            cursor = con.execute("SELECT * FROM documents")
-            columns = [d[0] for d in cursor.description]
-            previous = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-        finally:
-            con.close()
-    except duckdb.Error:
+        previous = pl.read_parquet(out / "documents.parquet").to_dicts()
+    except (OSError, pl.exceptions.PolarsError):
         return None
     current = {d["document_id"]: d for d in documents}
     latest: dict[str, bool] = {}
