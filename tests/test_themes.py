@@ -189,8 +189,8 @@ def test_known_tags_with_evidence() -> None:
     assert got[("1-3", "frontyard")].evidence == "書かない | 窓口"  # 書かない窓口: words in text order
 
 
-def test_rules_file_is_checked() -> None:
-    text = """version = "x"
+# the scoring part of a small rules file (themes.toml's shape), for the tests that write their own
+_RULES_HEAD = """version = "x"
 [scoring]
 threshold = 3.0
 max_themes = 3
@@ -198,7 +198,11 @@ fallback_min = 1.0
 [fields.name]
 weight = 3.0
 cap = 1.0
-[[themes]]
+"""
+
+
+def test_rules_file_is_checked() -> None:
+    text = _RULES_HEAD + """[[themes]]
 theme = "security"
 name_ja = "セキュリティ対策の徹底"
 source = "s"
@@ -221,15 +225,7 @@ words = ["x"]
 
 def test_longest_word_at_each_position_and_overlaps() -> None:
     # 学習 inside 機械学習 does not count; a word overlapping another one without lying inside it does
-    text = """version = "t"
-[scoring]
-threshold = 3.0
-max_themes = 3
-fallback_min = 1.0
-[fields.name]
-weight = 3.0
-cap = 1.0
-[[themes]]
+    text = _RULES_HEAD + """[[themes]]
 theme = "ai_rpa"
 name_ja = "AI"
 source = "s"
