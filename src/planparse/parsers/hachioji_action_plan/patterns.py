@@ -73,13 +73,15 @@ REVISED_PREFIX = regex.compile(r"^【見直し】\s*")
 
 # 担当 (department) forms: "学務課", "デジタル推進課ほか", "経営計画課・デジタル推進課ほか", "監査事務局",
 # "八王子駅南口総合事務所", "ごみ総合相談センター", "こども科学館", "成人保健課 （南大沢保健福祉センター）"
-DEPT_SUFFIX = r"(?:課|部|室|局|所|センター|館)(?:ほか)?"
+# the words an office's name ends with (a 担当 names one or more offices)
+OFFICE_ENDS = ("課", "部", "室", "局", "所", "センター", "館")
+DEPT_SUFFIX = rf"(?:{'|'.join(OFFICE_ENDS)})(?:ほか)?"
 # never a number: "21か所" (a KPI value whose space a PDF writer turned from U+3000 into ASCII) is no 担当
 DEPARTMENT = regex.compile(rf"^(?![0-9０-９])[^\s]+?{DEPT_SUFFIX}(?:\s?[（(][^（）()]*[）)])?$")
 # a 担当 cell that is only a bracketed note: "（参考）"
 DEPARTMENT_NOTE = regex.compile(r"^[（(][^（）()]+[）)]$")
 # how a 担当 (DEPARTMENT or DEPARTMENT_NOTE) can end: a suffix of DEPT_SUFFIX or a closing bracket
-DEPARTMENT_ENDS = ("課", "部", "室", "局", "所", "センター", "館", "ほか", ")", "）")
+DEPARTMENT_ENDS = (*OFFICE_ENDS, "ほか", ")", "）")
 # the department part of a wrapped name box: "市民課・事務所" (must name an office: 課 部 室 局 所)
 DEPARTMENT_LINE_EVIDENCE = regex.compile(r"[課部室局所]")
 
