@@ -490,6 +490,34 @@ def test_views_join_plan_and_action_plan(tmp_path: Path, result: FileResult) -> 
     assert [(r[1], r[2]) for r in action_side] == [("9-9", "架空の施策")]
 
 
+def test_views_set_the_action_plan_beside_the_latest_plan_edition_only(tmp_path: Path, result: FileResult) -> None:
+    """Two editions of the DX plan and one action plan: each card-year is listed once, beside the
+    latest edition (the superseded one would double every row: N plan × M action-plan editions)."""
+    tables = tables_of([result])
+    latest = tables["documents"][0]
+    old_id = "bbbbbbbbbbbb"
+    tables["documents"] = [{**latest, "is_latest_edition": True},
+                           {**latest, "document_id": old_id, "source_sha256": "b" * 64, "is_latest_edition": False}]
+    tables["measures"] += [{**m, "measure_id": m["measure_id"].replace(latest["document_id"], old_id),
+                            "document_id": old_id, "objective": "旧版の目的"} for m in list(tables["measures"])]
+    tables["policies"] += [{**p, "policy_id": p["policy_id"].replace(latest["document_id"], old_id),
+                            "document_id": old_id} for p in list(tables["policies"])]
+    for m in tables["measures"]:
+        if m["document_id"] == old_id and m.get("policy_id"):
+            m["policy_id"] = m["policy_id"].replace(latest["document_id"], old_id)
+    for name, rows in _action_rows().items():
+        tables[name].extend(rows)
+    tables["documents"][-1]["is_latest_edition"] = True
+    con = _write(tmp_path, tables)
+    results = con.execute("SELECT initiative_code, fiscal_year, plan_document_id, plan_objective "
+                          "FROM hachioji_plan_action_results ORDER BY 1, 2 NULLS LAST").fetchall()
+    assert [r[:2] for r in results] == [("1-1-1", 2023), ("1-1-1", 2024), ("1-1-2", None)]
+    assert {(r[2], r[3]) for r in results} == {(latest["document_id"], _measures(result)["1-1"].objective)}
+    measures = con.execute("SELECT count(*), count(DISTINCT plan_document_id) FROM hachioji_plan_action_measures"
+                           ).fetchone()
+    assert measures == (19, 1)  # 18 + 9-9, all from the latest edition
+
+
 def test_views_work_with_one_document_or_none(tmp_path: Path, result: FileResult) -> None:
     con = _write(tmp_path / "plan_only", tables_of([result]))
     assert con.execute("SELECT count(*), count(action_measure_id) FROM hachioji_plan_action_measures").fetchone() == (18, 0)

@@ -4,11 +4,14 @@ VIEWS: dict[str, str] = {
         # One row per DX-plan measure and action-plan measure of the same code and municipality
         # (full outer join: a measure without counterpart has nulls on the other side), with the
         # plan's objective next to a summary of the action plan's cards and their assessments.
+        # The plan side is the latest edition of the DX plan (documents.is_latest_edition; null
+        # counts as the latest): every action-plan document, of any edition, is set beside the plan
+        # in force, not beside each superseded edition too (N plan × M action-plan editions).
         "hachioji_plan_action_measures": """
             WITH plan AS (
                 SELECT d.municipality_code, d.municipality_name, m.*
                 FROM measures m JOIN documents d USING (document_id)
-                WHERE d.format = 'hachioji_dx_plan'
+                WHERE d.format = 'hachioji_dx_plan' AND d.is_latest_edition IS NOT FALSE
             ), action AS (
                 SELECT d.municipality_code, d.municipality_name, m.*
                 FROM measures m JOIN documents d USING (document_id)
@@ -48,12 +51,13 @@ VIEWS: dict[str, str] = {
             LEFT JOIN cards c ON c.measure_id = a.measure_id
         """,
         # One row per DX-plan measure, action-plan card and fiscal year: the plan's objective next to
-        # the card's target, result, status and the KPI numbers parsed from them.
+        # the card's target, result, status and the KPI numbers parsed from them (the plan side: its
+        # latest edition, as above).
         "hachioji_plan_action_results": """
             WITH plan AS (
                 SELECT d.municipality_code, m.*
                 FROM measures m JOIN documents d USING (document_id)
-                WHERE d.format = 'hachioji_dx_plan'
+                WHERE d.format = 'hachioji_dx_plan' AND d.is_latest_edition IS NOT FALSE
             ), action AS (
                 SELECT d.municipality_code, m.measure_id, m.document_id, m.code
                 FROM measures m JOIN documents d USING (document_id)
@@ -84,7 +88,8 @@ VIEWS: dict[str, str] = {
 VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
         "hachioji_plan_action_measures": (
             "One row per Hachioji DX-plan measure and action-plan measure of the same code (full outer join): "
-            "the plan's objective next to a summary of the action plan's cards and assessments.",
+            "the plan's objective next to a summary of the action plan's cards and assessments. The plan side "
+            "is the latest edition of the DX plan; the action-plan side is every action-plan document.",
             {
                 "municipality_code": "6-digit 全国地方公共団体コード shared by the two documents.",
                 "municipality_name": "Municipality as written (八王子市).",
@@ -111,7 +116,8 @@ VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
         ),
         "hachioji_plan_action_results": (
             "One row per Hachioji DX-plan measure, action-plan card and fiscal year: the plan's objective next "
-            "to the card's target, result, status and KPI numbers.",
+            "to the card's target, result, status and KPI numbers. The plan side is the latest edition of the "
+            "DX plan; the action-plan side is every action-plan document.",
             {
                 "municipality_code": "6-digit 全国地方公共団体コード shared by the two documents.",
                 "measure_code": "施策 code shared by the DX plan and the action plan (<基本方針>-<施策>, e.g. 1-1).",
