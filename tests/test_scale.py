@@ -191,7 +191,7 @@ def test_cache_keeps_only_the_documents_of_the_last_run(corpus: Path, tmp_path: 
     cache = Cache(out)
     assert len(cache.entries) == 5  # the duplicate is one document
     koganei_copy = next(e for e in cache.entries.values() if e.path.endswith("koganei_copy.md"))
-    part = cache.part_path(koganei_copy, "initiatives")
+    part = Path(cache.part_path(koganei_copy, "initiatives"))
     assert part.exists() and part.parent.name == "municipality_code=132101"
     assert pl.read_parquet(part).height == 63
     (corpus / "koganei_copy.md").unlink()

@@ -96,10 +96,15 @@ class CacheEntry:
                          ",".join(self.formats)])
         return hashlib.sha256(raw.encode()).hexdigest()[:8]
 
-    @property
+    @cached_property
     def partition(self) -> str:
         """The part folder of this document: ``municipality_code=<code>``."""
         return f"municipality_code={self.document.get('municipality_code') or _NO_PARTITION}"
+
+    @cached_property
+    def file_stem(self) -> str:
+        """The name of this document's part files, less ``.parquet``: ``<document_id>-<key>``."""
+        return f"{self.document['document_id']}-{self.key}"
 
     def to_json(self) -> dict[str, Any]:
         return {"sha256": self.sha256, "path": self.path, "format": self.format,
@@ -138,7 +143,8 @@ class Cache:
             self.entries = {}
         self.formats = tuple(sorted(PARSERS))
         self._folders: set[Path] = set()  # part folders known to exist (created once per run)
-        self._part_folders: dict[tuple[str, str], Path] = {}
+        self._part_folders: dict[tuple[str, str], str] = {}
+        self._parts_root = str(self.root / "parts")
 
     def lookup(self, sha256: str, path: str) -> CacheEntry | None:
         """The current entry of the document with these bytes at this path, or None (a miss)."""
@@ -146,16 +152,19 @@ class Cache:
         if (entry is None or entry.path != path or entry.pipeline != pipeline_fingerprint()
                 or entry.formats != self.formats or entry.parser_version != parser_version(entry.format)):
             return None
-        if not all(self.part_path(entry, t).exists() for t in entry.tables):
+        exists = os.path.exists
+        if not all(exists(self.part_path(entry, t)) for t in entry.tables):
             return None
         return entry
 
-    def part_path(self, entry: CacheEntry, table: str) -> Path:
-        """Where ``entry``'s rows of ``table`` are (Parquet)."""
-        folder = self._part_folders.get((table, entry.partition))
-        if folder is None:  # one Path per (table, partition), built once
-            folder = self._part_folders[table, entry.partition] = self.root / "parts" / table / entry.partition
-        return folder / f"{entry.document['document_id']}-{entry.key}.parquet"
+    def part_path(self, entry: CacheEntry, table: str) -> str:
+        """Where ``entry``'s rows of ``table`` are (the path of a Parquet file, as a string: a run
+        asks for ~10 per document, and strings cost a fraction of ``Path`` objects)."""
+        partition = entry.partition
+        folder = self._part_folders.get((table, partition))
+        if folder is None:  # one folder string per (table, partition), built once
+            folder = self._part_folders[table, partition] = os.path.join(self._parts_root, table, partition)
+        return f"{folder}/{entry.file_stem}.parquet"
 
     def put(self, *, sha256: str, path: str, format_name: str | None, document: dict[str, Any],
             parts: dict[str, bytes], counts: dict[str, int], issue_counts: dict[str, int],
@@ -171,7 +180,7 @@ class Cache:
                            formats=self.formats, document=document, tables=tuple(parts), counts=counts,
                            issue_counts=issue_counts, errors=tuple(errors))
         for table, data in parts.items():
-            path = self.part_path(entry, table)
+            path = Path(self.part_path(entry, table))
             if path.parent not in self._folders:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self._folders.add(path.parent)
@@ -204,7 +213,7 @@ class Cache:
         self.root.mkdir(parents=True, exist_ok=True)
         data = {"layout": _LAYOUT, "entries": {sha: e.to_json() for sha, e in sorted(self.entries.items())}}
         _write_atomic(self.index_path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
-        wanted = {str(self.part_path(e, t)) for e in self.entries.values() for t in e.tables}
+        wanted = {self.part_path(e, t) for e in self.entries.values() for t in e.tables}
         parts = self.root / "parts"
         for folder, _subfolders, files in os.walk(parts, topdown=False):  # a folder's subfolders first
             for name in files:

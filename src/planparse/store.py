@@ -216,7 +216,7 @@ class OutputWriter:
         self.flush_rows = flush_rows
         self._buffers: dict[str, list[Mapping[str, Any]]] = {m.__table__: [] for m in TABLES}
         self._buffered = 0
-        self._parts: dict[str, list[Path]] = {m.__table__: [] for m in TABLES}
+        self._parts: dict[str, list[str | Path]] = {m.__table__: [] for m in TABLES}
         self._owned: set[Path] = set()
         self._schema: Future | None = None
 
@@ -265,8 +265,9 @@ class OutputWriter:
         """Append an existing Parquet file of ``table``'s rows (with its column types, e.g. a cached
         document's part) after the rows added so far. The file is read at ``commit`` and never
         modified or removed. Unknown tables raise KeyError."""
-        self._flush_table(table)
-        self._parts[table].append(Path(path))
+        if self._buffers[table]:
+            self._flush_table(table)
+        self._parts[table].append(path)
 
     def _flush_table(self, name: str) -> None:
         import polars as pl
@@ -316,6 +317,8 @@ class OutputWriter:
                     pl.DataFrame(schema=_polars_schema(model)).write_parquet(path)
                 elif len(parts) == 1:  # the same bytes: a second name (never modified in place)
                     _link_or_copy(parts[0], path)
+                elif self._published_holds(name, (previous_rows or {}).get(name, ()), run_issue_codes):
+                    _link_or_copy(self.out / f"{name}.parquet", path)  # no row added: the published file
                 else:  # several parts: streamed into one file, never all in memory
                     self._scan_parts(name, (previous_rows or {}).get(name, ()), run_issue_codes).sink_parquet(path)
                 return model, path
@@ -346,6 +349,14 @@ class OutputWriter:
             return written
         finally:
             self.abort()
+
+    def _published_holds(self, name: str, previous: Sequence[str | Path], run_issue_codes: Sequence[str]) -> bool:
+        """True when the published ``<out>/<name>.parquet`` holds exactly the rows of ``name``'s parts:
+        they are all ``previous`` parts (see ``commit``), and the table is not the one whose
+        run-level issues are replaced."""
+        return (bool(previous) and self._parts[name] == list(previous)
+                and not (name == "extraction_issues" and run_issue_codes)
+                and (self.out / f"{name}.parquet").exists())
 
     def _scan_parts(self, name: str, previous: Sequence[Path], run_issue_codes: Sequence[str]):
         """A polars LazyFrame of ``name``'s parts in order; the unbroken run of ``previous`` among them
