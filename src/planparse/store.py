@@ -433,23 +433,35 @@ class OutputWriter:
             con.execute("CHECKPOINT")
             view_files = [self.staging / f"{name}.parquet" for name in self.views]
 
-            def export(name: str, path: Path) -> None:  # one cursor (DuckDB connection) per thread
+            def export(name: str, source: Future | None = None) -> None:  # one cursor (connection) per thread
+                rows = f'"{name}"'
+                if source is not None:  # a latest-edition view: its rows filtered from its base's file
+                    source.result()
+                    rows = (f"read_parquet({_quote(str(self.staging / f'{LATEST_OF[name]}.parquet'))}) "
+                            "WHERE is_latest_edition")
                 cursor = con.cursor()
                 try:
-                    cursor.execute(f'COPY (SELECT * FROM "{name}") TO {_quote(str(path))} (FORMAT parquet)')
+                    cursor.execute(f"COPY (SELECT * FROM {rows}) TO "
+                                   f"{_quote(str(self.staging / f'{name}.parquet'))} (FORMAT parquet)")
                 finally:
                     cursor.close()
 
             # the views as Parquet too, for tools that do not read DuckDB; in parallel threads
             # (DuckDB releases the GIL): a small view's export is mostly latency. A latest-edition
-            # view gives the rows of its *_all_editions view when every document is the latest
-            # edition of its plan (views.LATEST_OF): its file is then that view's file.
+            # view (views.LATEST_OF) is the rows of its *_all_editions view whose is_latest_edition
+            # is true: its file is that view's file when every document is the latest edition of its
+            # plan, else those rows read back from that view's exported file (a scan, not the joins
+            # again; the exports of the bases are queued first, so none waits on an unstarted one).
             same = self._same_views(con)
             kept = self._kept_views(con, added_documents, latest_editions) if extend is not None else set()
             view_files = [path for path in view_files if path.stem not in kept]  # the published file stays
             exported = [name for name in self.views if name not in same and name not in kept]
+            filtered = {name for name in exported if self._latest_of_common(name) in exported}
             with ThreadPoolExecutor(max_workers=4) as pool:
-                list(pool.map(export, exported, [self.staging / f"{name}.parquet" for name in exported]))
+                futures = {name: pool.submit(export, name) for name in exported if name not in filtered}
+                futures.update({name: pool.submit(export, name, futures[LATEST_OF[name]]) for name in filtered})
+                for future in futures.values():
+                    future.result()
             for name, base in same.items():
                 _link_or_copy(self.staging / f"{base}.parquet", self.staging / f"{name}.parquet")
         finally:
@@ -468,6 +480,14 @@ class OutputWriter:
         return {name for name, formats in self.view_formats.items()
                 if name in self.views and not formats & changed and (self.out / f"{name}.parquet").exists()}
 
+    def _latest_of_common(self, name: str) -> str | None:
+        """The ``*_all_editions`` view of the latest-edition view ``name`` when both are the common
+        views as ``COMMON_VIEWS`` defines them (a format may not redefine them), else None."""
+        base = LATEST_OF.get(name)
+        if base is None or any(self.views.get(v) != COMMON_VIEWS[v] for v in (name, base)):
+            return None
+        return base
+
     def _same_views(self, con) -> dict[str, str]:
         """``{latest-edition view: its *_all_editions view}`` for the common views (as ``COMMON_VIEWS``
         defines them) that have the same rows in this database: all of them when every document is
@@ -476,8 +496,7 @@ class OutputWriter:
             "SELECT count(*) FILTER (WHERE is_latest_edition IS NOT TRUE) = 0 FROM documents").fetchone()[0]
         if not every_latest:
             return {}
-        return {name: base for name, base in LATEST_OF.items()
-                if all(self.views.get(v) == COMMON_VIEWS[v] for v in (name, base))}
+        return {name: base for name in LATEST_OF if (base := self._latest_of_common(name)) is not None}
 
     def abort(self) -> None:
         """Remove the staging folder (the previous outputs stay as they were) and release the lock."""
