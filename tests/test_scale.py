@@ -43,9 +43,15 @@ def assert_same_dataset(a: Path, b: Path) -> None:
             query = f"select * exclude (extracted_at) from {name}" if name == "documents" else f"select * from {name}"
             rows_a, rows_b = con_a.execute(query).fetchall(), con_b.execute(query).fetchall()
             assert sorted(map(repr, rows_a)) == sorted(map(repr, rows_b)), name
+        views = [name for (name,) in con_a.execute("select view_name from duckdb_views() where not internal").fetchall()]
     finally:
         con_a.close()
         con_b.close()
+    assert len(views) >= 11
+    for name in views:  # the views' Parquet files: the same rows (in any order) and columns
+        view_a, view_b = pl.read_parquet(a / f"{name}.parquet"), pl.read_parquet(b / f"{name}.parquet")
+        assert view_a.schema == view_b.schema, name
+        assert sorted(map(repr, view_a.rows())) == sorted(map(repr, view_b.rows())), name
 
 
 @pytest.fixture()

@@ -490,17 +490,25 @@ def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, o
             yield ExtractTask(index=index, path=str(files[index]), data=data, extracted_at=extracted_at,
                               parts=cached, keep_rows=keep_rows or not cached, keep_issues=all_issues)
 
-    # the new database's contract is built in a thread while the files are extracted, unless the
-    # run will likely extend the previous database (files reused from the cache)
-    prepare = writer is not None and (full or not reused)
+    # while the files are extracted, a thread builds the new database's contract, or, when the run
+    # will likely extend the previous database (files reused from the cache), copies and opens that
+    prepare = None
+    if writer is not None:
+        from planparse.store import DUCKDB_NAME
+
+        previous_db = writer.out / DUCKDB_NAME
+        if full or not reused:
+            prepare = writer.prepare_database
+        elif previous_db.exists():
+            prepare = lambda: writer.prepare_extension(previous_db)  # noqa: E731
     with make_executor(jobs=jobs, scheduler=scheduler, tasks=len(todo)) as executor:
-        if prepare and not executor.forks_workers:
-            writer.prepare_database()
-            prepare = False
+        if prepare is not None and not executor.forks_workers:
+            prepare()
+            prepare = None
         for index, result in executor.run(run_task, tasks()):
-            if prepare:  # the pool's workers are all forked once a result is back
-                writer.prepare_database()
-                prepare = False
+            if prepare is not None:  # the pool's workers are all forked once a result is back
+                prepare()
+                prepare = None
             if cache is not None and result.parts:
                 hits[index] = cache.put(
                     sha256=result.document.source_sha256, path=result.path, format_name=result.document.format,

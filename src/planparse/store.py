@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 from planparse.schemas.common import KPI_DECIMAL_DIGITS, KPI_DECIMAL_PLACES, TABLES, Row
-from planparse.views import COMMON_VIEWS, LATEST_OF, view_ddl
+from planparse.views import COMMON_VIEWS, LATEST_OF, PER_DOCUMENT_VIEWS, view_ddl
 
 _MODELS: dict[str, type[Row]] = {m.__table__: m for m in TABLES}
 
@@ -218,7 +218,8 @@ class OutputWriter:
         self._buffered = 0
         self._parts: dict[str, list[str | Path]] = {m.__table__: [] for m in TABLES}
         self._owned: set[Path] = set()
-        self._schema: Future | None = None
+        self._schema: Future | None = None  # the preparing thread's (prepare_database / _extension)
+        self._schema_kind: str | None = None
 
     def __enter__(self) -> OutputWriter:
         return self
@@ -234,24 +235,44 @@ class OutputWriter:
         will be forked from this one any more (it imports DuckDB). Optional: without it, ``commit``
         builds the file from scratch; a failure here is ignored (``commit`` builds it again) and
         the result is discarded when ``commit`` extends a previous database instead."""
+        self._prepare("contract", _create_database, self.staging / DUCKDB_NAME,
+                      schema_statements(self.views, self.view_comments))
+
+    def prepare_extension(self, previous: Path) -> None:
+        """Start copying the previous database ``previous`` into the staging folder and opening it,
+        in a background thread, for a run that will likely ``commit(extend=previous)`` (an
+        incremental run): the copy and DuckDB's start-up then overlap the extraction. Same rules as
+        ``prepare_database``; discarded (the staged copy removed) when ``commit`` does not extend
+        this file."""
+        self._prepare(str(previous), _copy_database, previous, self.staging / DUCKDB_NAME)
+
+    def _prepare(self, kind: str, fn: Callable[..., Any], *args: Any) -> None:
         if self._schema is None:
+            self._schema_kind = kind
             self._schema_pool = ThreadPoolExecutor(max_workers=1)
-            self._schema = self._schema_pool.submit(_create_database, self.staging / DUCKDB_NAME,
-                                                    schema_statements(self.views, self.view_comments))
+            self._schema = self._schema_pool.submit(fn, *args)
             self._schema_pool.shutdown(wait=False)
 
-    def _prepared_database(self):
-        """Wait for ``prepare_database``'s thread: the open DuckDB connection to the staged file
-        holding the contract (the caller closes it), or None when it was not prepared or failed."""
+    def _prepared_database(self, kind: str | None = None):
+        """Wait for the preparing thread (``prepare_database`` / ``prepare_extension``): the open
+        DuckDB connection to the staged file (the caller closes it) when it prepared ``kind``
+        (``"contract"``, or the path of the previous database), else None: nothing was prepared,
+        it failed, or it prepared something else (then its staged file is removed)."""
         if self._schema is None:
             return None
         try:
-            return self._schema.result()
+            con = self._schema.result()
         except Exception:  # built again from scratch by commit
-            (self.staging / DUCKDB_NAME).unlink(missing_ok=True)
-            return None
+            con = None
         finally:
             self._schema = None
+        if con is not None and self._schema_kind == kind:
+            return con
+        if con is not None:
+            con.close()
+        for name in (DUCKDB_NAME, DUCKDB_NAME + ".wal"):
+            (self.staging / name).unlink(missing_ok=True)
+        return None
 
     def add(self, rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
         """Buffer row dicts (``{table name: [Row.model_dump(), …]}``); unknown tables raise KeyError."""
@@ -301,7 +322,11 @@ class OutputWriter:
         ``previous_rows`` (``{table: [part paths]}``: parts whose rows the published
         ``<out>/<table>.parquet`` holds, in that order, besides the run-level issues of
         ``run_issue_codes``), a table whose parts include those as one unbroken run reads that one
-        file instead of them (many small parts cost more than one file of the same rows).
+        file instead of them (many small parts cost more than one file of the same rows). Extended,
+        a per-document view's file (``views.PER_DOCUMENT_VIEWS``) is the published one's rows of the
+        documents that neither were added nor changed ``is_latest_edition``, and the view's rows of
+        those that did; a view reading only formats none of whose documents changed keeps its
+        published file (``view_formats``).
 
         Output: the paths written (``<out>/<table>.parquet`` …, ``<out>/planparse.duckdb``).
         """
@@ -388,12 +413,11 @@ class OutputWriter:
         import duckdb
 
         db_path = self.staging / DUCKDB_NAME
-        con = self._prepared_database()  # kept open: no second start-up of DuckDB on the file
+        # kept open: no second start-up of DuckDB on the file
+        con = self._prepared_database("contract" if extend is None else str(extend))
         if extend is not None:
-            if con is not None:  # not needed: the previous database is extended instead
-                con.close()
-                con = None
-            shutil.copyfile(extend, db_path)
+            if con is None:
+                shutil.copyfile(extend, db_path)
             sources = {"documents": []}
             if added_documents:
                 documents = self.staging / "added_documents.parquet"
@@ -433,12 +457,24 @@ class OutputWriter:
             con.execute("CHECKPOINT")
             view_files = [self.staging / f"{name}.parquet" for name in self.views]
 
+            changed = None  # extended: the documents whose rows in a per-document view may differ
+            if extend is not None:
+                changed = [d["document_id"] for d in added_documents] + list(latest_editions or {})
+
             def export(name: str, source: Future | None = None) -> None:  # one cursor (connection) per thread
                 rows = f'"{name}"'
+                published = self.out / f"{name}.parquet"
                 if source is not None:  # a latest-edition view: its rows filtered from its base's file
                     source.result()
                     rows = (f"read_parquet({_quote(str(self.staging / f'{LATEST_OF[name]}.parquet'))}) "
                             "WHERE is_latest_edition")
+                elif changed is not None and self._per_document(name) and published.exists():
+                    # the last run's rows of the other documents, and the view's rows of these
+                    rows = f"read_parquet({_quote(str(published))})"
+                    if changed:
+                        ids = ", ".join(_quote(doc) for doc in changed)
+                        rows += f' WHERE document_id NOT IN ({ids}) UNION ALL SELECT * FROM "{name}" ' \
+                                f"WHERE document_id IN ({ids})"
                 cursor = con.cursor()
                 try:
                     cursor.execute(f"COPY (SELECT * FROM {rows}) TO "
@@ -480,6 +516,11 @@ class OutputWriter:
         return {name for name, formats in self.view_formats.items()
                 if name in self.views and not formats & changed and (self.out / f"{name}.parquet").exists()}
 
+    def _per_document(self, name: str) -> bool:
+        """True for a common view whose rows are per document (``views.PER_DOCUMENT_VIEWS``), as
+        ``COMMON_VIEWS`` defines it."""
+        return name in PER_DOCUMENT_VIEWS and self.views.get(name) == COMMON_VIEWS[name]
+
     def _latest_of_common(self, name: str) -> str | None:
         """The ``*_all_editions`` view of the latest-edition view ``name`` when both are the common
         views as ``COMMON_VIEWS`` defines them (a format may not redefine them), else None."""
@@ -514,6 +555,15 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+
+
+def _copy_database(source: Path, path: Path):
+    """A copy of the DuckDB file ``source`` at ``path``, opened. Output: the open connection (the
+    caller closes it)."""
+    import duckdb
+
+    shutil.copyfile(source, path)
+    return duckdb.connect(str(path))
 
 
 def _create_database(path: Path, statements: Sequence[str]):

@@ -21,18 +21,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["COMMON_VIEWS", "LATEST_OF", "VIEWS", "View", "view_ddl"]
+__all__ = ["COMMON_VIEWS", "LATEST_OF", "PER_DOCUMENT_VIEWS", "VIEWS", "View", "view_ddl"]
 
 
 @dataclass(frozen=True)
 class View:
-    """One view: ``name``, ``comment`` (the view's COMMENT), ``select`` (one SELECT statement) and
-    ``columns`` (``{column: comment}``, every column of the SELECT, in order)."""
+    """One view: ``name``, ``comment`` (the view's COMMENT), ``select`` (one SELECT statement),
+    ``columns`` (``{column: comment}``, every column of the SELECT, in order) and ``per_document``:
+    True when the view has a ``document_id`` column and a document's rows depend only on that
+    document's rows in the tables (and on the run-level ``themes``), so that an extended database
+    re-exports only the rows of the documents that changed (``store``)."""
 
     name: str
     comment: str
     select: str
     columns: dict[str, str] = field(default_factory=dict)
+    per_document: bool = False
 
 
 _CITY = {
@@ -49,6 +53,7 @@ _EDITION = {
 
 _ANNUAL_STATUS = View(
     name="annual_status_all_editions",
+    per_document=True,
     comment="One row per annual entry (initiative × fiscal year) with its municipality, policy, measure and "
             "initiative, every edition.",
     select="""
@@ -89,6 +94,7 @@ _ANNUAL_STATUS = View(
 
 _INITIATIVE_STATUS = View(
     name="initiative_status_all_editions",
+    per_document=True,
     comment="One row per initiative: the status of its latest assessed fiscal year (else the document's own "
             "overall assessment), on the common status_group scale, with its themes; every edition.",
     select="""
@@ -144,6 +150,7 @@ _INITIATIVE_STATUS = View(
 
 _KPI_PROGRESS = View(
     name="kpi_progress_all_editions",
+    per_document=True,
     comment="One row per KPI pair (the target and the actual of one metric in one fiscal year, kpi_values."
             "pair_id) and per target or actual without a partner; every edition.",
     select="""
@@ -215,13 +222,15 @@ _KPI_PROGRESS = View(
 
 _THEME_SUMMARY = View(
     name="theme_summary_all_editions",
+    per_document=True,
     comment="Number of initiatives per municipality, theme and status_group (an initiative counts once in "
             "each of its themes); every edition.",
     select="""
         SELECT s.municipality_code, s.municipality_name, s.plan_series, s.edition, s.is_latest_edition,
                t.theme, th.name_ja AS theme_name_ja, s.status_group, count(*) AS initiatives,
                count(*) / sum(count(*)) OVER (PARTITION BY s.plan_series, s.edition, s.document_id, t.theme)
-                   AS share_of_theme
+                   AS share_of_theme,
+               s.document_id
         FROM initiative_status_all_editions s
         JOIN initiative_themes t ON t.initiative_id = s.initiative_id
         JOIN themes th ON th.theme = t.theme
@@ -239,6 +248,7 @@ _THEME_SUMMARY = View(
         "status_group": "positive / partial / negative / unassessed (initiative_status.status_group).",
         "initiatives": "Number of initiatives of the document with this theme and status_group.",
         "share_of_theme": "initiatives / all initiatives of the document with this theme (0–1).",
+        "document_id": "Document the initiatives come from (one row per document, theme and status_group).",
     },
 )
 
@@ -257,6 +267,9 @@ _ALL = (_ANNUAL_STATUS, _INITIATIVE_STATUS, _KPI_PROGRESS, _THEME_SUMMARY)
 
 VIEWS: tuple[View, ...] = tuple(v for base in _ALL for v in (base, _latest(base)))
 """Every common view, each ``*_all_editions`` view before its latest-edition view."""
+
+PER_DOCUMENT_VIEWS: frozenset[str] = frozenset(v.name for v in VIEWS if v.per_document)
+"""The common views whose rows are per document (``View.per_document``)."""
 
 COMMON_VIEWS: dict[str, str] = {v.name: v.select for v in VIEWS}
 """``{view name: SELECT …}`` of the common views (what ``store`` creates before the formats' views)."""
