@@ -44,6 +44,7 @@ from planparse.schemas.common import (
     KpiValue,
     Measure,
     Policy,
+    empty_list,
     initiative_id,
     measure_id,
     policy_id,
@@ -73,7 +74,7 @@ class HachiojiPolicy(BaseModel):
     subtitle: str | None = None
     seq: int
     source_line: int
-    name_variants: list[str] = Field(default_factory=list)
+    name_variants: list[str] = Field(default_factory=empty_list)
 
 
 class HachiojiGridCell(BaseModel):
@@ -103,10 +104,10 @@ class HachiojiMeasure(BaseModel):
     name: str
     policy_code: str
     objective: str | None = None
-    direction: list[str] = Field(default_factory=list)
-    implementation: list[str] = Field(default_factory=list)
-    grid_rows: list[str] = Field(default_factory=list)
-    grid_cells: list[HachiojiGridCell] = Field(default_factory=list)
+    direction: list[str] = Field(default_factory=empty_list)
+    implementation: list[str] = Field(default_factory=empty_list)
+    grid_rows: list[str] = Field(default_factory=empty_list)
+    grid_cells: list[HachiojiGridCell] = Field(default_factory=empty_list)
     heading_line: int
     source_line_start: int
     source_line_end: int
@@ -126,11 +127,11 @@ class HachiojiYear(BaseModel):
 
     fiscal_year: int
     plan: str | None = None
-    plan_lines: list[int] = Field(default_factory=list)
-    marks: list[str] = Field(default_factory=list)
-    mark_lines: list[int] = Field(default_factory=list)
+    plan_lines: list[int] = Field(default_factory=empty_list)
+    marks: list[str] = Field(default_factory=empty_list)
+    mark_lines: list[int] = Field(default_factory=empty_list)
     text: str | None = None
-    lines: list[int] = Field(default_factory=list)
+    lines: list[int] = Field(default_factory=empty_list)
     is_target_year: bool = False
 
 
@@ -154,12 +155,12 @@ class HachiojiCard(BaseModel):
     summary: str | None = None
     objective: str | None = None
     has_kpi: bool
-    years: list[HachiojiYear] = Field(default_factory=list)
+    years: list[HachiojiYear] = Field(default_factory=empty_list)
     remarks: str | None = None
     header_line: int
     source_line_start: int
     source_line_end: int
-    source_lines: list[int] = Field(default_factory=list)
+    source_lines: list[int] = Field(default_factory=empty_list)
     seq: int
 
 
@@ -188,7 +189,7 @@ class HachiojiActionPlan(FormatRecord):
     policies: list[HachiojiPolicy]
     measures: list[HachiojiMeasure]
     cards: list[HachiojiCard]
-    figures: list[HachiojiProgressFigure] = Field(default_factory=list)
+    figures: list[HachiojiProgressFigure] = Field(default_factory=empty_list)
 
     def document_info(self) -> DocumentInfo:
         """Title from the document; plan period = the years of the cards' year headers."""

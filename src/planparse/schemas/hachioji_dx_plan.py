@@ -23,6 +23,7 @@ from planparse.schemas.common import (
     GlossaryTerm,
     Measure,
     Policy,
+    empty_list,
     measure_id,
     policy_id,
 )
@@ -79,9 +80,9 @@ class HachiojiMeasure(BaseModel):
     number: int
     name: str
     seq: int
-    current_state: list[str] = Field(default_factory=list)
-    background: list[str] = Field(default_factory=list)
-    direction: list[str] = Field(default_factory=list)
+    current_state: list[str] = Field(default_factory=empty_list)
+    background: list[str] = Field(default_factory=empty_list)
+    direction: list[str] = Field(default_factory=empty_list)
     objective: str | None = None
     objective_line_start: int | None = None
     objective_line_end: int | None = None

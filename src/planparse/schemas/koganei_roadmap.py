@@ -26,6 +26,7 @@ from planparse.schemas.common import (
     MeasureDepartment,
     MeasureLink,
     Policy,
+    empty_list,
     initiative_id,
     measure_id,
     policy_id,
@@ -67,7 +68,7 @@ class KoganeiVision(BaseModel):
     name: str
     seq: int
     source_line: int
-    name_variants: list[str] = Field(default_factory=list)
+    name_variants: list[str] = Field(default_factory=empty_list)
 
 
 class KoganeiDepartment(BaseModel):
@@ -105,15 +106,15 @@ class KoganeiMeasure(BaseModel):
     glyph_written: str | None
     vision_code: str | None
     name: str
-    name_variants: list[str] = Field(default_factory=list)
+    name_variants: list[str] = Field(default_factory=empty_list)
     is_priority: bool
     departments: list[KoganeiDepartment]
-    links: list[KoganeiLink] = Field(default_factory=list)
+    links: list[KoganeiLink] = Field(default_factory=empty_list)
     overview: str | None = None
     background: str | None = None
     outcome: str | None = None
-    notes: list[str] = Field(default_factory=list)
-    other_texts: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=empty_list)
+    other_texts: list[str] = Field(default_factory=empty_list)
     seq: int
     heading_line: int
     overview_line: int | None = None
@@ -145,7 +146,7 @@ class KoganeiItem(BaseModel):
     measure_number: int
     row: int
     name: str
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=empty_list)
     indicator: str | None
     target: str | None
     departments_raw: str | None

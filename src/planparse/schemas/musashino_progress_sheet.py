@@ -20,6 +20,7 @@ from planparse.schemas.common import (
     KpiValue,
     Measure,
     Policy,
+    empty_list,
     initiative_id,
     measure_id,
     policy_id,
@@ -38,7 +39,7 @@ class MusashinoPolicy(BaseModel):
     name: str
     seq: int
     source_line: int
-    name_variants: list[str] = Field(default_factory=list)
+    name_variants: list[str] = Field(default_factory=empty_list)
 
 
 class MusashinoMeasure(BaseModel):
@@ -55,8 +56,8 @@ class MusashinoMeasure(BaseModel):
     seq: int
     source_line_start: int
     source_line_end: int
-    name_variants: list[str] = Field(default_factory=list)
-    vision_variants: list[str] = Field(default_factory=list)
+    name_variants: list[str] = Field(default_factory=empty_list)
+    vision_variants: list[str] = Field(default_factory=empty_list)
 
 
 class MusashinoYear(BaseModel):
