@@ -20,8 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import regex
-
+from planparse.memo import LazyPattern
 from planparse.normalize import nfkc, parse_fiscal_year
 
 __all__ = ["SERIES", "Edition", "latest_editions", "plan_series", "read_edition"]
@@ -39,16 +38,16 @@ TITLE_PAGE_LINES = 60
 TITLE_PAGE_LINE_CHARS = 40
 
 # NFKC text. "令和7年度(2025年度)版", "令和6年度版", "2025年度版", "第2版", "第2.1版"
-_EDITION_MARK = regex.compile(
+_EDITION_MARK = LazyPattern(
     r"(?:(?:令和|平成)\s*(?:\d+|元)\s*年度?\s*(?:\(\s*\d{4}\s*年度?\s*\))?|\d{4}\s*年度?|第\s*\d+(?:\.\d+)*\s*)\s*版"
 )
 # a title-page line that is only an issue date: "令和8年(2026年)4月", "2026年4月"
-_ISSUE_DATE = regex.compile(
+_ISSUE_DATE = LazyPattern(
     r"^\s*(?P<era>(?:令和|平成)\s*(?:\d+|元)\s*年)?\s*(?:\(\s*(?P<year>\d{4})\s*年\s*\)|(?P<plain>\d{4})\s*年)?"
     r"\s*(?P<month>\d{1,2})\s*月\s*$"
 )
 _ERA_BASE = {"令和": 2018, "平成": 1988}
-_ERA_YEAR = regex.compile(r"(?P<era>令和|平成)\s*(?P<n>\d+|元)")
+_ERA_YEAR = LazyPattern(r"(?P<era>令和|平成)\s*(?P<n>\d+|元)")
 
 
 @dataclass(frozen=True)
