@@ -8,7 +8,6 @@ user for bad input; ``--verbose`` shows parser tracebacks (bugs).
 
 from __future__ import annotations
 
-import gc
 import json
 import time
 from pathlib import Path
@@ -34,7 +33,6 @@ err_console = Console(stderr=True, highlight=False)
 _DEFAULT_RAW = Path("data/raw")
 _DEFAULT_OUT = Path("data/out")
 _REFRESH_S = 0.1  # at most ten redraws of the progress bar a second
-_GC_THRESHOLD = (50_000, 20, 20)  # the cyclic garbage collector's thresholds in a planparse process (``main``)
 _TABLE_ORDER = ("policies", "measures", "initiatives", "annual_entries", "kpi_values", "glossary_terms",
                 "document_figures")
 _SHORT = {"annual_entries": "annual", "kpi_values": "kpi", "glossary_terms": "glossary",
@@ -532,15 +530,7 @@ def command():
 
 
 def main() -> None:
-    """Console-script entry point (``planparse``).
-
-    A command is one short process that creates most of its objects while it starts (the modules of
-    pydantic, polars and DuckDB, the table models, the compiled patterns) and keeps them to the end:
-    with the default thresholds (700, 10, 10) the cyclic garbage collector scans them over and over
-    (~15 ms of a one-document ``extract``). It runs 70× less often in a ``planparse`` process, as it
-    does while documents are parsed (``executors``).
-    """
-    gc.set_threshold(*_GC_THRESHOLD)
+    """Console-script entry point (``planparse``)."""
     command()()
 
 
