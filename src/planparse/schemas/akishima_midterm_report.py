@@ -14,7 +14,8 @@ Faithful to the report's own labels:
 in its docstring and in docs/formats/akishima_midterm_report.md.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` in a module of pydantic models: pydantic would evaluate
+# every field's annotation from its string when the models are defined (~3 ms of each run in all).
 
 from collections import Counter
 

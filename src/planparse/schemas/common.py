@@ -10,7 +10,9 @@ Identifiers (SCHEMA.md): ``document_id`` = first 12 hex of the raw file's SHA-25
 ``policy_id`` = ``<document_id>:p:<code>`` (extra table).
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` in a module of pydantic models: pydantic would evaluate
+# every field's annotation from its string when the models are defined (~2 ms of each run here,
+# ~3 ms for all the model modules).
 
 from datetime import datetime
 from decimal import Decimal
