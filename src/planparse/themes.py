@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
@@ -107,6 +106,8 @@ def load_rules(text: str | None = None) -> ThemeRules:
     Raises ``tomllib.TOMLDecodeError`` for bad TOML and ``ValueError`` when a rule names a theme
     that is not in the taxonomy, a field is unknown, a rule id repeats or a word is empty.
     """
+    import tomllib  # here, not at import: ~1 ms a run needs only once it tags its first document
+
     if text is None:
         text = _rules_text()
     data = tomllib.loads(text)
