@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pkgutil
 import sys
 from importlib import import_module
-from importlib.util import find_spec
 
 from planparse.memo import compile_patterns
 from planparse.parsers.akishima_midterm_report import AkishimaMidtermReportParser
@@ -37,6 +35,9 @@ def preload() -> None:
     that is a single module only when it reads) are imported too, and every pattern compiled
     (``memo.compile_patterns``: those are compiled on first use otherwise, in each worker). Raises
     ImportError only on a broken installation."""
+    import pkgutil  # here: only a process about to fork workers needs it
+    from importlib.util import find_spec
+
     for parser in PARSERS.values():
         module = sys.modules[parser.__module__]
         for info in pkgutil.iter_modules(getattr(module, "__path__", ())):
