@@ -18,7 +18,7 @@ The title page is the lines before the first line longer than ``TITLE_PAGE_LINE_
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from planparse.memo import LazyPattern
 from planparse.normalize import nfkc, parse_fiscal_year
@@ -50,8 +50,7 @@ _ERA_BASE = {"令和": 2018, "平成": 1988}
 _ERA_YEAR = LazyPattern(r"(?P<era>令和|平成)\s*(?P<n>\d+|元)")
 
 
-@dataclass(frozen=True)
-class Edition:
+class Edition(NamedTuple):
     """An edition as written (``text``, source wording kept) and its fiscal year (``fiscal_year``)."""
 
     text: str
@@ -114,8 +113,7 @@ def _written(text: str, start: int, end: int) -> str:
     return nfkc(text)[start:end]
 
 
-@dataclass(frozen=True)
-class EditionRow:
+class EditionRow(NamedTuple):
     """What ``latest_editions`` needs of one document."""
 
     document_id: str

@@ -16,6 +16,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import NamedTuple
 
 import regex
 
@@ -31,8 +32,7 @@ FIELDS = ("name", "indicator", "objective", "summary")
 _ASCII_WORD = regex.compile(r"^[a-z0-9\-]+$")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One rule of themes.toml: ``id``, the ``theme`` it gives, its ``words`` (NFKC, lower case) and
     the ``weight`` of each word found."""
 
@@ -43,8 +43,7 @@ class Rule:
     whole_word: tuple[bool, ...]  # per word: ASCII, so it must not touch an ASCII letter or digit
 
 
-@dataclass(frozen=True)
-class ThemeRules:
+class ThemeRules(NamedTuple):
     """The parsed rules file: taxonomy, rules, field weights/caps and scoring numbers."""
 
     version: str
