@@ -26,8 +26,7 @@ become ``warning`` rows) and ``planparse check`` on the Parquet outputs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from planparse.normalize import match_key
 
@@ -39,8 +38,7 @@ _TOLERANCE = 0.05  # rates are printed with one decimal
 Rows = Sequence[Mapping[str, Any]]
 
 
-@dataclass(frozen=True)
-class FigureComparison:
+class FigureComparison(NamedTuple):
     """One stated figure next to the computed one. ``computed`` is None when the metric is not
     computable from the tables; ``matches`` is None in that case."""
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from planparse.ingest import SourceDocument
 from planparse.parsers import PARSERS
@@ -99,8 +100,7 @@ def detection_warnings(detection: Detection) -> list[Issue]:
                           f"looks like {name} ({conf:.2f}): check that the format is right")]
 
 
-@dataclass(frozen=True)
-class FormatInfo:
+class FormatInfo(NamedTuple):
     """One registered format as a user sees it: ``format`` (SCHEMA.md value), the municipality
     (``municipality_code``, ``municipality_name``, None when the format is not tied to one),
     ``description`` (the document it reads) and ``markers`` (what ``detect`` looks for, in words:

@@ -18,10 +18,9 @@ The title page is the lines before the first line longer than ``TITLE_PAGE_LINE_
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
-import regex
-
+from planparse.memo import LazyPattern
 from planparse.normalize import nfkc, parse_fiscal_year
 
 __all__ = ["SERIES", "Edition", "latest_editions", "plan_series", "read_edition"]
@@ -39,20 +38,19 @@ TITLE_PAGE_LINES = 60
 TITLE_PAGE_LINE_CHARS = 40
 
 # NFKC text. "令和7年度(2025年度)版", "令和6年度版", "2025年度版", "第2版", "第2.1版"
-_EDITION_MARK = regex.compile(
+_EDITION_MARK = LazyPattern(
     r"(?:(?:令和|平成)\s*(?:\d+|元)\s*年度?\s*(?:\(\s*\d{4}\s*年度?\s*\))?|\d{4}\s*年度?|第\s*\d+(?:\.\d+)*\s*)\s*版"
 )
 # a title-page line that is only an issue date: "令和8年(2026年)4月", "2026年4月"
-_ISSUE_DATE = regex.compile(
+_ISSUE_DATE = LazyPattern(
     r"^\s*(?P<era>(?:令和|平成)\s*(?:\d+|元)\s*年)?\s*(?:\(\s*(?P<year>\d{4})\s*年\s*\)|(?P<plain>\d{4})\s*年)?"
     r"\s*(?P<month>\d{1,2})\s*月\s*$"
 )
 _ERA_BASE = {"令和": 2018, "平成": 1988}
-_ERA_YEAR = regex.compile(r"(?P<era>令和|平成)\s*(?P<n>\d+|元)")
+_ERA_YEAR = LazyPattern(r"(?P<era>令和|平成)\s*(?P<n>\d+|元)")
 
 
-@dataclass(frozen=True)
-class Edition:
+class Edition(NamedTuple):
     """An edition as written (``text``, source wording kept) and its fiscal year (``fiscal_year``)."""
 
     text: str
@@ -115,8 +113,7 @@ def _written(text: str, start: int, end: int) -> str:
     return nfkc(text)[start:end]
 
 
-@dataclass(frozen=True)
-class EditionRow:
+class EditionRow(NamedTuple):
     """What ``latest_editions`` needs of one document."""
 
     document_id: str

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import regex
 
+from planparse.memo import LazyPattern
+
 __all__ = ["project_path", "project_root"]
 
 # pyproject.toml line naming the project: name = "planparse"
-_NAME_LINE = regex.compile(r'^name\s*=\s*"planparse"\s*$', regex.MULTILINE)
+_NAME_LINE = LazyPattern(r'^name\s*=\s*"planparse"\s*$', regex.MULTILINE)
 
 
 def _is_project(folder: Path) -> bool:

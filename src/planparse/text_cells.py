@@ -10,9 +10,7 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable
 
-import regex
-
-from planparse.memo import _memo, _memo_list
+from planparse.memo import LazyPattern, _memo, _memo_list
 
 __all__ = ["clean_cell", "join_wrapped", "split_departments", "split_html_list", "strip_markup"]
 
@@ -89,11 +87,11 @@ def join_wrapped(lines: Iterable[str]) -> str:
 
 
 # <ul style="list-style-type: none">, <b>, </p>, <br>, ... (Markdown converted from PDF)
-HTML_TAG = regex.compile(r"</?[A-Za-z][^<>]*>")
+HTML_TAG = LazyPattern(r"</?[A-Za-z][^<>]*>")
 # **bold** markers
-BOLD = regex.compile(r"\*\*")
+BOLD = LazyPattern(r"\*\*")
 # <ul …> opening a list cell (Musashino: items follow, separated by single spaces)
-HTML_LIST_OPEN = regex.compile(r"^\s*<ul\b[^>]*>\s*")
+HTML_LIST_OPEN = LazyPattern(r"^\s*<ul\b[^>]*>\s*")
 
 
 def strip_markup(text: str) -> str:
@@ -120,7 +118,7 @@ def split_html_list(cell: str) -> list[str] | None:
     return [item for item in body.split(" ") if item.strip()]
 
 
-_INNER_SPACES = regex.compile(r"[ \t]{2,}")
+_INNER_SPACES = LazyPattern(r"[ \t]{2,}")
 
 
 @_memo

@@ -14,9 +14,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
+from typing import NamedTuple
 
 import regex
 
@@ -32,8 +32,7 @@ FIELDS = ("name", "indicator", "objective", "summary")
 _ASCII_WORD = regex.compile(r"^[a-z0-9\-]+$")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One rule of themes.toml: ``id``, the ``theme`` it gives, its ``words`` (NFKC, lower case) and
     the ``weight`` of each word found."""
 
@@ -44,8 +43,7 @@ class Rule:
     whole_word: tuple[bool, ...]  # per word: ASCII, so it must not touch an ASCII letter or digit
 
 
-@dataclass(frozen=True)
-class ThemeRules:
+class ThemeRules(NamedTuple):
     """The parsed rules file: taxonomy, rules, field weights/caps and scoring numbers."""
 
     version: str
@@ -107,6 +105,8 @@ def load_rules(text: str | None = None) -> ThemeRules:
     Raises ``tomllib.TOMLDecodeError`` for bad TOML and ``ValueError`` when a rule names a theme
     that is not in the taxonomy, a field is unknown, a rule id repeats or a word is empty.
     """
+    import tomllib  # here, not at import: ~1 ms a run needs only once it tags its first document
+
     if text is None:
         text = _rules_text()
     data = tomllib.loads(text)

@@ -28,8 +28,6 @@ import io
 import math
 from dataclasses import dataclass
 
-import regex
-
 from planparse.ingest.document import IngestError, SourceDocument, Table, TableRow
 from planparse.ingest.layout import (
     DEFAULT_SETTINGS,
@@ -41,6 +39,7 @@ from planparse.ingest.layout import (
     reading_order,
 )
 from planparse.ingest.pdf_tables import PageTable, find_tables, glyph_places, join_continued, valid_unicode
+from planparse.memo import LazyPattern
 
 __all__ = ["PageText", "load_pdf", "read_pages"]
 
@@ -50,7 +49,7 @@ _RUNNING_ZONE = 0.12  # share of the page height at its top and at its bottom wh
 _RUNNING_TOLERANCE = 3.0  # points: a running header stands at the same height on every page
 _RUNNING_MIN_PAGES = 3  # a line repeated on fewer pages is the document's own text
 _RUNNING_MIN_SHARE = 0.3  # … and so is one repeated on less than this share of the pages
-_DIGITS = regex.compile(r"[0-9０-９]+")  # page numbers in running text: "- 12 -", "12／40"
+_DIGITS = LazyPattern(r"[0-9０-９]+")  # page numbers in running text: "- 12 -", "12／40"
 _LOST_GLYPH = "\x00"  # what pdfminer gives for a glyph without a Unicode mapping: kept for geometry, dropped from text
 
 

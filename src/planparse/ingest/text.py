@@ -11,9 +11,8 @@ are all one line end (``split_lines``).
 
 from __future__ import annotations
 
-import regex
-
 from planparse.ingest.document import IngestError, Table, TableRow
+from planparse.memo import LazyPattern
 
 __all__ = ["decode_text", "split_lines", "text_tables"]
 
@@ -45,7 +44,7 @@ Japanese, full-width forms, CJK punctuation and symbols)."""
 
 _JAPANESE_LEGACY = (("cp932", "Shift_JIS (CP932)"), ("euc_jp", "EUC-JP"))
 # "\r\n", "\r\r\n", "\n" and a lone "\r" each end one line
-_LINE_END = regex.compile(r"\r*\n|\r")
+_LINE_END = LazyPattern(r"\r*\n|\r")
 
 
 def decode_text(data: bytes) -> tuple[str, str, tuple[tuple[str, str], ...]]:

@@ -25,9 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import regex
-
 from planparse.ingest import SourceDocument
+from planparse.memo import LazyPattern
 from planparse.normalize import (
     clean_cell,
     find_fiscal_years,
@@ -70,13 +69,13 @@ ROW_LABELS = {
     "達成状況詳細": "detail",
     "理由改善策": "reason",
 }
-_LABEL_TAIL = regex.compile(r"[(（].*$")
+_LABEL_TAIL = LazyPattern(r"[(（].*$")
 # "Ⅱ 市民生活を支えるデジタル技術の活用" / "IV DX推進に向けた基盤整備": numeral, space, name;
 # "I窓口サービスの利便性向上" (a PDF cell wrapped right after the numeral): no space before a non-Latin name
-POLICY_CELL = regex.compile(
+POLICY_CELL = LazyPattern(
     r"^\s*(?P<numeral>[Ⅰ-Ⅻ](?=\s|[^Ⅰ-Ⅻ])|[IVXivx]+(?=\s|[^\sA-Za-z]))\s*(?P<name>.+?)\s*$")
 # "# 第七次総合情報化基本計画の施策進捗管理シート": a Markdown heading mark kept by a PDF
-_HEADING_MARKS = regex.compile(r"^\s*#{1,6}\s*")
+_HEADING_MARKS = LazyPattern(r"^\s*#{1,6}\s*")
 # shortfall statuses that require a 理由・改善策 (一部のみ達成, 未達成)
 _SHORTFALL = {"partially_achieved", "not_achieved"}
 

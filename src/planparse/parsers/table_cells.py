@@ -41,23 +41,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import regex
-
 from planparse.ingest import SourceDocument
+from planparse.memo import LazyPattern
 
 __all__ = ["HANGING", "Row", "TableUnit", "TextLine", "cell_text", "document_units", "row_text", "table_rows"]
 
 # "・内部業務ネットワーク…", "○自治体DX推進担当", "● 全ての課": a list item or role group start
-_ITEM_START = regex.compile(r"^[・○●◎◯◆■□◇※]")
+_ITEM_START = LazyPattern(r"^[・○●◎◯◆■□◇※]")
 # "• 内部業務ネットワーク…": a bullet a PDF writer draws for an HTML list item (<li>); not text of the source
-_RENDERED_BULLET = regex.compile(r"^[•◦▪‣]\s*")
-_LATIN_END = regex.compile(r"[A-Za-z]$")
-_LATIN_START = regex.compile(r"^[A-Za-z]")
-_SPACE_RUN = regex.compile(r"[ \t]{2,}")
+_RENDERED_BULLET = LazyPattern(r"^[•◦▪‣]\s*")
+_LATIN_END = LazyPattern(r"[A-Za-z]$")
+_LATIN_START = LazyPattern(r"^[A-Za-z]")
+_SPACE_RUN = LazyPattern(r"[ \t]{2,}")
 # "、\n29" / "、スケジュール" / "ー36" / "17\nィ": marks that may hang into a PDF cell from its neighbour, at the
 # start or end of a structural cell (a number, a row label)
 _HANGING_MARKS = "、。，．）」』】ー・ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"  # kinsoku: never start a line
-HANGING = regex.compile(rf"^[\s{_HANGING_MARKS}]+|[\s{_HANGING_MARKS}]+$")
+HANGING = LazyPattern(rf"^[\s{_HANGING_MARKS}]+|[\s{_HANGING_MARKS}]+$")
 
 
 def cell_text(cell: str | None) -> str:
