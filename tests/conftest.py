@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -31,6 +32,20 @@ def raw_by_format(format_name: str) -> Path:
         if extracted(path.name).document.format == format_name:
             return path
     raise LookupError(format_name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _user_cache(tmp_path_factory: pytest.TempPathFactory):
+    """The per-user cache (``contract.cache_folder``: the DuckDB contract template) in a folder of
+    the test session, for this process and the CLI processes the tests start: tests never write
+    into the home folder, and each session starts without a template."""
+    previous = os.environ.get("PLANPARSE_CACHE_DIR")
+    os.environ["PLANPARSE_CACHE_DIR"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("PLANPARSE_CACHE_DIR", None)
+    else:
+        os.environ["PLANPARSE_CACHE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

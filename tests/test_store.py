@@ -11,7 +11,7 @@ import pytest
 
 from planparse.pipeline import extract
 from planparse.schemas.common import TABLES, json_schema
-from planparse.store import column_types, write_outputs
+from planparse.store import column_types, schema_statements, write_outputs
 from tests.conftest import RAW
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,3 +104,54 @@ def test_column_types_cover_every_model() -> None:
 def test_published_json_schema_is_current() -> None:
     committed = json.loads((ROOT / "schemas" / "planparse.schema.json").read_text(encoding="utf-8"))
     assert committed == json.loads(json.dumps(json_schema())), "run `make schema` and commit schemas/"
+
+
+def _contract(con) -> dict[str, list]:
+    """Everything the contract declares, as rows: columns (types, nullability, comments), the
+    constraints, the tables' and views' comments and the views' SQL."""
+    return {
+        "columns": con.execute("select table_name, column_name, data_type, is_nullable, comment from duckdb_columns() "
+                               "where not internal order by all").fetchall(),
+        "constraints": con.execute("select table_name, constraint_type, constraint_text from duckdb_constraints() "
+                                   "order by all").fetchall(),
+        "tables": con.execute("select table_name, comment from duckdb_tables() order by all").fetchall(),
+        "views": con.execute("select view_name, comment, sql from duckdb_views() where not internal order by all"
+                             ).fetchall(),
+    }
+
+
+def test_the_contract_template_gives_the_database_the_statements_give(tmp_path: Path, monkeypatch) -> None:
+    from planparse import contract
+    from planparse.pipeline import _view_comments, _views
+    from planparse.views import COMMON_VIEWS
+
+    monkeypatch.setenv("PLANPARSE_CACHE_DIR", str(tmp_path / "user-cache"))
+    statements = schema_statements({**COMMON_VIEWS, **_views()}, _view_comments())
+    template = contract.template_path(statements)
+    assert template.parent == tmp_path / "user-cache" and not template.exists()
+    built = duckdb.connect(str(tmp_path / "built.duckdb"))
+    built.execute(";\n".join(statements) + ";")
+    first = contract.create_database(tmp_path / "first.duckdb", statements)  # makes the template
+    made = template.stat().st_mtime_ns
+    second = contract.create_database(tmp_path / "second.duckdb", statements)  # copies it
+    assert template.stat().st_mtime_ns == made
+    assert sorted(p.name for p in template.parent.iterdir()) == [template.name]  # no temporary file left
+    expected = _contract(built)
+    assert len(expected["columns"]) > 200 and len(expected["views"]) >= 11
+    assert _contract(first) == expected and _contract(second) == expected
+    for con in (built, first, second):
+        con.close()
+    # another contract (a changed schema) gets a template of its own
+    assert contract.template_path([*statements, "CREATE VIEW extra AS SELECT 1 AS one"]) != template
+
+
+def test_an_unwritable_cache_folder_builds_the_contract_in_place(tmp_path: Path, monkeypatch) -> None:
+    from planparse import contract
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("PLANPARSE_CACHE_DIR", str(blocked / "planparse"))
+    con = contract.create_database(tmp_path / "x.duckdb", ["CREATE TABLE t (a INTEGER PRIMARY KEY)"])
+    con.execute("INSERT INTO t VALUES (1)")
+    assert con.execute("SELECT count(*) FROM t").fetchone() == (1,)
+    con.close()

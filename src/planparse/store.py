@@ -229,13 +229,16 @@ class OutputWriter:
             self.abort()
 
     def prepare_database(self) -> None:
-        """Start building the staged ``planparse.duckdb``'s contract (``schema_statements``: tables,
-        views, comments; no rows) in a background thread, so that it overlaps the extraction
-        (DuckDB releases the GIL); ``commit`` then only adds the rows. Call it only once no process
+        """Start making the staged ``planparse.duckdb`` with the contract (``schema_statements``:
+        tables, views, comments; no rows; a copy of the per-user template,
+        ``contract.create_database``) in a background thread, so that it overlaps the extraction;
+        ``commit`` then only adds the rows. Call it only once no process
         will be forked from this one any more (it imports DuckDB). Optional: without it, ``commit``
         builds the file from scratch; a failure here is ignored (``commit`` builds it again) and
         the result is discarded when ``commit`` extends a previous database instead."""
-        self._prepare("contract", _create_database, self.staging / DUCKDB_NAME,
+        from planparse.contract import create_database
+
+        self._prepare("contract", create_database, self.staging / DUCKDB_NAME,
                       schema_statements(self.views, self.view_comments))
 
     def prepare_extension(self, previous: Path) -> None:
@@ -441,7 +444,9 @@ class OutputWriter:
         else:  # the contract (tables, views, comments; unless prepared already), then the rows
             script = ["BEGIN TRANSACTION"]
             if con is None:
-                script += schema_statements(self.views, self.view_comments)
+                from planparse.contract import create_database
+
+                con = create_database(db_path, schema_statements(self.views, self.view_comments))
         if con is None:
             con = duckdb.connect(str(db_path))
         view_files = []
@@ -564,20 +569,6 @@ def _copy_database(source: Path, path: Path):
 
     shutil.copyfile(source, path)
     return duckdb.connect(str(path))
-
-
-def _create_database(path: Path, statements: Sequence[str]):
-    """A new DuckDB file at ``path`` holding ``statements`` (the contract), in one transaction.
-    Output: the open connection to it (the caller closes it)."""
-    import duckdb
-
-    con = duckdb.connect(str(path))
-    try:
-        con.execute(";\n".join(["BEGIN TRANSACTION", *statements, "COMMIT"]) + ";")
-    except BaseException:
-        con.close()
-        raise
-    return con
 
 
 def _acquire_lock(out: Path, timeout: float | None, on_wait: Callable[[Path], None] | None):

@@ -1,0 +1,99 @@
+"""A ready-made empty ``planparse.duckdb``: the contract (tables, keys, checks, views, comments)
+built once per planparse schema and DuckDB version, then copied for every new database.
+
+Building the contract runs ~275 DDL and COMMENT statements (~50 ms of CPU, and DuckDB's start-up
+on a new file); copying a file of the same contract costs a few milliseconds. The template is an
+ordinary cache, outside any output folder, in ``$PLANPARSE_CACHE_DIR``, else
+``$XDG_CACHE_HOME/planparse``, else ``~/.cache/planparse``; its name holds a hash of the
+statements and of the DuckDB version, so a schema change or a DuckDB upgrade makes a new one (old
+ones can be deleted at any time). It is written to a temporary name and moved into place
+(``os.replace``), so a reader never sees half a file; when the folder cannot be written the
+contract is simply built in the new database each time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["cache_folder", "create_database", "template_path"]
+
+
+def cache_folder() -> Path:
+    """The folder of planparse's per-user caches (see the module docstring)."""
+    explicit = os.environ.get("PLANPARSE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "planparse"
+
+
+def template_path(statements: Sequence[str]) -> Path:
+    """Where the template database of ``statements`` (the contract, as ``store.schema_statements``
+    gives it) is kept for the installed DuckDB version."""
+    import duckdb
+
+    digest = hashlib.sha256(duckdb.__version__.encode() + b"\0" + "\0".join(statements).encode())
+    return cache_folder() / f"contract-{digest.hexdigest()[:16]}.duckdb"
+
+
+def create_database(path: Path, statements: Sequence[str]):
+    """A new DuckDB file at ``path`` holding ``statements`` (the contract) and no rows: a copy of
+    the template (made first if there is none yet), or, when the cache folder cannot be written,
+    the statements run in ``path`` itself, in one transaction. Output: the open connection to it
+    (the caller closes it). Raises ``duckdb.Error`` when a statement fails."""
+    import duckdb
+
+    template = _template(statements)
+    if template is not None:
+        try:
+            shutil.copyfile(template, path)
+            return duckdb.connect(str(path))
+        except (OSError, duckdb.Error):  # a template removed meanwhile, or unreadable: build here
+            path.unlink(missing_ok=True)
+    con = duckdb.connect(str(path))
+    try:
+        _run(con, statements)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _template(statements: Sequence[str]) -> Path | None:
+    """The template of ``statements``, built now if missing; None when it cannot be written."""
+    import duckdb
+
+    target = template_path(statements)
+    if target.exists():
+        return target
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".contract-", suffix=".duckdb", dir=target.parent)
+    except OSError:
+        return None
+    os.close(fd)
+    os.unlink(tmp)  # DuckDB creates the file itself
+    try:
+        con = duckdb.connect(tmp)
+        try:
+            _run(con, statements)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, target)
+    except (OSError, duckdb.Error):
+        for leftover in (tmp, tmp + ".wal"):
+            with contextlib.suppress(OSError):
+                os.unlink(leftover)
+        return None
+    return target
+
+
+def _run(con, statements: Sequence[str]) -> None:
+    con.execute(";\n".join(["BEGIN TRANSACTION", *statements, "COMMIT"]) + ";")
