@@ -532,8 +532,18 @@ def command():
 
 
 def main() -> None:
-    """Console-script entry point (``planparse``)."""
-    command()()
+    """Console-script entry point (``planparse``).
+
+    Once the command is done (its outputs written, its connections closed), every object left is
+    moved to the collector's permanent generation (``gc.freeze``): the interpreter's teardown then
+    frees them by reference count alone instead of tracing them all again in its final collections
+    (~50 ms of a one-document run, with pydantic, polars and DuckDB loaded)."""
+    try:
+        command()()
+    finally:
+        import gc
+
+        gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover
