@@ -148,8 +148,11 @@ def extract(
                               f"{escape(str(exc))}\nThe previous outputs were left as they were.")
             raise typer.Exit(2) from None
         progress.update(task, completed=len(run.files))
-    for result in run.files:
-        _print_file(result, verbose)
+    if verbose:  # tracebacks go to stderr beside their file's lines
+        for result in run.files:
+            _print_file(result, verbose)
+    elif run.files:  # one print of all the lines: rich renders them at once (~2.5× cheaper)
+        console.print("\n".join(line for result in run.files for line in _file_lines(result, verbose)))
     failed = sum(1 for f in run.files if f.failed)
     dup = sum(1 for f in run.files if f.duplicate_of)
     cached = sum(1 for f in run.files if f.cached and not f.failed)
@@ -166,26 +169,33 @@ def extract(
 
 
 def _print_file(result, verbose: bool) -> None:
+    for line in _file_lines(result, verbose):
+        console.print(line)
+    if verbose and result.error_detail:
+        err_console.print(escape(result.error_detail))
+
+
+def _file_lines(result, verbose: bool) -> list[str]:
+    """The console lines (rich markup) of one file: its summary line, then its issues (the first
+    three errors; every issue when ``verbose``)."""
     name = escape(Path(result.path).name)
     if result.duplicate_of:
-        console.print(f"[dim]=[/] {name}  duplicate of {escape(Path(result.duplicate_of).name)} (extracted once)")
-        return
+        return [f"[dim]=[/] {name}  duplicate of {escape(Path(result.duplicate_of).name)} (extracted once)"]
     counts = result.counts
     parts = [f"{_SHORT.get(t, t)} {counts[t]}" for t in _TABLE_ORDER if t in counts]
     fmt = result.document.format or "unknown"
     issues = f"{result.error_count} errors, {result.warning_count} warnings"
     mark = "[red]✗[/]" if result.failed else "[green]✓[/]"
     cached = "  [dim]cached[/]" if result.cached else ""
-    console.print(f"{mark} {name}  {fmt}  {' · '.join(parts) or 'no records'}  ({issues}){cached}")
+    lines = [f"{mark} {name}  {fmt}  {' · '.join(parts) or 'no records'}  ({issues}){cached}"]
     shown = [i for i in result.issues if verbose or i.severity == "error"]
     for issue in shown[: None if verbose else 3]:
         where = f" (line {issue.source_line})" if issue.source_line else ""
         color = "red" if issue.severity == "error" else "yellow"
-        console.print(f"    [{color}]{issue.severity}[/] {issue.code}{where}: {escape(issue.message)}")
+        lines.append(f"    [{color}]{issue.severity}[/] {issue.code}{where}: {escape(issue.message)}")
     if not verbose and len(shown) > 3:
-        console.print(f"    … {len(shown) - 3} more errors (see extraction_issues)")
-    if verbose and result.error_detail:
-        err_console.print(escape(result.error_detail))
+        lines.append(f"    … {len(shown) - 3} more errors (see extraction_issues)")
+    return lines
 
 
 @app.command()
