@@ -145,6 +145,20 @@ def test_an_added_file_extends_the_database_a_removed_one_rebuilds_it(corpus: Pa
     con.close()
 
 
+def test_an_unreadable_previous_database_is_built_again(corpus: Path, tmp_path: Path) -> None:
+    """A file added after the published planparse.duckdb was damaged: the run cannot extend it, so
+    it builds a new one (from the joined tables), and the dataset is the full run's."""
+    out = tmp_path / "out"
+    pipeline.extract([corpus], out)
+    (out / "planparse.duckdb").write_bytes(b"not a database" * 100)
+    (corpus / "aaa_added.md").write_bytes(KOGANEI.read_bytes() + b"\n  ")
+    run = pipeline.extract([corpus], out)
+    assert sum(1 for f in run.files if not f.cached and not f.duplicate_of) == 1  # the others were reused
+    full = tmp_path / "full"
+    pipeline.extract([corpus], full, full=True)
+    assert_same_dataset(full, out)
+
+
 @pytest.mark.parametrize("name", ["aaa_added.md", "zzz_added.md"])
 def test_files_added_before_or_after_the_others_reuse_the_published_tables(
         corpus: Path, tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:

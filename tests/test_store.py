@@ -155,3 +155,19 @@ def test_an_unwritable_cache_folder_builds_the_contract_in_place(tmp_path: Path,
     con.execute("INSERT INTO t VALUES (1)")
     assert con.execute("SELECT count(*) FROM t").fetchone() == (1,)
     con.close()
+
+
+def test_an_unreadable_contract_template_is_made_again(tmp_path: Path, monkeypatch) -> None:
+    from planparse import contract
+
+    monkeypatch.setenv("PLANPARSE_CACHE_DIR", str(tmp_path / "user-cache"))
+    statements = ["CREATE TABLE t (a INTEGER PRIMARY KEY)", "COMMENT ON TABLE t IS 'a table'"]
+    template = contract.template_path(statements)
+    template.parent.mkdir(parents=True)
+    template.write_bytes(b"not a database" * 100)  # e.g. damaged on disk
+    con = contract.create_database(tmp_path / "x.duckdb", statements)
+    assert con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 't'").fetchone() == ("a table",)
+    con.close()
+    assert not template.exists()  # removed: the next run makes a good one
+    contract.create_database(tmp_path / "y.duckdb", statements).close()
+    assert template.exists() and template.stat().st_size > 1400

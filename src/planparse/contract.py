@@ -56,6 +56,8 @@ def create_database(path: Path, statements: Sequence[str]):
             return duckdb.connect(str(path))
         except (OSError, duckdb.Error):  # a template removed meanwhile, or unreadable: build here
             path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # an unreadable one is made again by the next run
+                template.unlink()
     con = duckdb.connect(str(path))
     try:
         _run(con, statements)

@@ -316,7 +316,8 @@ class OutputWriter:
         """Write the final Parquet files and the DuckDB file and move them into place.
 
         With ``extend`` (a previous ``planparse.duckdb`` holding every row of this run except those
-        of some added documents), the DuckDB file is that file plus ``added_documents`` (their
+        of some added documents; one that cannot be opened is ignored and the file is built from the
+        joined tables instead), the DuckDB file is that file plus ``added_documents`` (their
         ``documents`` rows) and the rows of the ``added`` part files (``{table: [Parquet paths]}``),
         with ``documents.is_latest_edition`` set as ``latest_editions`` says (``{document_id: value}``)
         and the run-level issues (codes ``run_issue_codes``) replaced by ``run_issues``, instead of
@@ -418,9 +419,15 @@ class OutputWriter:
         db_path = self.staging / DUCKDB_NAME
         # kept open: no second start-up of DuckDB on the file
         con = self._prepared_database("contract" if extend is None else str(extend))
-        if extend is not None:
-            if con is None:
+        if extend is not None and con is None:
+            try:
                 shutil.copyfile(extend, db_path)
+                con = duckdb.connect(str(db_path))
+            except (OSError, duckdb.Error):  # the previous database cannot be read: a new one is built
+                for name in (DUCKDB_NAME, DUCKDB_NAME + ".wal"):
+                    (self.staging / name).unlink(missing_ok=True)
+                con, extend = None, None
+        if extend is not None:
             sources = {"documents": []}
             if added_documents:
                 documents = self.staging / "added_documents.parquet"
