@@ -8,6 +8,7 @@ wrong becomes an ``extraction_issues`` row of that file.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -490,8 +491,9 @@ def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, o
             yield ExtractTask(index=index, path=str(files[index]), data=data, extracted_at=extracted_at,
                               parts=cached, keep_rows=keep_rows or not cached, keep_issues=all_issues)
 
-    # while the files are extracted, a thread builds the new database's contract, or, when the run
-    # will likely extend the previous database (files reused from the cache), copies and opens that
+    # while the files are extracted, a thread makes the new database (the contract, no rows) or,
+    # when the run will likely extend the previous database (files reused from the cache), copies
+    # and opens that one
     prepare = None
     if writer is not None:
         from planparse.store import DUCKDB_NAME
@@ -500,7 +502,7 @@ def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, o
         if full or not reused:
             prepare = writer.prepare_database
         elif previous_db.exists():
-            prepare = lambda: writer.prepare_extension(previous_db)  # noqa: E731
+            prepare = functools.partial(writer.prepare_extension, previous_db)
     with make_executor(jobs=jobs, scheduler=scheduler, tasks=len(todo)) as executor:
         if prepare is not None and not executor.forks_workers:
             prepare()
