@@ -91,8 +91,6 @@ def extract(
     --allow-empty), when another run kept OUT locked longer than --wait, when the --scheduler
     cannot be reached, or when the outputs could not be written.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from planparse.inputs import display_path
     from planparse.pipeline import NoInputError
     from planparse.pipeline import extract as run_extract
@@ -103,10 +101,8 @@ def extract(
     if missing and len(missing) == len(inputs):
         err_console.print(f"[red]error:[/] no such file or folder: {', '.join(escape(str(p)) for p in missing)}")
         raise typer.Exit(2)
-    # auto_refresh=False: no refresh thread, which worker processes forked by --jobs would inherit
-    progress = Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.description}"), TimeElapsedColumn(),
-                        console=err_console, transient=True, auto_refresh=False)
+    shown = err_console.is_terminal  # a progress bar only where someone watches a terminal
+    progress = _progress_bar() if shown else _NoProgress()
     with progress:
         task = progress.add_task("", total=None)
 
@@ -126,7 +122,8 @@ def extract(
                               f"(lock {escape(str(lock))}); waiting for it to finish{limit}")
 
         try:
-            run = run_extract(inputs, out, on_file=on_file, allow_empty=allow_empty, lock_timeout=wait,
+            run = run_extract(inputs, out, on_file=on_file if shown else None,
+                              allow_empty=allow_empty, lock_timeout=wait,
                               on_lock_wait=on_lock_wait, jobs=jobs, scheduler=scheduler, full=full,
                               all_issues=verbose)
         except NoInputError as exc:
@@ -166,6 +163,40 @@ def extract(
     if not run.files:
         err_console.print("[yellow]warning:[/] no input files found")
     raise typer.Exit(1 if failed else 0)
+
+
+def _progress_bar():
+    """The extract command's progress bar (rich), drawn on stderr; transient (gone when done)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    # auto_refresh=False: no refresh thread, which worker processes forked by --jobs would inherit
+    progress = Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.description}"), TimeElapsedColumn(),
+                        console=err_console, transient=True, auto_refresh=False)
+    return progress
+
+
+class _NoProgress:
+    """Stands in for the progress bar when stderr is not a terminal (a pipe, a file, CI): rich
+    would draw nothing there, so neither it nor the callbacks that feed it are set up."""
+
+    def __enter__(self) -> "_NoProgress":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        return None
+
+    def add_task(self, *_args, **_kwargs) -> int:
+        return 0
+
+    def update(self, *_args, **_kwargs) -> None:
+        return None
+
+    def refresh(self) -> None:
+        return None
+
+    def stop(self) -> None:
+        return None
 
 
 def _print_file(result, verbose: bool) -> None:
