@@ -118,3 +118,12 @@ def test_schema_default_path_is_the_projects(tmp_path: Path, monkeypatch) -> Non
     assert result.exit_code == 0 and str(target) in result.output
     assert not (tmp_path / "schemas").exists()
     assert target.read_text(encoding="utf-8") == before  # the published schema is current
+
+
+def test_file_names_are_printed_as_written(tmp_path: Path) -> None:
+    """rich would turn ":memo:" into an emoji; the CLI prints names and source texts verbatim."""
+    source = tmp_path / "plan:memo:.md"
+    source.write_bytes((RAW / "koganei_dx_action_plan_2026.md").read_bytes())
+    result = CliRunner().invoke(app, ["extract", str(source), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "plan:memo:.md  koganei_roadmap" in result.output

@@ -29,8 +29,9 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: no type tags such as <bool> beside flags, docstrings shown as written
     help="Turn municipal DX / IT plan documents (PDF, text, Markdown) into one dataset (Parquet + DuckDB).",
 )
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False)
+# emoji=False: a ":name:" in a file name or a quoted source text is printed as written, not as an emoji
+console = Console(highlight=False, soft_wrap=True, emoji=False)
+err_console = Console(stderr=True, highlight=False, emoji=False)
 
 _DEFAULT_RAW = Path("data/raw")
 _DEFAULT_OUT = Path("data/out")
