@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -135,7 +136,9 @@ def test_the_contract_template_gives_the_database_the_statements_give(tmp_path: 
     made = template.stat().st_mtime_ns
     second = contract.create_database(tmp_path / "second.duckdb", statements)  # copies it
     assert template.stat().st_mtime_ns == made
-    assert sorted(p.name for p in template.parent.iterdir()) == [template.name]  # no temporary file left
+    views = template.with_name(template.stem + ".views")
+    assert sorted(p.name for p in template.parent.iterdir()) == [template.name, views.name]  # no temporary file
+    assert len(list(views.glob("*.parquet"))) >= 11
     expected = _contract(built)
     assert len(expected["columns"]) > 200 and len(expected["views"]) >= 11
     assert _contract(first) == expected and _contract(second) == expected
@@ -163,7 +166,7 @@ def test_an_unreadable_contract_template_is_made_again(tmp_path: Path, monkeypat
     monkeypatch.setenv("PLANPARSE_CACHE_DIR", str(tmp_path / "user-cache"))
     statements = ["CREATE TABLE t (a INTEGER PRIMARY KEY)", "COMMENT ON TABLE t IS 'a table'"]
     template = contract.template_path(statements)
-    template.parent.mkdir(parents=True)
+    template.with_name(template.stem + ".views").mkdir(parents=True)
     template.write_bytes(b"not a database" * 100)  # e.g. damaged on disk
     con = contract.create_database(tmp_path / "x.duckdb", statements)
     assert con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 't'").fetchone() == ("a table",)
@@ -171,3 +174,36 @@ def test_an_unreadable_contract_template_is_made_again(tmp_path: Path, monkeypat
     assert not template.exists()  # removed: the next run makes a good one
     contract.create_database(tmp_path / "y.duckdb", statements).close()
     assert template.exists() and template.stat().st_size > 1400
+
+
+def test_views_of_formats_not_in_the_run_are_the_templates_empty_files(tmp_path: Path, monkeypatch) -> None:
+    """A Koganei plan alone: the Hachioji plan↔action views cannot have rows, so their files are
+    copies of the template's empty exports (same columns and types as the views), not queries."""
+    from planparse import contract
+
+    monkeypatch.setenv("PLANPARSE_CACHE_DIR", str(tmp_path / "user-cache"))
+    out = tmp_path / "out"
+    extract([RAW / "koganei_dx_action_plan_2026.md"], out)  # makes the template and its empty views
+    (template,) = (tmp_path / "user-cache").glob("contract-*.duckdb")
+    folder = template.with_name(template.stem + ".views")
+    assert (folder / "hachioji_plan_action_results.parquet").is_file()
+    con = duckdb.connect(str(out / "planparse.duckdb"), read_only=True)
+    try:
+        for view in ("hachioji_plan_action_measures", "hachioji_plan_action_results", "koganei_roadmap"):
+            published = out / f"{view}.parquet"
+            described = [r[:2] for r in con.execute(f"DESCRIBE SELECT * FROM {view}").fetchall()]  # name, type
+            assert [r[:2] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{published}')").fetchall()
+                    ] == described
+            rows = con.execute(f"SELECT count(*) FROM read_parquet('{published}')").fetchone()[0]
+            assert rows == con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
+            assert (rows == 0) == view.startswith("hachioji"), view
+            assert not published.samefile(folder / f"{view}.parquet")  # a copy, never the cache's own file
+    finally:
+        con.close()
+    assert contract.empty_view(["CREATE VIEW v AS SELECT 1 AS one"], "v") is None  # no template of those
+    # the file is the cache's, not a query's: a marker placed there is what the next run publishes
+    marker = folder / "hachioji_plan_action_results.parquet"
+    marker.write_bytes(marker.read_bytes() + b"marker")
+    shutil.rmtree(out)
+    extract([RAW / "koganei_dx_action_plan_2026.md"], out)
+    assert (out / "hachioji_plan_action_results.parquet").read_bytes() == marker.read_bytes()

@@ -8,7 +8,9 @@ ordinary cache, outside any output folder, in ``$PLANPARSE_CACHE_DIR``, else
 statements and of the DuckDB version, so a schema change or a DuckDB upgrade makes a new one (old
 ones can be deleted at any time). It is written to a temporary name and moved into place
 (``os.replace``), so a reader never sees half a file; when the folder cannot be written the
-contract is simply built in the new database each time.
+contract is simply built in the new database each time. Beside it, ``<template>.views/`` holds every
+view's Parquet file with no rows (``empty_view``): a view that reads only formats with no document in
+a run is that file, not a query.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["cache_folder", "create_database", "template_path"]
+__all__ = ["cache_folder", "create_database", "empty_view", "template_path"]
 
 
 def cache_folder() -> Path:
@@ -72,7 +74,7 @@ def _template(statements: Sequence[str]) -> Path | None:
     import duckdb
 
     target = template_path(statements)
-    if target.exists():
+    if target.exists() and _views_folder(target).is_dir():
         return target
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -81,20 +83,43 @@ def _template(statements: Sequence[str]) -> Path | None:
         return None
     os.close(fd)
     os.unlink(tmp)  # DuckDB creates the file itself
+    views = None
     try:
         con = duckdb.connect(tmp)
         try:
             _run(con, statements)
             con.execute("CHECKPOINT")
+            views = tempfile.mkdtemp(prefix=".views-", dir=target.parent)
+            for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall():
+                file = os.path.join(views, f"{name}.parquet").replace("'", "''")
+                con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{file}' (FORMAT parquet)")
         finally:
             con.close()
+        with contextlib.suppress(OSError):  # another process may have placed the same folder first
+            os.replace(views, _views_folder(target))
         os.replace(tmp, target)
     except (OSError, duckdb.Error):
         for leftover in (tmp, tmp + ".wal"):
             with contextlib.suppress(OSError):
                 os.unlink(leftover)
         return None
+    finally:
+        if views is not None:
+            shutil.rmtree(views, ignore_errors=True)
     return target
+
+
+def empty_view(statements: Sequence[str], name: str) -> Path | None:
+    """The Parquet file of the view ``name`` with no rows (its columns and types), as the template
+    database of ``statements`` exports it (made with the template, beside it), or None when there
+    is none (no template yet, or a view it does not have). For a view that cannot have rows in a
+    run: copying it costs less than planning the view's query."""
+    path = _views_folder(template_path(statements)) / f"{name}.parquet"
+    return path if path.is_file() else None
+
+
+def _views_folder(template: Path) -> Path:
+    return template.with_name(template.name.removesuffix(".duckdb") + ".views")
 
 
 def _run(con, statements: Sequence[str]) -> None:

@@ -220,6 +220,7 @@ class OutputWriter:
         self._owned: set[Path] = set()
         self._schema: Future | None = None  # the preparing thread's (prepare_database / _extension)
         self._schema_kind: str | None = None
+        self._contract: list[str] | None = None
 
     def __enter__(self) -> OutputWriter:
         return self
@@ -238,8 +239,13 @@ class OutputWriter:
         the result is discarded when ``commit`` extends a previous database instead."""
         from planparse.contract import create_database
 
-        self._prepare("contract", create_database, self.staging / DUCKDB_NAME,
-                      schema_statements(self.views, self.view_comments))
+        self._prepare("contract", create_database, self.staging / DUCKDB_NAME, self._statements())
+
+    def _statements(self) -> list[str]:
+        """``schema_statements`` of this writer's views (computed once)."""
+        if self._contract is None:
+            self._contract = schema_statements(self.views, self.view_comments)
+        return self._contract
 
     def prepare_extension(self, previous: Path) -> None:
         """Start copying the previous database ``previous`` into the staging folder and opening it,
@@ -453,7 +459,7 @@ class OutputWriter:
             if con is None:
                 from planparse.contract import create_database
 
-                con = create_database(db_path, schema_statements(self.views, self.view_comments))
+                con = create_database(db_path, self._statements())
         if con is None:
             con = duckdb.connect(str(db_path))
         view_files = []
@@ -503,7 +509,8 @@ class OutputWriter:
             same = self._same_views(con)
             kept = self._kept_views(con, added_documents, latest_editions) if extend is not None else set()
             view_files = [path for path in view_files if path.stem not in kept]  # the published file stays
-            exported = [name for name in self.views if name not in same and name not in kept]
+            empty = self._empty_views(con, kept)
+            exported = [name for name in self.views if name not in same and name not in kept and name not in empty]
             filtered = {name for name in exported if self._latest_of_common(name) in exported}
             with ThreadPoolExecutor(max_workers=4) as pool:
                 futures = {name: pool.submit(export, name) for name in exported if name not in filtered}
@@ -512,6 +519,8 @@ class OutputWriter:
                     future.result()
             for name, base in same.items():
                 _link_or_copy(self.staging / f"{base}.parquet", self.staging / f"{name}.parquet")
+            for name, path in empty.items():  # copied: the user cache's file must never change
+                shutil.copyfile(path, self.staging / f"{name}.parquet")
         finally:
             con.close()
         return view_files, db_path
@@ -527,6 +536,23 @@ class OutputWriter:
             changed |= {f for (f,) in con.execute(f"SELECT DISTINCT format FROM documents WHERE document_id IN ({ids})").fetchall()}
         return {name for name, formats in self.view_formats.items()
                 if name in self.views and not formats & changed and (self.out / f"{name}.parquet").exists()}
+
+    def _empty_views(self, con, kept: set[str]) -> dict[str, Path]:
+        """``{view: its empty Parquet file}`` (``contract.empty_view``) for the views (but ``kept``)
+        that read only formats (``view_formats``) with no document in this database: such a view
+        has no rows, so its file is the template's, not a query's."""
+        if not self.view_formats:
+            return {}
+        from planparse.contract import empty_view
+
+        present = {f for (f,) in con.execute("SELECT DISTINCT format FROM documents").fetchall()}
+        found = {}
+        for name, formats in self.view_formats.items():
+            if name in self.views and name not in kept and not formats & present:
+                path = empty_view(self._statements(), name)
+                if path is not None:
+                    found[name] = path
+        return found
 
     def _per_document(self, name: str) -> bool:
         """True for a common view whose rows are per document (``views.PER_DOCUMENT_VIEWS``), as
