@@ -23,7 +23,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["cache_folder", "create_database", "empty_view", "template_path"]
+from planparse.views import sql_literal
+
+__all__ = ["cache_folder", "copy_database", "create_database", "empty_view", "template_path"]
 
 
 def cache_folder() -> Path:
@@ -54,8 +56,7 @@ def create_database(path: Path, statements: Sequence[str]):
     template = _template(statements)
     if template is not None:
         try:
-            shutil.copyfile(template, path)
-            return duckdb.connect(str(path))
+            return copy_database(template, path)
         except (OSError, duckdb.Error):  # a template removed meanwhile, or unreadable: build here
             path.unlink(missing_ok=True)
             with contextlib.suppress(OSError):  # an unreadable one is made again by the next run
@@ -67,6 +68,16 @@ def create_database(path: Path, statements: Sequence[str]):
         con.close()
         raise
     return con
+
+
+def copy_database(source: Path, path: Path):
+    """A copy of the DuckDB file ``source`` at ``path``, opened. Output: the open connection (the
+    caller closes it). Raises ``OSError`` when ``source`` cannot be read or ``path`` written, and
+    ``duckdb.Error`` when the copy is not a database DuckDB can open."""
+    import duckdb
+
+    shutil.copyfile(source, path)
+    return duckdb.connect(str(path))
 
 
 def _template(statements: Sequence[str]) -> Path | None:
@@ -91,8 +102,8 @@ def _template(statements: Sequence[str]) -> Path | None:
             con.execute("CHECKPOINT")
             views = tempfile.mkdtemp(prefix=".views-", dir=target.parent)
             for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall():
-                file = os.path.join(views, f"{name}.parquet").replace("'", "''")
-                con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{file}' (FORMAT parquet)")
+                file = sql_literal(os.path.join(views, f"{name}.parquet"))
+                con.execute(f'COPY (SELECT * FROM "{name}") TO {file} (FORMAT parquet)')
         finally:
             con.close()
         with contextlib.suppress(OSError):  # another process may have placed the same folder first

@@ -449,6 +449,7 @@ def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, o
                   jobs: int | None, scheduler: object | None, full: bool, all_issues: bool) -> RunResult:
     """``extract``'s plan: reuse, extract (``executors``), then write (``writer`` None: rows kept)."""
     from planparse.executors import make_executor
+    from planparse.store import DUCKDB_NAME
 
     readable = [path_problem(path) is None for path in files]  # special files (a FIFO) are never read
     digests = [_sha256_of(path) if ok else None for path, ok in zip(files, readable, strict=True)]
@@ -496,8 +497,6 @@ def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, o
     # and opens that one
     prepare = None
     if writer is not None:
-        from planparse.store import DUCKDB_NAME
-
         previous_db = writer.out / DUCKDB_NAME
         if full or not reused:
             prepare = writer.prepare_database
@@ -534,8 +533,6 @@ def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, o
     run_rows = run_level_rows(results)  # before the documents rows: it sets is_latest_edition
     if writer is None:
         return run
-    from planparse.store import DUCKDB_NAME
-
     documents = [r.document.model_dump() for r in results if r.duplicate_of is None]
     # the run's issue rows are replaced in an extended database; its other rows (themes) must match
     stamp = cache.outputs_stamp(writer.views, {t: rows for t, rows in run_rows.items() if t != "extraction_issues"})

@@ -33,6 +33,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from planparse.schemas.common import KPI_DECIMAL_DIGITS, KPI_DECIMAL_PLACES, TABLES, Row
 from planparse.views import COMMON_VIEWS, LATEST_OF, PER_DOCUMENT_VIEWS, view_ddl
+from planparse.views import sql_literal as _quote
 
 _MODELS: dict[str, type[Row]] = {m.__table__: m for m in TABLES}
 
@@ -129,10 +130,6 @@ def _polars_schema(model: type[Row]):
                "TIMESTAMP": pl.Datetime("us"), "VARCHAR[]": pl.List(pl.Utf8),
                _DECIMAL: pl.Decimal(KPI_DECIMAL_DIGITS, KPI_DECIMAL_PLACES)}
     return {name: mapping[sql] for name, sql, *_ in column_types(model)}
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def ddl(model: type[Row]) -> list[str]:
@@ -253,7 +250,9 @@ class OutputWriter:
         incremental run): the copy and DuckDB's start-up then overlap the extraction. Same rules as
         ``prepare_database``; discarded (the staged copy removed) when ``commit`` does not extend
         this file."""
-        self._prepare(str(previous), _copy_database, previous, self.staging / DUCKDB_NAME)
+        from planparse.contract import copy_database
+
+        self._prepare(str(previous), copy_database, previous, self.staging / DUCKDB_NAME)
 
     def _prepare(self, kind: str, fn: Callable[..., Any], *args: Any) -> None:
         if self._schema is None:
@@ -279,9 +278,12 @@ class OutputWriter:
             return con
         if con is not None:
             con.close()
+        self._remove_staged_database()
+        return None
+
+    def _remove_staged_database(self) -> None:
         for name in (DUCKDB_NAME, DUCKDB_NAME + ".wal"):
             (self.staging / name).unlink(missing_ok=True)
-        return None
 
     def add(self, rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
         """Buffer row dicts (``{table name: [Row.model_dump(), …]}``); unknown tables raise KeyError."""
@@ -422,16 +424,16 @@ class OutputWriter:
         ``(model, path)``) and the views' Parquet files. Output: (the view files, the database file)."""
         import duckdb
 
+        from planparse.contract import copy_database, create_database
+
         db_path = self.staging / DUCKDB_NAME
         # kept open: no second start-up of DuckDB on the file
         con = self._prepared_database("contract" if extend is None else str(extend))
         if extend is not None and con is None:
             try:
-                shutil.copyfile(extend, db_path)
-                con = duckdb.connect(str(db_path))
+                con = copy_database(extend, db_path)
             except (OSError, duckdb.Error):  # the previous database cannot be read: a new one is built
-                for name in (DUCKDB_NAME, DUCKDB_NAME + ".wal"):
-                    (self.staging / name).unlink(missing_ok=True)
+                self._remove_staged_database()
                 con, extend = None, None
         if extend is not None:
             sources = {"documents": []}
@@ -457,8 +459,6 @@ class OutputWriter:
         else:  # the contract (tables, views, comments; unless prepared already), then the rows
             script = ["BEGIN TRANSACTION"]
             if con is None:
-                from planparse.contract import create_database
-
                 con = create_database(db_path, self._statements())
         if con is None:
             con = duckdb.connect(str(db_path))
@@ -593,15 +593,6 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
-
-
-def _copy_database(source: Path, path: Path):
-    """A copy of the DuckDB file ``source`` at ``path``, opened. Output: the open connection (the
-    caller closes it)."""
-    import duckdb
-
-    shutil.copyfile(source, path)
-    return duckdb.connect(str(path))
 
 
 def _acquire_lock(out: Path, timeout: float | None, on_wait: Callable[[Path], None] | None):

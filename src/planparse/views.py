@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["COMMON_VIEWS", "LATEST_OF", "PER_DOCUMENT_VIEWS", "VIEWS", "View", "view_ddl"]
+__all__ = ["COMMON_VIEWS", "LATEST_OF", "PER_DOCUMENT_VIEWS", "VIEWS", "View", "sql_literal", "view_ddl"]
 
 
 @dataclass(frozen=True)
@@ -283,7 +283,9 @@ views have the same rows (``store`` then writes the Parquet export once)."""
 _BY_NAME = {v.name: v for v in VIEWS}
 
 
-def _quote(text: str) -> str:
+def sql_literal(text: str) -> str:
+    """``text`` as a SQL string literal (``'…'``, single quotes doubled), for DuckDB statements that
+    take no parameters (COMMENT ON, COPY … TO, read_parquet paths)."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -297,7 +299,7 @@ def view_ddl(views: Mapping[str, str]) -> list[str]:
         view = _BY_NAME.get(name)
         if view is None or view.select != select:
             continue
-        stmts.append(f"COMMENT ON VIEW {name} IS {_quote(view.comment)}")
+        stmts.append(f"COMMENT ON VIEW {name} IS {sql_literal(view.comment)}")
         for column, comment in view.columns.items():
-            stmts.append(f'COMMENT ON COLUMN {name}."{column}" IS {_quote(comment)}')
+            stmts.append(f'COMMENT ON COLUMN {name}."{column}" IS {sql_literal(comment)}')
     return stmts
