@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -269,39 +270,45 @@ def _enforce_keys(rows: CommonRows, document_id: str) -> list[Issue]:
     row that does not exist (or to another document) drops the referring row.
     """
     issues: list[Issue] = []
-    present: dict[str, set] = {"documents": {(document_id,)}}
+    present: dict[str, set] = {"documents": {document_id}}  # single-column keys, as values
     for model in TABLES:
         name = model.__table__
         if name in ("documents", "extraction_issues", "themes"):
             continue
         table_rows: list[Row] = getattr(rows, name)
+        key_columns = model.__primary_key__
+        single = len(key_columns) == 1
+        key_of = operator.attrgetter(*key_columns)  # a value for one column, a tuple for several
+        references = [(column, operator.attrgetter(column), target.split("(", 1)[0], present.get(target.split("(", 1)[0], set()))
+                      for column, target in model.__foreign_keys__.items()]
         kept: list[Row] = []
         seen: set = set()
         for row in table_rows:
-            key = tuple(getattr(row, c) for c in model.__primary_key__)
+            key = key_of(row)
             if key in seen:
                 issues.append(Issue(severity="error", code="duplicate_key",
-                                    message=f"{name}: a second row with key {key} was dropped "
+                                    message=f"{name}: a second row with key {(key,) if single else key} was dropped "
                                             "(parser produced the same key twice)",
                                     source_line=_row_line(row)))
                 continue
             missing = None
-            for column, target in model.__foreign_keys__.items():
-                value = getattr(row, column)
-                target_table = target.split("(", 1)[0]
-                if value is not None and (value,) not in present.get(target_table, set()):
+            for column, value_of, target_table, targets in references:
+                value = value_of(row)
+                if value is not None and value not in targets:
                     missing = (column, value, target_table)
                     break
             if missing:
                 issues.append(Issue(severity="error", code="dangling_reference",
-                                    message=f"{name}: row {key} refers to {missing[0]}={missing[1]!r}, "
-                                            f"which is not in {missing[2]}; the row was dropped",
+                                    message=f"{name}: row {(key,) if single else key} refers to "
+                                            f"{missing[0]}={missing[1]!r}, which is not in {missing[2]}; "
+                                            "the row was dropped",
                                     source_line=_row_line(row)))
                 continue
             seen.add(key)
             kept.append(row)
-        setattr(rows, name, kept)
-        if len(model.__primary_key__) == 1:
+        if len(kept) != len(table_rows):
+            setattr(rows, name, kept)
+        if single:
             present[name] = seen
     return issues
 
@@ -362,11 +369,11 @@ def run_task(task: ExtractTask) -> tuple[int, FileResult]:
     """
     result = extract_file(task.path, data=task.data, extracted_at=task.extracted_at)
     if task.parts:
-        from planparse.store import parquet_bytes
+        from planparse.store import parquet_parts
 
         tables = {"documents": [result.document], **{name: getattr(result.rows, name) for name in CommonRows.model_fields},
                   "extraction_issues": result.issues}
-        result.parts = {name: parquet_bytes(name, rows) for name, rows in tables.items() if rows}
+        result.parts = parquet_parts({name: rows for name, rows in tables.items() if rows})
         if not task.keep_rows:
             result.release_rows()
         if not task.keep_issues:  # they are in the parts: ship the errors and the counts only
