@@ -160,8 +160,10 @@ def ddl(model: type[Row]) -> list[str]:
 
 # Per-document parts (cache and staging): lz4 (fast to write and read) and no column statistics, which
 # cost a third of the writing of a small file and which nothing reading a whole small file needs; the
-# published files are zstd-compressed with statistics.
+# published files are zstd-compressed (level 1: a third less CPU than polars' default level, 3% larger)
+# with statistics.
 _PART_OPTIONS: dict[str, Any] = {"compression": "lz4", "statistics": False}
+_PUBLISHED_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 1}
 
 
 def parquet_bytes(table: str, rows: Sequence[Row | Mapping[str, Any]]) -> bytes:
@@ -367,13 +369,14 @@ class OutputWriter:
                 path = self.staging / f"{name}.parquet"
                 parts = self._parts[name]
                 if not parts:
-                    pl.DataFrame(schema=_polars_schema(model)).write_parquet(path)
+                    pl.DataFrame(schema=_polars_schema(model)).write_parquet(path, **_PUBLISHED_OPTIONS)
                 elif len(parts) == 1:  # the same bytes: a second name (never modified in place)
                     _link_or_copy(parts[0], path)
                 elif self._published_holds(name, (previous_rows or {}).get(name, ()), run_issue_codes):
                     _link_or_copy(self.out / f"{name}.parquet", path)  # no row added: the published file
                 else:  # several parts: streamed into one file, never all in memory
-                    self._scan_parts(name, (previous_rows or {}).get(name, ()), run_issue_codes).sink_parquet(path)
+                    self._scan_parts(name, (previous_rows or {}).get(name, ()), run_issue_codes).sink_parquet(
+                        path, **_PUBLISHED_OPTIONS)
                 return model, path
 
             # the tables in parallel threads, in TABLES order (polars releases the GIL; many small
