@@ -443,7 +443,7 @@ class OutputWriter:
         ``(model, path)``) and the views' Parquet files. Output: (the view files, the database file)."""
         import duckdb
 
-        from planparse.contract import copy_database, create_database
+        from planparse.contract import BUILD_CONFIG, copy_database, create_database
 
         db_path = self.staging / DUCKDB_NAME
         # kept open: no second start-up of DuckDB on the file
@@ -480,7 +480,7 @@ class OutputWriter:
             if con is None:
                 con = create_database(db_path, self._statements())
         if con is None:
-            con = duckdb.connect(str(db_path))
+            con = duckdb.connect(str(db_path), config=BUILD_CONFIG)
         view_files = []
         try:  # one transaction
             con.execute(";\n".join(script) + ";")
