@@ -325,7 +325,7 @@ def _self_check(rows: CommonRows, document_id: str) -> list[Issue]:
     """Compare the document's stated figures with the extracted rows; mismatches → warnings."""
     if not rows.document_figures:
         return []
-    dump = lambda items: [r.model_dump() for r in items]  # noqa: E731
+    dump = lambda items: [r.__dict__ for r in items]  # noqa: E731 - the fields' values, read only
     comparisons = compare_figures(
         dump(rows.document_figures), initiatives=dump(rows.initiatives),
         annual_entries=dump(rows.annual_entries), measures=dump(rows.measures),
