@@ -75,6 +75,11 @@ _ASCII_ALNUM_START = regex.compile(r"^[A-Za-z0-9]")
 _WORD_RUN = regex.compile(r"(?:[\p{Katakana}ー・]+|\p{Han}+|[A-Za-z0-9Ａ-Ｚａ-ｚ０-９.．\-－]+)$")
 # the word a partial match ends ("AI-" before "OCR", "官民連携データ" before "プラットフォーム")
 _ANY_WORD_RUN = regex.compile(r"[\p{Katakana}ー\p{Han}A-Za-z0-9Ａ-Ｚａ-ｚ０-９\-－.]+$")
+# "キャッシュレス決済", "ＩＣＴ", "Society 5.0": text whose ``match_key`` is the NFKC of each character with the
+# spaces removed: ASCII and its full-width forms but the dash (which match_key may fold), spaces, CJK
+# punctuation and brackets, kana, ・ and ー, unified ideographs. Each is NFKC-stable (or a full-width form of
+# ASCII), never composes with a neighbour and has no combining class
+PLAIN_TEXT = regex.compile(r"[ !-,.-~\u3000-\u3011\u3041-\u3096\u30a1-\u30fc\u4e00-\u9fff\uff01-\uff0c\uff0e-\uff5e]*")
 _KATAKANA = regex.compile(r"[\p{Katakana}ー]")
 _HAN = regex.compile(r"\p{Han}")
 _LATIN = regex.compile(r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]")
