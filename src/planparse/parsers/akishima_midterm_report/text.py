@@ -119,15 +119,15 @@ def _join(lines: Sequence[_Line], full: int | None) -> str | None:
     content = _bullet_split([ln for ln in lines if not ln.filler and ln.text])
     if not content:
         return None
-    paragraphs: list[str] = [content[0].text]
+    paragraphs: list[list[str]] = [[content[0].text]]   # the lines of each paragraph, joined once at the end
     in_bullet = content[0].text.startswith(BULLET)
     for prev, ln in pairwise(content):
         if _is_wrapped(prev, ln, full, in_bullet):
-            paragraphs[-1] = join_wrapped([paragraphs[-1], ln.text])
+            paragraphs[-1].append(ln.text)
         else:
-            paragraphs.append(ln.text)
+            paragraphs.append([ln.text])
             in_bullet = ln.text.startswith(BULLET)
-    return "\n".join(paragraphs)
+    return "\n".join(p[0] if len(p) == 1 else join_wrapped(p) for p in paragraphs)
 
 
 def _sources(lines: Sequence[_Line]) -> list[tuple[int, str]]:
