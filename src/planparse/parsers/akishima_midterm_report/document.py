@@ -48,7 +48,7 @@ from planparse.parsers.akishima_midterm_report.text import (
     _clean,
     _Line,
     _page_number_context,
-    display_width,
+    display_widths,
 )
 from planparse.schemas.akishima_midterm_report import (
     AkishimaMidtermReport,
@@ -71,19 +71,24 @@ class Run(Chapter1, Reports, Checks):
         self._with_text: list[_Line] = []
         self._with_text_nos: list[int] = []
         raw = doc.lines
+        kept: list[tuple[int, str | None]] = []   # (line number, text without surrounding spaces; None: a filler)
         for no, text in enumerate(raw, start=1):
             stripped = text.strip()
             if not stripped:
                 if text:   # a whitespace-only line: a filler
-                    self._with_fillers.append(_Line(no, "", 0, True, None))
-                    self._with_fillers_nos.append(no)
+                    kept.append((no, None))
                 continue
             if stripped[-1] in PAGE_NUMBER_END and PAGE_NUMBER.match(text) and _page_number_context(raw, no):
                 continue   # a printed page number
-            clean = _clean(text)
-            line = _Line(no, clean, display_width(clean), False, text)
-            self._with_fillers.append(line)
+            kept.append((no, _clean(text)))
+        widths = iter(display_widths([clean for _, clean in kept if clean is not None]))
+        for no, clean in kept:
             self._with_fillers_nos.append(no)
+            if clean is None:
+                self._with_fillers.append(_Line(no, "", 0, True, None))
+                continue
+            line = _Line(no, clean, next(widths), False, raw[no - 1])
+            self._with_fillers.append(line)
             self._with_text.append(line)
             self._with_text_nos.append(no)
 
