@@ -30,9 +30,8 @@ def _find_headings(lines: tuple[str, ...]) -> _Headings:
     found = _Headings()
     for n, raw in enumerate(lines, start=1):
         head = raw[:5]   # the optional space, then 施策 / 基本方針 / N章 / NN章 / ( or （
-        if not raw.strip() or not ("施策" in head or "基本方針" in head or "章" in head or "(" in head[:2]
-                                   or "（" in head[:2]):
-            continue
+        if not ("施策" in head or "基本方針" in head or "章" in head or "(" in head[:2] or "（" in head[:2]):
+            continue   # (an empty line has none of these either)
         if m := MEASURE_HEADER.match(raw):
             found.measures.append((n, m))
         elif m := POLICY_HEADER.match(raw):
