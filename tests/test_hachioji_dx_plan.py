@@ -16,7 +16,7 @@ import pytest
 from planparse.ingest import load_bytes
 from planparse.normalize import match_key
 from planparse.parsers.hachioji_dx_plan import HachiojiDxPlanParser, clean_text, split_paragraphs
-from planparse.parsers.hachioji_dx_plan.marks import _plain_key
+from planparse.parsers.hachioji_dx_plan.marks import _PLAIN_NFKC
 from planparse.parsers.hachioji_dx_plan.patterns import PLAIN_TEXT
 from planparse.pipeline import FileResult, extract_file, tables_of
 from planparse.schemas.common import AnnualEntry, Document, Initiative, KpiValue, Measure
@@ -280,6 +280,11 @@ def test_glossary_references(result: FileResult) -> None:
     assert refs[(7, 1)].measure_id is None
     used = {r.term_seq for r in refs.values()}
     assert 28 not in used  # アジャイル is never marked
+
+
+def _plain_key(text: str) -> str:
+    """How ``marks._resolve`` keys a plain text: the NFKC of each character, spaces removed."""
+    return text.translate(_PLAIN_NFKC).replace(" ", "")
 
 
 def test_plain_text_keys_are_match_keys() -> None:

@@ -124,12 +124,6 @@ def _resolve(context: str, keys: dict[str, int], starts: set[str],
     return (run.group(0) if run else ""), None, None
 
 
-def _plain_key(text: str) -> str:
-    """``match_key`` of a text made of ``PLAIN_TEXT`` characters only: the NFKC of each character,
-    spaces removed (what ``_resolve`` computes for each ending of a mark's text from one translation)."""
-    return text.translate(_PLAIN_NFKC).replace(" ", "")
-
-
 def _script(ch: str) -> str | None:
     """``katakana`` / ``han`` / ``latin`` (ASCII or full-width letters and digits) / None."""
     if _KATAKANA.match(ch):
