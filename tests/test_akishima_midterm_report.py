@@ -15,6 +15,7 @@ from planparse.parsers.akishima_midterm_report import (
     _Line,
     _schedule_items,
     display_width,
+    display_widths,
     split_columns,
     split_schedule,
 )
@@ -394,6 +395,10 @@ def _lines(*texts: str, start: int = 1) -> list[_Line]:
 def test_display_width() -> None:
     assert display_width("ICT機器") == 7
     assert display_width("〇△×・") == 8
+    # the document's lines measured at once give each line's width; a text with a newline too
+    lines = [ln.strip() for ln in (RAW / SEED).read_text(encoding="utf-8").split("\n")]
+    assert display_widths(lines) == [display_width(t) for t in lines]
+    assert display_widths(["ICT機器", "a\nb", ""]) == [7, 3, 0]
 
 
 def test_split_columns_rules() -> None:

@@ -4,6 +4,8 @@ plan ↔ action-plan DuckDB views."""
 
 from __future__ import annotations
 
+import random
+import unicodedata
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +14,10 @@ import duckdb
 import pytest
 
 from planparse.ingest import load_bytes
+from planparse.normalize import match_key
 from planparse.parsers.hachioji_dx_plan import HachiojiDxPlanParser, clean_text, split_paragraphs
+from planparse.parsers.hachioji_dx_plan.marks import _PLAIN_NFKC
+from planparse.parsers.hachioji_dx_plan.patterns import PLAIN_TEXT
 from planparse.pipeline import FileResult, extract_file, tables_of
 from planparse.schemas.common import AnnualEntry, Document, Initiative, KpiValue, Measure
 from planparse.store import write_outputs
@@ -275,6 +280,29 @@ def test_glossary_references(result: FileResult) -> None:
     assert refs[(7, 1)].measure_id is None
     used = {r.term_seq for r in refs.values()}
     assert 28 not in used  # アジャイル is never marked
+
+
+def _plain_key(text: str) -> str:
+    """How ``marks._resolve`` keys a plain text: the NFKC of each character, spaces removed."""
+    return text.translate(_PLAIN_NFKC).replace(" ", "")
+
+
+def test_plain_text_keys_are_match_keys() -> None:
+    # a mark's endings are keyed without match_key when its text is plain: the same keys, every character
+    # of the set alone and random texts of them (with a character that is not plain: not plain text)
+    plain = [chr(c) for c in range(0x110000) if PLAIN_TEXT.fullmatch(chr(c))]
+    assert len(plain) > 20000 and "-" not in plain and "－" not in plain and "①" not in plain
+    for ch in plain:
+        assert _plain_key(ch) == match_key(ch) and unicodedata.combining(ch) == 0
+    # no plain character composes with the one before it (none is the second of a canonical pair)
+    seconds = {int(d.split()[1], 16) for d in map(unicodedata.decomposition, map(chr, range(0x110000)))
+               if d and not d.startswith("<") and len(d.split()) == 2}
+    assert not seconds & {ord(ch) for ch in plain}
+    rng = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rng.choice(plain) for _ in range(rng.randint(1, 20)))
+        assert PLAIN_TEXT.fullmatch(text) and _plain_key(text) == match_key(text)
+    assert not PLAIN_TEXT.fullmatch("AI-OCR") and not PLAIN_TEXT.fullmatch("カ\u3099")
 
 
 # ---------------------------------------------------------------------------------------------

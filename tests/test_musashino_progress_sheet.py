@@ -6,10 +6,11 @@ import statistics
 from collections import Counter
 
 import pytest
+import regex
 
 from planparse.ingest import load_bytes
 from planparse.parsers.musashino_progress_sheet import MusashinoProgressSheetParser, record_number, row_label
-from planparse.parsers.table_cells import cell_text
+from planparse.parsers.table_cells import _HANGING_MARKS, _WHITE_SPACE, cell_text, strip_hanging
 from planparse.pipeline import FileResult, extract_file
 from tests.agreement import agreement, differences
 from tests.conftest import RAW, ROOT, extracted
@@ -213,6 +214,15 @@ def test_structural_cells_ignore_punctuation_hanging_in_from_a_neighbour() -> No
     assert record_number("、29") == 29 and record_number("ー36") == 36 and record_number("２９") == 29
     assert record_number("推進") is None
     assert row_label("、スケジュール") == "schedule" and row_label("年度目標 取組内容") == "target"
+
+
+def test_strip_hanging_removes_what_the_hanging_pattern_removed() -> None:
+    # the whitespace it strips is regex's \s (Unicode White_Space), every code point compared
+    everything = "".join(map(chr, range(0x110000)))
+    assert set(regex.findall(r"\s", everything)) == set(_WHITE_SPACE)
+    hanging = regex.compile(rf"^[\s{_HANGING_MARKS}]+|[\s{_HANGING_MARKS}]+$")
+    for cell in ("、\n29", " ー36\u3000", "、スケジュール、", "推進・", "・", "", "a、b", "\u2028x\x85", "取組\n"):
+        assert strip_hanging(cell) == hanging.sub("", cell)
 
 
 def _variant_result(name: str, tmp_path) -> FileResult:

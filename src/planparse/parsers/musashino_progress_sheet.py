@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from planparse.ingest import SourceDocument
-from planparse.memo import LazyPattern
+from planparse.memo import LazyPattern, _memo
 from planparse.normalize import (
     clean_cell,
     find_fiscal_years,
@@ -37,7 +37,7 @@ from planparse.normalize import (
     to_int,
 )
 from planparse.parsers.base import Marker, Parser, marker_score
-from planparse.parsers.table_cells import HANGING, Row, TableUnit, table_rows
+from planparse.parsers.table_cells import Row, TableUnit, strip_hanging, table_rows
 from planparse.schemas.base import IssueLog, ParseResult
 
 if TYPE_CHECKING:  # the records are imported when a sheet is read, not with the registry
@@ -90,12 +90,14 @@ _MARKERS = [
 def record_number(cell: str) -> int | None:
     """The 取組事項番号 of a record row (``"29"``, ``"２９"``), stray punctuation around it ignored;
     None when the cell holds no number."""
-    return to_int(HANGING.sub("", cell))
+    return to_int(strip_hanging(cell))
 
 
+@_memo
 def row_label(cell: str) -> str | None:
-    """Classify a sub-row label cell: ``schedule``/``target``/``status``/``detail``/``reason`` or None."""
-    key = _LABEL_TAIL.sub("", match_key(HANGING.sub("", cell))).replace("・", "")
+    """Classify a sub-row label cell: ``schedule``/``target``/``status``/``detail``/``reason`` or None.
+    (Remembered per document: every record repeats the same label cells.)"""
+    key = _LABEL_TAIL.sub("", match_key(strip_hanging(cell))).replace("・", "")
     return ROW_LABELS.get(key)
 
 
@@ -392,9 +394,9 @@ class MusashinoProgressSheetParser(Parser):
                             item.row_lines.get("status"))
         return MusashinoItem(
             number=number, name=cell("name") or "", departments=cell("departments"), content=cell("content"),
-            policy_raw=policy_raw, policy_code=policy_code, measure_number=HANGING.sub("", cell("measure_number") or ""),
+            policy_raw=policy_raw, policy_code=policy_code, measure_number=strip_hanging(cell("measure_number") or ""),
             measure_name=cell("measure_name") or "", vision=cell("vision"),
-            group_number=HANGING.sub("", cell("group_number") or ""), group_name=cell("group_name") or "",
+            group_number=strip_hanging(cell("group_number") or ""), group_name=cell("group_name") or "",
             situation=cell("situation"), schedule=item.schedule, years=year_rows,
             source_line_start=item.line, source_line_end=item.last_line, row_lines=item.row_lines,
         )

@@ -24,7 +24,7 @@ edge ("burasage"); when the cell's padding is narrower than half a glyph, the ta
 the mark to the next cell. Whether a mark at the start of a cell's line is its own (a narrow
 column breaks before it) or hung in from the left cannot be told from the cells, so text cells
 keep marks where the PDF puts them; structural cells (numbers, row labels) ignore stray marks
-around them (``HANGING``).
+around them (``strip_hanging``).
 
 Markup needs no rule of its own: HTML of the Markdown source (``<br>``, ``<p>``, ``<li>``) is a
 line break in the PDF and is removed by the parsers in the text, and both end up joined as above.
@@ -44,7 +44,8 @@ from typing import NamedTuple
 from planparse.ingest import SourceDocument
 from planparse.memo import LazyPattern
 
-__all__ = ["HANGING", "Row", "TableUnit", "TextLine", "cell_text", "document_units", "row_text", "table_rows"]
+__all__ = ["HANGING_CHARS", "Row", "TableUnit", "TextLine", "cell_text", "document_units", "row_text", "strip_hanging",
+           "table_rows"]
 
 # "・内部業務ネットワーク…", "○自治体DX推進担当", "● 全ての課": a list item or role group start
 _ITEM_START = LazyPattern(r"^[・○●◎◯◆■□◇※]")
@@ -56,7 +57,18 @@ _SPACE_RUN = LazyPattern(r"[ \t]{2,}")
 # "、\n29" / "、スケジュール" / "ー36" / "17\nィ": marks that may hang into a PDF cell from its neighbour, at the
 # start or end of a structural cell (a number, a row label)
 _HANGING_MARKS = "、。，．）」』】ー・ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"  # kinsoku: never start a line
-HANGING = LazyPattern(rf"^[\s{_HANGING_MARKS}]+|[\s{_HANGING_MARKS}]+$")
+# the characters ``regex`` matches with ``\s`` (Unicode White_Space; tests compare the sets)
+_WHITE_SPACE = ("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+                "\u200a\u2028\u2029\u202f\u205f\u3000")
+HANGING_CHARS = _WHITE_SPACE + _HANGING_MARKS
+"""What ``strip_hanging`` removes from both ends of a structural cell: whitespace and the hanging marks."""
+
+
+def strip_hanging(cell: str) -> str:
+    """A structural cell (a number, a row label) without the whitespace and stray hanging marks
+    around it (``"、\n29"`` → ``"29"``, ``"、スケジュール"`` → ``"スケジュール"``); marks inside are kept.
+    Never raises."""
+    return cell.strip(HANGING_CHARS)
 
 
 def cell_text(cell: str | None) -> str:

@@ -48,7 +48,7 @@ from planparse.parsers.akishima_midterm_report.text import (
     _clean,
     _Line,
     _page_number_context,
-    display_width,
+    display_widths,
 )
 from planparse.schemas.akishima_midterm_report import (
     AkishimaMidtermReport,
@@ -64,25 +64,33 @@ class Run(Chapter1, Reports, Checks):
         self.doc = doc
         self.log = IssueLog()
         self.n = len(doc.lines)
-        self.lines: list[_Line | None] = [None] * (self.n + 1)   # index = line number
+        # the lines that have text (and with the fillers), in order, and their numbers: ``content``
+        # cuts a range out of them by bisection instead of scanning every line number
+        self._with_fillers: list[_Line] = []
+        self._with_fillers_nos: list[int] = []
+        self._with_text: list[_Line] = []
+        self._with_text_nos: list[int] = []
         raw = doc.lines
-        for no in range(1, self.n + 1):
-            text = raw[no - 1]
+        kept: list[tuple[int, str | None]] = []   # (line number, text without surrounding spaces; None: a filler)
+        for no, text in enumerate(raw, start=1):
             stripped = text.strip()
             if not stripped:
-                if text:
-                    self.lines[no] = _Line(no, "", 0, filler=True)
+                if text:   # a whitespace-only line: a filler
+                    kept.append((no, None))
                 continue
             if stripped[-1] in PAGE_NUMBER_END and PAGE_NUMBER.match(text) and _page_number_context(raw, no):
                 continue   # a printed page number
-            clean = _clean(text)
-            self.lines[no] = _Line(no, clean, display_width(clean), source=text)
-        # the lines that have text (and with the fillers), in order, and their numbers: ``content``
-        # cuts a range out of them by bisection instead of scanning every line number
-        self._with_fillers = [ln for ln in self.lines if ln is not None]
-        self._with_fillers_nos = [ln.no for ln in self._with_fillers]
-        self._with_text = [ln for ln in self._with_fillers if not ln.filler]
-        self._with_text_nos = [ln.no for ln in self._with_text]
+            kept.append((no, _clean(text)))
+        widths = iter(display_widths([clean for _, clean in kept if clean is not None]))
+        for no, clean in kept:
+            self._with_fillers_nos.append(no)
+            if clean is None:
+                self._with_fillers.append(_Line(no, "", 0, True, None))
+                continue
+            line = _Line(no, clean, next(widths), False, raw[no - 1])
+            self._with_fillers.append(line)
+            self._with_text.append(line)
+            self._with_text_nos.append(no)
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -94,8 +102,10 @@ class Run(Chapter1, Reports, Checks):
     # -- the steps ----------------------------------------------------------------------------
 
     def parse(self) -> ParseResult:
-        chapters = [(ln.no, m) for ln in self.content(1, self.n) if (m := CHAPTER.match(ln.text))]
-        anchors = [ln.no for ln in self.content(1, self.n) if ln.key == "事業名担当部署"]
+        lines = self.content(1, self.n)
+        # (a chapter heading has the word 章: the pattern is tried on those lines only)
+        chapters = [(ln.no, m) for ln in lines if "章" in ln.text and (m := CHAPTER.match(ln.text))]
+        anchors = [ln.no for ln in lines if ln.key == "事業名担当部署"]
         reports_start, reports_end = self._reports_region(chapters, anchors)
         for no in anchors:
             if not reports_start <= no <= reports_end:

@@ -103,3 +103,6 @@ _SECTION_KEYS = {"施策の達成状況": "status", "施策の見直し": "revis
 # 漢字, かな, ・, ○, △, ×): "ICT 化の推進" → "ICT ", removed by ``display_width`` to count the wide ones
 _NOT_WIDE_RUN = regex.compile(
     r"[^\p{East_Asian_Width=Wide}\p{East_Asian_Width=Fullwidth}\p{East_Asian_Width=Ambiguous}]+")
+# the same without the newline (``display_widths``: the separator of the texts it measures at once)
+_NOT_WIDE_RUN_BUT_NEWLINE = regex.compile(
+    r"[^\p{East_Asian_Width=Wide}\p{East_Asian_Width=Fullwidth}\p{East_Asian_Width=Ambiguous}\n]+")

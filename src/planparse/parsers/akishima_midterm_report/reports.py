@@ -109,7 +109,8 @@ class Reports:
                 i = index.get(anchor, 0)
                 m = None
             heads.append((i, m, anchor))
-        policy_marks = [(i, m) for i, ln in enumerate(lines) if (m := POLICY.match(ln.text))]
+        # (a 基本方針 header has the word: the pattern is tried on those lines only)
+        policy_marks = [(i, m) for i, ln in enumerate(lines) if "基本方針" in ln.text and (m := POLICY.match(ln.text))]
         out: list[_RawReport] = []
         for j, (i, m, anchor) in enumerate(heads):
             stop = heads[j + 1][0] if j + 1 < len(heads) else len(lines)

@@ -16,6 +16,7 @@ from planparse.parsers.akishima_midterm_report.patterns import (
     _INNER_BULLET,
     _NO_LINE_START,
     _NOT_WIDE_RUN,
+    _NOT_WIDE_RUN_BUT_NEWLINE,
     _SPACES,
     BULLET,
     NARROW_MAX,
@@ -26,6 +27,15 @@ def display_width(text: str) -> int:
     """Width of ``text`` in half-width units: East Asian wide, full-width and ambiguous characters
     (漢字, かな, ・, ○, △, ×) count 2, others 1. Used to tell wide cells from narrow ones."""
     return len(text) + len(_NOT_WIDE_RUN.sub("", text))  # one string of the wide ones: 3× faster than findall
+
+
+def display_widths(texts: list[str]) -> list[int]:
+    """``display_width`` of each of ``texts``, by one pattern pass over them all (joined by newlines,
+    which the pattern keeps as separators): twice as fast for a document's lines as one call each."""
+    wide = _NOT_WIDE_RUN_BUT_NEWLINE.sub("", "\n".join(texts)).split("\n")
+    if len(wide) != len(texts):   # a text with a newline of its own: one by one
+        return [display_width(t) for t in texts]
+    return [len(t) + len(w) for t, w in zip(texts, wide, strict=True)]
 
 
 class _Line(NamedTuple):
@@ -119,15 +129,15 @@ def _join(lines: Sequence[_Line], full: int | None) -> str | None:
     content = _bullet_split([ln for ln in lines if not ln.filler and ln.text])
     if not content:
         return None
-    paragraphs: list[str] = [content[0].text]
+    paragraphs: list[list[str]] = [[content[0].text]]   # the lines of each paragraph, joined once at the end
     in_bullet = content[0].text.startswith(BULLET)
     for prev, ln in pairwise(content):
         if _is_wrapped(prev, ln, full, in_bullet):
-            paragraphs[-1] = join_wrapped([paragraphs[-1], ln.text])
+            paragraphs[-1].append(ln.text)
         else:
-            paragraphs.append(ln.text)
+            paragraphs.append([ln.text])
             in_bullet = ln.text.startswith(BULLET)
-    return "\n".join(paragraphs)
+    return "\n".join(p[0] if len(p) == 1 else join_wrapped(p) for p in paragraphs)
 
 
 def _sources(lines: Sequence[_Line]) -> list[tuple[int, str]]:

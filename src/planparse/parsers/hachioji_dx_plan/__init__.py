@@ -89,7 +89,7 @@ class HachiojiDxPlanParser(Parser):
         raises on irregular input.
         """
         from planparse.parsers.hachioji_dx_plan.front_matter import _check_policy_count, _period, _title
-        from planparse.parsers.hachioji_dx_plan.glossary import _read_glossary
+        from planparse.parsers.hachioji_dx_plan.glossary import _glossary_start, _read_glossary
         from planparse.parsers.hachioji_dx_plan.headings import _find_headings
         from planparse.parsers.hachioji_dx_plan.marks import _read_marks
         from planparse.parsers.hachioji_dx_plan.measures import _measures
@@ -102,10 +102,12 @@ class HachiojiDxPlanParser(Parser):
         page_starts = page_starts_marked(lines, log)
         headings = _find_headings(lines)
         policies = guarded(log, "part_unreadable", "the 基本方針", lambda: _policies(lines, headings, log), [])
+        glossary_start = guarded(log, "part_unreadable", "the 用語集", lambda: _glossary_start(lines), None)
         measures, ranges = guarded(log, "part_unreadable", "the 施策",
-                                   lambda: _measures(lines, headings, policies, log, page_starts), ([], []))
-        glossary, skip = guarded(log, "part_unreadable", "the 用語集", lambda: _read_glossary(lines, log, page_starts),
-                                 ([], set()))
+                                   lambda: _measures(lines, headings, policies, log, page_starts, glossary_start),
+                                   ([], []))
+        glossary, skip = guarded(log, "part_unreadable", "the 用語集",
+                                 lambda: _read_glossary(lines, log, page_starts, glossary_start), ([], set()))
         marks = guarded(log, "part_unreadable", "the glossary marks (*)",
                         lambda: _read_marks(lines, glossary, skip, ranges, log), [])
         joined = "".join([raw.strip(" \u3000") for raw in lines])

@@ -65,15 +65,16 @@ def _glossary_start(lines: tuple[str, ...]) -> int | None:
     return header
 
 
-def _read_glossary(lines: tuple[str, ...], log: IssueLog,
-                   page_starts: bool = True) -> tuple[list[GlossaryEntry], set[int]]:
+def _read_glossary(lines: tuple[str, ...], log: IssueLog, page_starts: bool = True,
+                   start: int | None = None) -> tuple[list[GlossaryEntry], set[int]]:
     """Read the 用語集 table: its entries and the header / page-number lines it skipped.
 
     ``page_starts`` False (the text has lost its page-start mark): the glossary ends at any line after a
     finished entry when no next entry follows. Warnings: ``glossary_term_with_space``, ``glossary_term_wrapped``, ``check_glossary_numbering``,
     ``glossary_empty_definition``, ``glossary_text_before_entries``. Returns ``([], set())`` when there is no glossary.
+    ``start``: the table's first line when the caller has it (``_glossary_start``).
     """
-    start = _glossary_start(lines)
+    start = start or _glossary_start(lines)
     if start is None:
         log.warning("no_glossary", "no 用語集 table (項番 用 語 説 明 header) found")
         return [], set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import regex
@@ -24,15 +25,22 @@ class _Headings:
     chapter4: list[tuple[int, regex.Match]] = field(default_factory=list)
 
 
+# the start of a line that may be a heading: within its first five characters 施策, 基本方針 or 章, or a bracket
+# as its first or second character (each heading pattern starts with an optional space and one of these)
+_HEADING_START = re.compile(r"^(?:.{0,3}施策|.?基本方針|.{0,4}章|.?[(（])", re.MULTILINE)
+
+
 def _find_headings(lines: tuple[str, ...]) -> _Headings:
     """Every heading line, by its pattern. Each pattern starts with an optional space and a fixed word or
-    bracket, so a line whose first characters lack that word cannot match it and is not tried (most lines)."""
+    bracket, so a line whose first characters lack that word cannot match it and is not tried: the lines
+    that may be headings are found by one search over the whole text (most lines are none)."""
     found = _Headings()
-    for n, raw in enumerate(lines, start=1):
-        head = raw[:5]   # the optional space, then 施策 / 基本方針 / N章 / NN章 / ( or （
-        if not raw.strip() or not ("施策" in head or "基本方針" in head or "章" in head or "(" in head[:2]
-                                   or "（" in head[:2]):
-            continue
+    text = "\n".join(lines)
+    n, at = 1, 0   # line number of the text offset ``at``
+    for start in _HEADING_START.finditer(text):
+        n += text.count("\n", at, start.start())
+        at = start.start()
+        raw = lines[n - 1]
         if m := MEASURE_HEADER.match(raw):
             found.measures.append((n, m))
         elif m := POLICY_HEADER.match(raw):

@@ -15,6 +15,7 @@ from planparse.parsers.hachioji_dx_plan.patterns import (
     _WORD_RUN,
     BULLET,
     MARK,
+    PLAIN_TEXT,
 )
 from planparse.parsers.hachioji_dx_plan.text import (
     clean_text,
@@ -25,6 +26,10 @@ from planparse.schemas.hachioji_dx_plan import (
     GlossaryEntry,
     GlossaryMark,
 )
+
+# NFKC of the ``PLAIN_TEXT`` characters that are not their own: the full-width ASCII forms (Ａ → A, （ → (;
+# never a dash: － is not plain) and the ideographic space; one character for one
+_PLAIN_NFKC = {**{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if code != 0xFF0D}, 0x3000: " "}
 
 
 def _read_marks(lines: tuple[str, ...], glossary: list[GlossaryEntry], skip: set[int],
@@ -40,6 +45,7 @@ def _read_marks(lines: tuple[str, ...], glossary: list[GlossaryEntry], skip: set
         keys.setdefault(match_key(g.term), g.number)
         if g.reading:
             keys.setdefault(match_key(g.reading), g.number)
+    key_starts = {key[:1] for key in keys}
     longest = max((len(g.term) for g in glossary), default=0) + 6
     starts = [r[0] for r in measure_ranges]
     marks: list[GlossaryMark] = []
@@ -54,7 +60,7 @@ def _read_marks(lines: tuple[str, ...], glossary: list[GlossaryEntry], skip: set
             context = carry + BULLET.sub("", raw[: m.start()]).rstrip(" \u3000")
             if raw[: m.start()].strip() == "" or m.start() == 0:
                 context = carry.rstrip(" \u3000")
-            marked, number, word = _resolve(context, keys, longest)
+            marked, number, word = _resolve(context, keys, key_starts, longest)
             if word:
                 log.warning("glossary_mark_partial",
                             f"the * follows {word!r}: only its end {marked!r} is a 用語集 term (項番 {number}); "
@@ -81,20 +87,30 @@ def _carry(lines: tuple[str, ...], n: int, skip: set[int]) -> str:
     return ""
 
 
-def _resolve(context: str, keys: dict[str, int], longest: int) -> tuple[str, int | None, str | None]:
-    """``(marked text, 項番, longer word)`` for the longest glossary key that ends ``context``.
+def _resolve(context: str, keys: dict[str, int], starts: set[str],
+             longest: int) -> tuple[str, int | None, str | None]:
+    """``(marked text, 項番, longer word)`` for the longest glossary key that ends ``context``
+    (``starts``: the first characters of the keys).
 
     ``longer word`` is set when the match is only the end of a word (``AI-OCR`` → ``OCR``: the
     character before the match is of the same script, or a hyphen). When no key matches:
     ``(guess, None, None)``, the guess being the run of one script before the mark."""
     best: tuple[str, int] | None = None
-    for k in range(min(len(context), longest), 0, -1):   # longest ending first: the first match is the one
-        candidate = context[-k:]
-        if candidate[0] in " \u3000":
+    tail = context[-longest:]
+    # plain text: the key of an ending is the ending of its NFKC, spaces removed (see ``PLAIN_TEXT``), and
+    # starts with the NFKC of its first character: only endings that start as a key does are looked up
+    plain = tail.translate(_PLAIN_NFKC) if PLAIN_TEXT.fullmatch(tail) else None
+    for k in range(len(tail), 0, -1):   # longest ending first: the first match is the one
+        if plain is None:
+            if context[-k] in " \u3000":
+                continue
+            number = keys.get(match_key(context[-k:]))
+        elif plain[-k] in starts:   # (an ending that starts with a space is no key: " " is not in starts)
+            number = keys.get(plain[-k:].replace(" ", ""))
+        else:
             continue
-        number = keys.get(match_key(candidate))
         if number is not None:
-            best = (candidate, number)
+            best = (context[-k:], number)
             break
     if best:
         start = len(context) - len(best[0])

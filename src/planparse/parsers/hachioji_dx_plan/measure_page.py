@@ -169,13 +169,19 @@ def _prose_like(raw: str) -> bool:
 def _start_item(page: _MeasurePage, raw: str, n: int, lines: tuple[str, ...]) -> None:
     text = BULLET.sub("", raw, count=1)
     page.sections[page.section or "current_state"].append(
-        _Item(raws=[text], lines=[n], open=not ends_paragraph(raw, _next_content(lines, n))))
+        _Item(raws=[text], lines=[n], open=not _ends_item(raw, n, lines)))
 
 
 def _continue_item(item: _Item, raw: str, n: int, lines: tuple[str, ...]) -> None:
     item.raws.append(raw)
     item.lines.append(n)
-    item.open = not ends_paragraph(raw, _next_content(lines, n))
+    item.open = not _ends_item(raw, n, lines)
+
+
+def _ends_item(raw: str, n: int, lines: tuple[str, ...]) -> bool:
+    """``ends_paragraph`` of line ``n``, the next line looked up only for a line with a trailing space
+    (without one the line never ends a paragraph)."""
+    return raw.endswith((" ", "\u3000")) and ends_paragraph(raw, _next_content(lines, n))
 
 
 def _finish_measure(page: _MeasurePage, lines: tuple[str, ...], header: int, code: str, number: int,

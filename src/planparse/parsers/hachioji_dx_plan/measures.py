@@ -33,17 +33,19 @@ from planparse.schemas.hachioji_dx_plan import (
 
 
 def _measures(lines: tuple[str, ...], headings: _Headings, policies: list[HachiojiPolicy],
-              log: IssueLog, page_starts: bool = True) -> tuple[list[HachiojiMeasure], list[tuple[int, int, str]]]:
+              log: IssueLog, page_starts: bool = True, glossary_start: int | None = None,
+              ) -> tuple[list[HachiojiMeasure], list[tuple[int, int, str]]]:
     """施策 blocks: each from its header to the next 施策 / 基本方針 / chapter heading.
 
     Headers are first checked against the document's structure (``_placed_headers``): stray copies
     are read as text, and a run of 施策 whose 基本方針 header is missing gets its policy number from
     the numbering. A 施策 that cannot be read is an ``measure_unreadable`` error naming it; the
-    others are kept. Returns the measures and each block's ``(first line, last line, code)``."""
+    others are kept. ``glossary_start``: the 用語集's first line when the caller has it (``_glossary_start``).
+    Returns the measures and each block's ``(first line, last line, code)``."""
     if not headings.measures:
         log.error("no_measures", "no 施策 page header (施策① …) found: nothing extracted")
         return [], []
-    glossary_start = _glossary_start(lines) or len(lines) + 1
+    glossary_start = (glossary_start or _glossary_start(lines)) or len(lines) + 1
     placed = _placed_headers(headings, glossary_start, log)
     bounds = sorted({n for n, _, _ in placed} | {n for n, _ in headings.policies}
                     | set(headings.chapters) | {glossary_start, len(lines) + 1})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 # (the municipality and the detection markers are in ``markers``)
@@ -22,6 +24,8 @@ CHAPTER4_POLICY = regex.compile(
 MEASURE_HEADER = regex.compile(r"^\s?施策\s*(?P<num>[\u2460-\u2473\u2780-\u2793])\s+(?P<name>\S.{0,39}?)\s*$")
 # "現状   本市では、…" (a section label whose bullet glyph was lost: the label, spaces, the item's text)
 LABEL_WORDS = regex.compile(r"^\s?(?P<label>現状|背景|事業の方向性)(?:[ \u3000]+(?P<rest>\S.*)|[ \u3000]*)$")
+LABEL_WORD_STARTS = ("現状", "背景", "事業の方向性")
+"""The words ``LABEL_WORDS`` starts with (at the line's first or second character)."""
 # "【図】５Gの特徴" / "出典：「…」" / "https://…" / "※…": how a figure's caption or credit starts
 FIGURE_START = regex.compile(r"^(?:【|出典|https?:|※|注[:：])")
 MIN_PROSE_CHARS = 12
@@ -29,7 +33,8 @@ MIN_PROSE_CHARS = 12
 # Symbol/Wingdings bullets the PDF extractor leaves as private-use glyphs: "\uf09f  本市では、…"
 BULLET = regex.compile(r"^\s?[\uf06c\uf09e\uf09f\uf0a7\uf0b7\uf0d8\uf0fc][ \u3000]*")
 # the same glyphs anywhere in a line: "現状 \uf09f  本市では、…" (label, then the first bullet)
-BULLET_GLYPH = regex.compile(r"[\uf06c\uf09e\uf09f\uf0a7\uf0b7\uf0d8\uf0fc]")
+# (plain characters: the standard library's ``re`` searches them in half the time of ``regex``)
+BULLET_GLYPH = re.compile(r"[\uf06c\uf09e\uf09f\uf0a7\uf0b7\uf0d8\uf0fc]")
 # "1  ＡＩ Artificial Intelligenceの略で、…" / "38  サイバーシルクロード" (glossary entry line)
 GLOSSARY_ENTRY = regex.compile(r"^(?P<num>\d{1,3})(?P<sep>[ \u3000]+)(?P<rest>\S.*)$")
 # "【フェイスブック】 " (a term's reading: kana only)
@@ -75,6 +80,11 @@ _ASCII_ALNUM_START = regex.compile(r"^[A-Za-z0-9]")
 _WORD_RUN = regex.compile(r"(?:[\p{Katakana}ー・]+|\p{Han}+|[A-Za-z0-9Ａ-Ｚａ-ｚ０-９.．\-－]+)$")
 # the word a partial match ends ("AI-" before "OCR", "官民連携データ" before "プラットフォーム")
 _ANY_WORD_RUN = regex.compile(r"[\p{Katakana}ー\p{Han}A-Za-z0-9Ａ-Ｚａ-ｚ０-９\-－.]+$")
+# "キャッシュレス決済", "ＩＣＴ", "Society 5.0": text whose ``match_key`` is the NFKC of each character with the
+# spaces removed: ASCII and its full-width forms but the dash (which match_key may fold), spaces, CJK
+# punctuation and brackets, kana, ・ and ー, unified ideographs. Each is NFKC-stable (or a full-width form of
+# ASCII), never composes with a neighbour and has no combining class
+PLAIN_TEXT = regex.compile(r"[ !-,.-~\u3000-\u3011\u3041-\u3096\u30a1-\u30fc\u4e00-\u9fff\uff01-\uff0c\uff0e-\uff5e]*")
 _KATAKANA = regex.compile(r"[\p{Katakana}ー]")
 _HAN = regex.compile(r"\p{Han}")
 _LATIN = regex.compile(r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]")

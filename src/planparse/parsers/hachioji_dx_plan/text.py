@@ -13,6 +13,7 @@ from planparse.parsers.hachioji_dx_plan.patterns import (
     _SPACE_BETWEEN_WIDE,
     _SPACE_RUN,
     BULLET_GLYPH,
+    LABEL_WORD_STARTS,
     LABEL_WORDS,
     OBJECTIVE_KEY,
 )
@@ -30,9 +31,13 @@ def clean_text(text: str) -> str:
     mark (``ＩＣＴ *`` → ``ＩＣＴ*``), with runs of spaces collapsed, trimmed. Spaces next to ASCII
     text (``Society 5.0``, ``市民の QOL``) stay. No NFKC. Never raises.
     """
-    text = _SPACE_BEFORE_MARK.sub("", text)
-    text = _SPACE_BETWEEN_WIDE.sub("", text)
-    return _SPACE_RUN.sub(" ", text).strip(" \u3000")
+    if " " in text:   # (each pattern removes or collapses ASCII spaces: without one there is nothing to do)
+        if "*" in text or "＊" in text:
+            text = _SPACE_BEFORE_MARK.sub("", text)
+        text = _SPACE_BETWEEN_WIDE.sub("", text)
+        if "  " in text:
+            text = _SPACE_RUN.sub(" ", text)
+    return text.strip(" \u3000")
 
 
 def ends_paragraph(raw: str, next_raw: str | None = None) -> bool:
@@ -92,7 +97,8 @@ def _section_label(raw: str) -> tuple[str, str] | None:
     field_ = SECTION_LABELS.get(match_key(head)) if head.strip() else None
     if field_ is None:
         # the bullet glyph lost (a PDF font without its Unicode): the label, then spaces, then text
-        words = LABEL_WORDS.match(raw)
+        starts = raw.startswith(LABEL_WORD_STARTS) or raw.startswith(LABEL_WORD_STARTS, 1)
+        words = LABEL_WORDS.match(raw) if starts else None
         if words is None or (field_ := SECTION_LABELS.get(match_key(words.group("label")))) is None:
             return None
         return field_, words.group("rest")

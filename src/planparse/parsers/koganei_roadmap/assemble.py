@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from planparse.normalize import match_key, split_departments
 from planparse.parsers.koganei_roadmap.cells import fill_roadmap
 from planparse.parsers.koganei_roadmap.model import Block, Context, OverviewRow
-from planparse.parsers.koganei_roadmap.patterns import SPACES, TAG, squash
+from planparse.parsers.koganei_roadmap.patterns import FOREIGN_LETTERS, SPACES, TAG, squash
 from planparse.schemas.base import ParseResult
 from planparse.schemas.koganei_roadmap import (
     NOTE_MARK,
@@ -208,8 +208,10 @@ def _items(ctx: Context, block: Block, number: int, done: int) -> list[KoganeiIt
         if any(c.inferred for c in roadmap):
             inferred.append(code)
         what = f"個別取組 {code}"
-        for text in (raw_name, indicator, target, departments_raw, *written):
-            ctx.noise(text, line, what)
+        texts = (raw_name, indicator, target, departments_raw, *written)
+        if FOREIGN_LETTERS.search("\n".join(t or "" for t in texts)):   # (one search for the row; a newline
+            for text in texts:                                              # is no letter: no run spans two)
+                ctx.noise(text, line, what)
         if not block.notes and any(NOTE_MARK in (t or "") for t in (raw_name, indicator, target, *written)):
             ctx.log.warning("unresolved_note_mark", f"個別取組 {code} has a ※ mark but its 取組 page has no "
                             "※ note line; nothing is attached to it", line)

@@ -123,6 +123,8 @@ class Context:
 
     def markup(self, raw: str, line: int, what: str) -> None:
         """Report markup removed from ``raw`` (``<b>``, ``<p …>``, ``**``)."""
+        if "<" not in raw and "**" not in raw:   # no tag, no bold marker: nothing MARKUP finds
+            return
         tags = list(dict.fromkeys(m.group() for m in MARKUP.finditer(raw)))
         if tags:
             self.log.warning("markup_stripped", f"{what}: markup {' '.join(tags)[:120]} is conversion noise, "

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import regex
 
+from planparse.memo import _memo
 from planparse.normalize import BOLD, HTML_TAG, find_fiscal_years, match_key, strip_markup
 
 # (the detection markers are in ``markers``)
@@ -65,13 +66,20 @@ ITEM_COLUMNS = {"個別取組": "name", "評価指標": "indicator", "目標値�
 ITEM_REQUIRED = ("name", "indicator", "target", "departments")
 
 
+@_memo
 def text_of(cell: str) -> str:
-    """A cell or line as stored: markup removed, whitespace runs collapsed, ends trimmed."""
-    return SPACES.sub(" ", strip_markup(cell)).strip()
+    """A cell or line as stored: markup removed, whitespace runs collapsed, ends trimmed.
+    (Remembered per document: the walk reads a row's cells at several steps.)"""
+    text = strip_markup(cell)
+    if "\t" in text or "\u3000" in text or "  " in text:   # else SPACES has nothing to change
+        text = SPACES.sub(" ", text)
+    return text.strip()
 
 
 def squash(text: str) -> str:
     """``text`` without spaces (names compared across wraps)."""
+    if " " not in text and "\t" not in text and "\u3000" not in text:   # (most names)
+        return text
     return SPACES.sub("", text)
 
 
