@@ -73,3 +73,50 @@ def test_a_close_runner_up_is_a_warning() -> None:
     (warning,) = detection_warnings(d)
     assert warning.code == "ambiguous_format" and warning.severity == "warning"
     assert f"but it also looks like {d.runner_up[0]}" in warning.message
+
+
+def test_key_sources_hold_every_character_that_normalises_to_a_keyable_one() -> None:
+    # marker_score keys only the lines holding a marker's key character or a KEY_SOURCES character:
+    # every other character must keep keyable characters out of its NFKC form (all code points)
+    import re
+    import unicodedata
+
+    from planparse.parsers.base import _KEYABLE, KEY_SOURCES
+
+    sources = re.compile(f"[{KEY_SOURCES}]")
+    for cp in range(0x110000):
+        ch = chr(cp)
+        if sources.match(ch) or 0xD800 <= cp <= 0xDFFF:
+            continue
+        gained = {c for c in unicodedata.normalize("NFKC", ch) if c != ch and _KEYABLE.match(c)}
+        assert not gained, (hex(cp), gained)
+        # a keyable character composed from a sequence: its marks are sources
+        if _KEYABLE.match(ch) and unicodedata.decomposition(ch) and not unicodedata.decomposition(ch).startswith("<"):
+            marks = [chr(int(h, 16)) for h in unicodedata.decomposition(ch).split()[1:]]
+            assert all(sources.match(m) for m in marks), hex(cp)
+
+
+@pytest.mark.parametrize(("pattern", "key"), [
+    ("管理番号\\d+-\\d+-\\d+", "号"), ("^年度目標・?取組内容", "標"), ("【Vision", "【"), ("施策{2}", "施"),
+    ("施策(?:一|二)", "策"), ("施\\|x", "施"), ("施策|基本", None), ("(?:施策|基本)", None), ("[|]施策", None),
+    ("\\d施策", None), ("KPI", None), ("(?i)施策", None),
+])
+def test_a_markers_key_character_is_one_every_match_holds(pattern: str, key: str | None) -> None:
+    from planparse.parsers.base import Marker
+
+    assert Marker(pattern, 0.1).key_char == key
+
+
+def test_keyed_lines_score_as_searching_every_line() -> None:
+    # the lines marker_score skips cannot match: the same scores as a search of every line's key
+    from planparse.parsers.base import Marker, marker_score
+
+    lines = (RAW / "hachioji_dx_plan_2022.txt").read_text(encoding="utf-8").split("\n")[:400]
+    lines += ["施 策 1 ", "⽤語集", "ｱｸｼｮﾝﾌﾟﾗﾝ", "施策1"]  # spaced, a Kangxi radical, halfwidth kana, the last line
+    doc = load_bytes("\n".join(lines).encode(), path="x.txt")
+    for pattern, count in (("^施策\\d{1,2}[^\\d\\-]", 2), ("^用語集$", 1), ("アクションプラン", 1), ("目的", 3)):
+        keyed = Marker(pattern, 0.5, min_count=count)
+        everywhere = Marker(f"(?:{pattern})", 0.5, min_count=count)  # no key character: every line
+        assert keyed.key_char and everywhere.key_char is None
+        a, b = marker_score(doc, [keyed]), marker_score(doc, [everywhere])
+        assert (float(a), a.positive, a.structure_lines) == (float(b), b.positive, b.structure_lines), pattern

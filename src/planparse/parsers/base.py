@@ -6,10 +6,10 @@ is its format (``detect``), and turns it into its format record plus issues (``p
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from bisect import bisect_right
 from functools import lru_cache
-from itertools import accumulate
 from typing import ClassVar
 
 import regex
@@ -18,17 +18,69 @@ from planparse.ingest import SourceDocument
 from planparse.normalize import match_key
 from planparse.schemas.base import ParseResult
 
-__all__ = ["Marker", "MarkerScore", "Parser", "marker_score"]
+__all__ = ["KEY_SOURCES", "Marker", "MarkerScore", "Parser", "keyed_lines", "marker_score"]
+
+
+# The characters a marker is keyed on (``Marker.key_char``): kana, CJK ideographs and the brackets 【】.
+_KEYABLE = re.compile(r"[\u3010\u3011\u3041-\u3096\u30A1-\u30FA\u3400-\u4DBF\u4E00-\u9FFF]")
+# Characters whose NFKC form holds a keyable character other than themselves: CJK and Kangxi radicals,
+# Hangzhou numerals, ゟ and ヿ, kanbun, enclosed and squared CJK (㈱, ㍻), compatibility ideographs, vertical
+# forms (︻ → 【), halfwidth katakana, enclosed ideographs; and the voicing marks that compose a kana
+# (カ + U+3099 → ガ). A line without one of them and without a keyable character keeps none in its match
+# key (tests/test_detect.py checks this against ``unicodedata`` for every code point).
+KEY_SOURCES = ("\u2E80-\u2FDF\u3038-\u303A\u3099-\u309C\u309F\u30FF\u3190-\u319F\u3200-\u33FF"
+               "\uF900-\uFAFF\uFE10-\uFE1F\uFE30-\uFE4F\uFF61-\uFF9F\U0001F200-\U0001F2FF\U0002F800-\U0002FA1F")
+_REGEX_META = frozenset("\\.^$*+?{}[]|()")
+_KEY_CHARS: set[str] = set()  # every marker's key character: the lines ``marker_score`` keys hold one
+
+
+def _key_char(pattern: str) -> str | None:
+    """A keyable character every match of ``pattern`` contains: the last one of the literal text the
+    pattern starts with (after a ``^``; a character made optional by ``?``, ``*`` or ``{`` does not
+    count). None when there is none, or when the pattern has an alternative (``|``) outside a group
+    or a character class, which would make the start optional."""
+    depth, escaped, in_class = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth <= 0:
+            return None
+    literal = []
+    for ch in pattern[1:] if pattern.startswith("^") else pattern:
+        if ch in _REGEX_META:
+            if ch in "?*{" and literal:
+                literal.pop()
+            break
+        literal.append(ch)
+    keyable = [ch for ch in literal if _KEYABLE.match(ch)]
+    return keyable[-1] if keyable else None
 
 
 class Marker:
     """A content marker for detection: a pattern searched in the document's match-key text
-    (NFKC, whitespace removed) and its weight. ``min_count`` occurrences are needed."""
+    (NFKC, whitespace removed) and its weight. ``min_count`` occurrences are needed.
+
+    A match lies within one line's key (it may take the line break that ends it). ``key_char``: a
+    character every match contains (see ``_key_char``), or None; when every marker of a format has
+    one, ``marker_score`` keys only the lines that can hold one."""
 
     def __init__(self, pattern: str, weight: float, min_count: int = 1) -> None:
         self.pattern = regex.compile(pattern, regex.MULTILINE)
         self.weight = weight
         self.min_count = min_count
+        self.key_char = _key_char(pattern)
+        if self.key_char is not None:
+            _KEY_CHARS.add(self.key_char)
 
     def hit(self, text: str) -> bool:
         """True when the pattern occurs at least ``min_count`` times in ``text``."""
@@ -78,23 +130,32 @@ def marker_score(doc: SourceDocument, markers: list[Marker], *, negative: list[M
     (NFKC, no whitespace), so full-width/half-width and PDF spacing differences do not matter. For
     PDFs, each table row (its cells joined) is searched as one more line.
 
+    Only the lines that can match are keyed and searched: when every marker has a ``key_char``,
+    the lines holding a marker's key character or a ``KEY_SOURCES`` character (``keyed_lines``);
+    the others cannot hold a match, so the result is that of searching every line.
+
     Output: a ``MarkerScore`` (a float, so formats may combine it with other evidence) that also
     gives the positive weight and the number of lines matching the recurring markers
     (``Marker.recurring``), for ``detect``'s structure share.
     """
-    text = doc.match_text
-    if doc.kind == "pdf":  # a PDF table's header may be split over several text lines: use its cells too
-        text += "\n" + "\n".join("".join(match_key(cell) for cell in row.cells)
-                                 for table in doc.tables for row in table.rows)
+    if all(m.key_char is not None for m in (*markers, *negative)):
+        keys, ends_document = keyed_lines(doc.text, "".join(sorted(_KEY_CHARS)))
+        if doc.kind == "pdf":  # every line is followed by another: the table rows
+            text = "\n".join([*keys, _row_keys(doc)])
+        else:
+            text = "\n".join(keys) if ends_document or not keys else "\n".join(keys) + "\n"
+    else:
+        text = doc.match_text
+        if doc.kind == "pdf":
+            text += "\n" + _row_keys(doc)
     found: list[float] = []  # the weights of the markers found, in order
-    structure: set[int] = set()
-    starts = _line_starts(text) if any(m.recurring for m in markers) else []
+    structure: set[int] = set()  # the lines (the offset before each: its line break) recurring markers match
     for m in markers:
-        if m.recurring:  # one pass gives both its count (``hit``) and its lines (``lines``)
-            offsets = [match.start() for match in m.pattern.finditer(text)]
+        if m.recurring:  # one pass gives both its count (``hit``) and its lines
+            offsets = [text.rfind("\n", 0, match.start()) for match in m.pattern.finditer(text)]
             if len(offsets) >= m.min_count:
                 found.append(m.weight)
-            structure.update(bisect_right(starts, offset) - 1 for offset in offsets)
+            structure.update(offsets)
         elif m.hit(text):
             found.append(m.weight)
     positive = sum(found)
@@ -103,12 +164,28 @@ def marker_score(doc: SourceDocument, markers: list[Marker], *, negative: list[M
                        structure_lines=len(structure))
 
 
+def _row_keys(doc: SourceDocument) -> str:
+    """A PDF's table rows as lines of match keys (a header may be split over several text lines:
+    its cells are searched too)."""
+    return "\n".join("".join(match_key(cell) for cell in row.cells) for table in doc.tables for row in table.rows)
+
+
 @lru_cache(maxsize=2)
-def _line_starts(text: str) -> list[int]:
-    """Offsets in ``text`` where each ``\\n``-separated line starts, then ``len(text) + 1``; computed
-    once per document text (every format's ``marker_score`` asks for the same one)."""
-    # each line starts one past the end of the line before it: the running sum of (length + 1)
-    return list(accumulate(map((1).__add__, map(len, text.split("\n"))), initial=0))
+def keyed_lines(text: str, chars: str) -> tuple[tuple[str, ...], bool]:
+    """The match keys of the lines of ``text`` (``\\n``-separated) holding one of ``chars`` or a
+    ``KEY_SOURCES`` character, in order, and whether the last of them is the last line of ``text``.
+    Only those lines can have one of ``chars`` in their key. Computed once per document text
+    (every format's ``marker_score`` asks for the same)."""
+    pattern = _line_pattern(chars)
+    keys = tuple(map(match_key, pattern.findall(text)))
+    return keys, pattern.match(text, text.rfind("\n") + 1) is not None
+
+
+@lru_cache(maxsize=8)
+def _line_pattern(chars: str) -> re.Pattern:
+    """A line holding one of ``chars`` or a ``KEY_SOURCES`` character (the standard library's ``re``:
+    a character set, scanned in C)."""
+    return re.compile(rf"(?m)^.*[{re.escape(chars)}{KEY_SOURCES}].*$")
 
 
 class Parser(ABC):
