@@ -179,18 +179,15 @@ def _field_hits(text: str, field: str, rules: ThemeRules) -> dict[str, _Hit]:
 
     The longest match wins: a match lying inside a longer match of any rule does not count
     (学習 inside 機械学習 is not community, 教育 inside セキュリティ教育 neither)."""
-    spans = []
+    matches: list[tuple[int, int, Rule, str]] = []
+    reach = -1  # the furthest end of the spans so far: they start before this one (one span per start)
     for start, end, word in _longest_words(text, rules):
         if word in rules.whole_words and (
                 (start > 0 and text[start - 1] in _WORD_CHAR) or (end < len(text) and text[end] in _WORD_CHAR)):
             continue  # "line" inside "online"
-        spans.append((start, end, word))
-    matches: list[tuple[int, int, Rule, str]] = [
-        (start, end, rule, word)
-        for start, end, word in spans
-        if not any(s <= start and end <= e and e - s > end - start for s, e, _w in spans)
-        for rule in rules.rules_of_word[word]
-    ]
+        if reach < end:  # not inside a longer span that starts earlier
+            matches.extend((start, end, rule, word) for rule in rules.rules_of_word[word])
+        reach = max(reach, end)
     hits: dict[str, _Hit] = {}
     for _start, _end, rule, word in sorted(matches, key=lambda m: (-m[2].weight, m[0])):
         hit = hits.get(rule.theme)
