@@ -75,36 +75,42 @@ def test_a_close_runner_up_is_a_warning() -> None:
     assert f"but it also looks like {d.runner_up[0]}" in warning.message
 
 
-def test_key_sources_hold_every_character_that_normalises_to_a_keyable_one() -> None:
-    # marker_score keys only the lines holding a marker's key character or a KEY_SOURCES character:
-    # every other character must keep keyable characters out of its NFKC form (all code points)
+def test_key_and_space_sources_hold_every_character_that_normalises_to_a_keyable_one_or_a_space() -> None:
+    # marker_score keys only the lines holding a KEY_SOURCES or SPACE_SOURCES character and those holding
+    # a marker's key run once spaces, U+3000 and tabs are removed: check the lists for all code points
     import re
     import unicodedata
 
-    from planparse.parsers.base import _KEYABLE, KEY_SOURCES
+    import regex
 
-    sources = re.compile(f"[{KEY_SOURCES}]")
+    from planparse.parsers.base import _KEYABLE, KEY_SOURCES, SPACE_SOURCES
+
+    keys, spaces, removed = re.compile(f"[{KEY_SOURCES}]"), re.compile(f"[{SPACE_SOURCES}]"), regex.compile(r"[\s\u3000]")
     for cp in range(0x110000):
         ch = chr(cp)
-        if sources.match(ch) or 0xD800 <= cp <= 0xDFFF:
+        if 0xD800 <= cp <= 0xDFFF:
             continue
-        gained = {c for c in unicodedata.normalize("NFKC", ch) if c != ch and _KEYABLE.match(c)}
-        assert not gained, (hex(cp), gained)
+        normal = unicodedata.normalize("NFKC", ch)
+        assert normal, hex(cp)  # no character vanishes: only whitespace is removed from a key
+        if not keys.match(ch):
+            assert not {c for c in normal if c != ch and _KEYABLE.match(c)}, hex(cp)
+        if not spaces.match(ch) and ch not in " \u3000\t\n":
+            assert not any(c.isspace() or removed.match(c) for c in normal), hex(cp)
         # a keyable character composed from a sequence: its marks are sources
-        if _KEYABLE.match(ch) and unicodedata.decomposition(ch) and not unicodedata.decomposition(ch).startswith("<"):
-            marks = [chr(int(h, 16)) for h in unicodedata.decomposition(ch).split()[1:]]
-            assert all(sources.match(m) for m in marks), hex(cp)
+        decomposition = unicodedata.decomposition(ch)
+        if _KEYABLE.match(ch) and decomposition and not decomposition.startswith("<"):
+            assert all(keys.match(chr(int(h, 16))) for h in decomposition.split()[1:]), hex(cp)
 
 
-@pytest.mark.parametrize(("pattern", "key"), [
-    ("管理番号\\d+-\\d+-\\d+", "号"), ("^年度目標・?取組内容", "標"), ("【Vision", "【"), ("施策{2}", "施"),
-    ("施策(?:一|二)", "策"), ("施\\|x", "施"), ("施策|基本", None), ("(?:施策|基本)", None), ("[|]施策", None),
-    ("\\d施策", None), ("KPI", None), ("(?i)施策", None),
+@pytest.mark.parametrize(("pattern", "run"), [
+    ("管理番号\\d+-\\d+-\\d+", "管理番号"), ("^年度目標・?取組内容", "年度目標"), ("【Vision", "【"), ("施策{2}", "施"),
+    ("^目的・あるべき姿$", "あるべき姿"), ("取組のロードマップ", "取組のロ"), ("施策(?:一|二)", "施策"), ("施\\|x", "施"),
+    ("施策|基本", None), ("(?:施策|基本)", None), ("[|]施策", None), ("\\d施策", None), ("KPI", None), ("(?i)施策", None),
 ])
-def test_a_markers_key_character_is_one_every_match_holds(pattern: str, key: str | None) -> None:
+def test_a_markers_key_run_is_one_every_match_holds(pattern: str, run: str | None) -> None:
     from planparse.parsers.base import Marker
 
-    assert Marker(pattern, 0.1).key_char == key
+    assert Marker(pattern, 0.1).key_run == run
 
 
 def test_keyed_lines_score_as_searching_every_line() -> None:
@@ -112,11 +118,11 @@ def test_keyed_lines_score_as_searching_every_line() -> None:
     from planparse.parsers.base import Marker, marker_score
 
     lines = (RAW / "hachioji_dx_plan_2022.txt").read_text(encoding="utf-8").split("\n")[:400]
-    lines += ["施 策 1 ", "⽤語集", "ｱｸｼｮﾝﾌﾟﾗﾝ", "施策1"]  # spaced, a Kangxi radical, halfwidth kana, the last line
+    lines += ["施 策 1 ", "⽤語集", "ｱｸｼｮﾝﾌﾟﾗﾝ", "用\u3000語\t集", "用\xa0語集", "施策1"]  # the last: the last line
     doc = load_bytes("\n".join(lines).encode(), path="x.txt")
     for pattern, count in (("^施策\\d{1,2}[^\\d\\-]", 2), ("^用語集$", 1), ("アクションプラン", 1), ("目的", 3)):
         keyed = Marker(pattern, 0.5, min_count=count)
-        everywhere = Marker(f"(?:{pattern})", 0.5, min_count=count)  # no key character: every line
-        assert keyed.key_char and everywhere.key_char is None
+        everywhere = Marker(f"(?:{pattern})", 0.5, min_count=count)  # no key run: every line
+        assert keyed.key_run and everywhere.key_run is None
         a, b = marker_score(doc, [keyed]), marker_score(doc, [everywhere])
         assert (float(a), a.positive, a.structure_lines) == (float(b), b.positive, b.structure_lines), pattern
