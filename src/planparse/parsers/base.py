@@ -18,7 +18,7 @@ from planparse.ingest import SourceDocument
 from planparse.normalize import match_key
 from planparse.schemas.base import ParseResult
 
-__all__ = ["KEY_SOURCES", "Marker", "MarkerScore", "Parser", "keyed_lines", "marker_score"]
+__all__ = ["KEY_SOURCES", "SPACE_SOURCES", "Marker", "MarkerScore", "Parser", "keyed_lines", "marker_score"]
 
 
 # The characters a marker's key run is made of (``Marker.key_run``): kana, CJK ideographs and the brackets 【】.
