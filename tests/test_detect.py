@@ -105,7 +105,7 @@ def test_key_and_space_sources_hold_every_character_that_normalises_to_a_keyable
 @pytest.mark.parametrize(("pattern", "run"), [
     ("管理番号\\d+-\\d+-\\d+", "管理番号"), ("^年度目標・?取組内容", "年度目標"), ("【Vision", "【"), ("施策{2}", "施"),
     ("^目的・あるべき姿$", "あるべき姿"), ("取組のロードマップ", "取組のロ"), ("施策(?:一|二)", "施策"), ("施\\|x", "施"),
-    ("施策|基本", None), ("(?:施策|基本)", None), ("[|]施策", None), ("\\d施策", None), ("KPI", None), ("(?i)施策", None),
+    ("施策|基本", None), ("(?:施策|基本)", None), ("[|]施策", None), ("\\d施策", None), ("KPI", None), ("(?i)施策", None), ("施#ロードマップ(?x)", None),
 ])
 def test_a_markers_key_run_is_one_every_match_holds(pattern: str, run: str | None) -> None:
     from planparse.parsers.base import Marker

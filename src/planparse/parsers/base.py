@@ -87,7 +87,8 @@ class Marker:
         self.pattern = regex.compile(pattern, regex.MULTILINE)
         self.weight = weight
         self.min_count = min_count
-        self.key_run = _key_run(pattern)
+        # a flag set inside the pattern for all of it (``…(?x)``) changes what its literal text matches
+        self.key_run = None if self.pattern.flags & (regex.IGNORECASE | regex.VERBOSE) else _key_run(pattern)
         if self.key_run is not None:
             _KEY_RUNS.add(self.key_run)
 
