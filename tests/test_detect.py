@@ -73,3 +73,56 @@ def test_a_close_runner_up_is_a_warning() -> None:
     (warning,) = detection_warnings(d)
     assert warning.code == "ambiguous_format" and warning.severity == "warning"
     assert f"but it also looks like {d.runner_up[0]}" in warning.message
+
+
+def test_key_and_space_sources_hold_every_character_that_normalises_to_a_keyable_one_or_a_space() -> None:
+    # marker_score keys only the lines holding a KEY_SOURCES or SPACE_SOURCES character and those holding
+    # a marker's key run once spaces, U+3000 and tabs are removed: check the lists for all code points
+    import re
+    import unicodedata
+
+    import regex
+
+    from planparse.parsers.base import _KEYABLE, KEY_SOURCES, SPACE_SOURCES
+
+    keys, spaces, removed = re.compile(f"[{KEY_SOURCES}]"), re.compile(f"[{SPACE_SOURCES}]"), regex.compile(r"[\s\u3000]")
+    for cp in range(0x110000):
+        ch = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        normal = unicodedata.normalize("NFKC", ch)
+        assert normal, hex(cp)  # no character vanishes: only whitespace is removed from a key
+        if not keys.match(ch):
+            assert not {c for c in normal if c != ch and _KEYABLE.match(c)}, hex(cp)
+        if not spaces.match(ch) and ch not in " \u3000\t\n":
+            assert not any(c.isspace() or removed.match(c) for c in normal), hex(cp)
+        # a keyable character composed from a sequence: its marks are sources
+        decomposition = unicodedata.decomposition(ch)
+        if _KEYABLE.match(ch) and decomposition and not decomposition.startswith("<"):
+            assert all(keys.match(chr(int(h, 16))) for h in decomposition.split()[1:]), hex(cp)
+
+
+@pytest.mark.parametrize(("pattern", "run"), [
+    ("管理番号\\d+-\\d+-\\d+", "管理番号"), ("^年度目標・?取組内容", "年度目標"), ("【Vision", "【"), ("施策{2}", "施"),
+    ("^目的・あるべき姿$", "あるべき姿"), ("取組のロードマップ", "取組のロ"), ("施策(?:一|二)", "施策"), ("施\\|x", "施"),
+    ("施策|基本", None), ("(?:施策|基本)", None), ("[|]施策", None), ("\\d施策", None), ("KPI", None), ("(?i)施策", None), ("施#ロードマップ(?x)", None),
+])
+def test_a_markers_key_run_is_one_every_match_holds(pattern: str, run: str | None) -> None:
+    from planparse.parsers.base import Marker
+
+    assert Marker(pattern, 0.1).key_run == run
+
+
+def test_keyed_lines_score_as_searching_every_line() -> None:
+    # the lines marker_score skips cannot match: the same scores as a search of every line's key
+    from planparse.parsers.base import Marker, marker_score
+
+    lines = (RAW / "hachioji_dx_plan_2022.txt").read_text(encoding="utf-8").split("\n")[:400]
+    lines += ["施 策 1 ", "⽤語集", "ｱｸｼｮﾝﾌﾟﾗﾝ", "用\u3000語\t集", "用\xa0語集", "施策1"]  # the last: the last line
+    doc = load_bytes("\n".join(lines).encode(), path="x.txt")
+    for pattern, count in (("^施策\\d{1,2}[^\\d\\-]", 2), ("^用語集$", 1), ("アクションプラン", 1), ("目的", 3)):
+        keyed = Marker(pattern, 0.5, min_count=count)
+        everywhere = Marker(f"(?:{pattern})", 0.5, min_count=count)  # no key run: every line
+        assert keyed.key_run and everywhere.key_run is None
+        a, b = marker_score(doc, [keyed]), marker_score(doc, [everywhere])
+        assert (float(a), a.positive, a.structure_lines) == (float(b), b.positive, b.structure_lines), pattern

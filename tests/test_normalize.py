@@ -239,3 +239,17 @@ def test_nfkc_is_unicode_nfkc() -> None:
               "①ﾎﾟｲﾝﾄ\u3000ＡＩ", "ｷﾞｶﾞ㍻", "\u0f73\u0f75\u0f81", "ｬﾞ"]
     clear_memos()
     assert [t for t in texts if nfkc(t) != unicodedata.normalize("NFKC", t)] == []
+
+
+def test_nfkc_of_a_long_text_is_that_of_unicodedata() -> None:
+    # from _NFKC_RUNS_FROM characters only the runs NFKC can change are looked up
+    import unicodedata
+
+    from planparse.normalize import _NFKC_RUNS_FROM, nfkc
+
+    pieces = ["（令和４年度）", "ｶﾞｲﾄﾞ", "①②Ⅲ", "㈱㍻", "カ\u3099", "e\u0301", "\u3000ＫＰＩ：１０％", "普通の文", "ﾞ"]
+    for k in range(len(pieces)):
+        text = "".join(pieces[k:] + pieces[:k]) * 8
+        assert len(text) >= _NFKC_RUNS_FROM
+        assert nfkc(text) == unicodedata.normalize("NFKC", text)
+        assert nfkc(text[:40]) == unicodedata.normalize("NFKC", text[:40])

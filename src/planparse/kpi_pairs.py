@@ -61,8 +61,12 @@ def pair_kpis(values: Sequence[KpiValue]) -> list[KpiValue]:
         groups.setdefault((owner, v.fiscal_year), []).append(n)
     derived_after: dict[int, KpiValue] = {}
     for (owner, fiscal_year), members in groups.items():
-        targets = sorted((n for n in members if out[n].kind == "target"), key=lambda n: out[n].seq)
-        actuals = sorted((n for n in members if out[n].kind == "actual"), key=lambda n: out[n].seq)
+        targets = [n for n in members if out[n].kind == "target"]
+        actuals = [n for n in members if out[n].kind == "actual"]
+        if not targets and not any(out[a].delta is not None for a in actuals):
+            continue  # nothing to pair, nothing to derive
+        targets.sort(key=lambda n: out[n].seq)
+        actuals.sort(key=lambda n: out[n].seq)
         partner: dict[int, int | None] = {}  # actual index → target index (None: derived target)
         free = list(targets)
         for a in actuals:  # rule 1: same metric, same unit

@@ -19,18 +19,47 @@ import regex
 
 __all__ = ["LazyPattern", "clear_memos", "compile_patterns"]
 
-_MEMO_SIZE = 1 << 16  # distinct strings remembered per function (a large document has ~10k lines)
-_MEMOS: list = []
+_MEMO_SIZE = 1 << 16  # distinct inputs remembered per function (a large document has ~10k lines)
+_MEMOS: list[dict] = []
+_MISSING = object()
 
 
 def _memo(fn):
     """Remember ``fn``'s results for the strings of the document being parsed: parsers look at the
     same line or cell many times (detection, regions, cards, to_common), and NFKC plus the number
     patterns are the largest share of their time. ``fn`` must be pure and return an immutable
-    value (str, tuple). ``clear_memos()`` empties every memo."""
-    cached = functools.lru_cache(maxsize=_MEMO_SIZE)(fn)
-    _MEMOS.append(cached)
-    return cached
+    value (str, tuple). ``clear_memos()`` empties every memo; a memo holding ``_MEMO_SIZE`` results
+    starts again empty.
+
+    A plain dict, not ``functools.lru_cache``: a hit costs the same, a miss a third less (no
+    recency list to keep), and most calls of a document's first pass are misses."""
+    results: dict = {}
+    _MEMOS.append(results)
+    get = results.get
+    code = fn.__code__
+    if code.co_argcount == 1 and not code.co_kwonlyargcount and code.co_varnames[0] == "text":  # f(text): the key
+
+        @functools.wraps(fn)
+        def memo(text):
+            value = get(text, _MISSING)
+            if value is _MISSING:
+                if len(results) >= _MEMO_SIZE:
+                    results.clear()
+                value = results[text] = fn(text)
+            return value
+    else:
+
+        @functools.wraps(fn)
+        def memo(*args, **kwargs):
+            key = (args, tuple(kwargs.items())) if kwargs else args
+            value = get(key, _MISSING)
+            if value is _MISSING:
+                if len(results) >= _MEMO_SIZE:
+                    results.clear()
+                value = results[key] = fn(*args, **kwargs)
+            return value
+
+    return memo
 
 
 def _memo_list(fn):
@@ -47,8 +76,8 @@ def _memo_list(fn):
 def clear_memos() -> None:
     """Forget every remembered result (the pipeline calls it before each document, so memory stays
     bounded and no result carries over from one document to the next)."""
-    for cached in _MEMOS:
-        cached.cache_clear()
+    for results in _MEMOS:
+        results.clear()
 
 
 _PATTERN_METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split", "splititer")

@@ -153,7 +153,7 @@ def theme_rows(rules: ThemeRules | None = None) -> list[Theme]:
     return list((rules or load_rules()).themes)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Hit:
     field: str
     words: list[str]
@@ -161,38 +161,32 @@ class _Hit:
     raw: float  # sum of word weights in the field (before the cap)
 
 
-def _longest_words(text: str, rules: ThemeRules) -> list[tuple[int, int, str]]:
-    """``(start, end, word)`` for every position of ``text`` where a word starts: the longest one
-    (whole words included even where they touch a letter; ``_field_hits`` checks that)."""
-    found = []
-    search = rules.matcher.search
-    m = search(text)
-    while m is not None:
-        start = m.start()
-        found.append((start, m.end(), m.group()))
-        m = search(text, start + 1)  # the next word may start inside this one
-    return found
-
-
 def _field_hits(text: str, field: str, rules: ThemeRules) -> dict[str, _Hit]:
     """``{theme: _Hit}`` of one field: the distinct words found, strongest rule first.
 
-    The longest match wins: a match lying inside a longer match of any rule does not count
-    (学習 inside 機械学習 is not community, 教育 inside セキュリティ教育 neither)."""
-    spans = []
-    for start, end, word in _longest_words(text, rules):
-        if word in rules.whole_words and (
-                (start > 0 and text[start - 1] in _WORD_CHAR) or (end < len(text) and text[end] in _WORD_CHAR)):
-            continue  # "line" inside "online"
-        spans.append((start, end, word))
-    matches: list[tuple[int, int, Rule, str]] = [
-        (start, end, rule, word)
-        for start, end, word in spans
-        if not any(s <= start and end <= e and e - s > end - start for s, e, _w in spans)
-        for rule in rules.rules_of_word[word]
-    ]
+    Every position of ``text`` where a word starts gives its longest word (``rules.matcher``; the
+    next word may start inside it); a whole word touching an ASCII letter or digit does not count
+    ("line" inside "online"). The longest match wins: a match lying inside a longer match of any rule
+    does not count (学習 inside 機械学習 is not community, 教育 inside セキュリティ教育 neither)."""
+    search = rules.matcher.search
+    whole_words, rules_of_word = rules.whole_words, rules.rules_of_word
+    ranked: list[tuple[float, int, int, Rule, str]] = []  # (-weight, start, n, …): strongest, then first
+    reach = -1  # the furthest end of the spans so far: they start before this one (one span per start)
+    m = search(text)
+    while m is not None:
+        start, end = m.span()
+        word = m.group()
+        if not (word in whole_words and ((start > 0 and text[start - 1] in _WORD_CHAR)
+                                         or (end < len(text) and text[end] in _WORD_CHAR))):
+            if reach < end:  # not inside a longer span that starts earlier
+                for rule in rules_of_word[word]:
+                    ranked.append((-rule.weight, start, len(ranked), rule, word))
+            if end > reach:
+                reach = end
+        m = search(text, start + 1)
+    ranked.sort()  # ``len(ranked)`` keeps equals in the order found: rules are never compared
     hits: dict[str, _Hit] = {}
-    for _start, _end, rule, word in sorted(matches, key=lambda m: (-m[2].weight, m[0])):
+    for _weight, _start, _n, rule, word in ranked:
         hit = hits.get(rule.theme)
         if hit is None:
             hit = hits[rule.theme] = _Hit(field=field, words=[], rule_ids=[], raw=0.0)
@@ -213,17 +207,18 @@ def tag_initiatives(initiatives: list[Initiative], rules: ThemeRules | None = No
     score; ties: name, indicator, objective, summary), joined with `` | ``. Never raises.
     """
     rules = rules or load_rules()
+    fields = [(field, rules.field_weight[field], rules.field_cap[field]) for field in FIELDS
+              if field in rules.field_weight]
     out: list[InitiativeTheme] = []
     for initiative in initiatives:
         scores: dict[str, float] = {}
         best_hit: dict[str, tuple[float, _Hit]] = {}
-        for field in FIELDS:
+        for field, weight, cap in fields:
             value = getattr(initiative, field, None)
-            if not value or field not in rules.field_weight:
+            if not value:
                 continue
-            text = nfkc(value).lower()
-            for theme, hit in _field_hits(text, field, rules).items():
-                contribution = rules.field_weight[field] * min(rules.field_cap[field], hit.raw)
+            for theme, hit in _field_hits(nfkc(value).lower(), field, rules).items():
+                contribution = weight * min(cap, hit.raw)
                 scores[theme] = scores.get(theme, 0.0) + contribution
                 if theme not in best_hit or contribution > best_hit[theme][0]:
                     best_hit[theme] = (contribution, hit)

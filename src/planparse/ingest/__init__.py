@@ -75,5 +75,6 @@ def load_bytes(data: bytes, *, path: str) -> SourceDocument:
     text, encoding, notes = decode_text(data)
     lines = split_lines(text)
     return SourceDocument(
-        **common, kind="text", encoding=encoding, lines=lines, tables=text_tables(lines), notes=notes,
+        **common, kind="text", encoding=encoding, lines=lines, tables=text_tables(lines) if "\t" in text else (),
+        notes=notes,
     )

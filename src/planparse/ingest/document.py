@@ -84,9 +84,9 @@ class SourceDocument(BaseModel):
             return None
         return self.line_pages[number - 1]
 
-    @property
+    @cached_property
     def text(self) -> str:
-        """The whole text, lines joined with ``\\n``."""
+        """The whole text, lines joined with ``\\n`` (joined once)."""
         return "\n".join(self.lines)
 
     @cached_property
