@@ -16,6 +16,7 @@ from planparse.cache import CACHE_DIR, Cache
 from planparse.cli import app
 from planparse.parsers.koganei_roadmap import KoganeiRoadmapParser
 from planparse.schemas.common import TABLES
+from planparse.views import PER_DOCUMENT_VIEWS
 from tests.conftest import RAW
 
 KOGANEI = RAW / "koganei_dx_action_plan_2026.md"
@@ -329,6 +330,25 @@ def test_an_added_document_re_exports_only_the_views_of_its_formats(tmp_path: Pa
     pipeline.extract([raw], full, full=True)
     assert _view_rows(hachioji) == _view_rows(full / hachioji.name)
     assert len(pl.read_parquet(hachioji)) > 0
+
+
+def test_per_document_views_give_a_documents_rows_without_the_others(tmp_path: Path) -> None:
+    """A view declared per document (``views.PER_DOCUMENT_VIEWS``, a format's ``per_document_views``,
+    which an incremental run re-exports for the added documents only): each document's rows are the
+    same when it is extracted alone."""
+    views = sorted(PER_DOCUMENT_VIEWS | pipeline._per_document_views())
+    assert "koganei_roadmap" in views
+    everything = tmp_path / "all"
+    pipeline.extract([RAW], everything)
+    tables = {view: pl.read_parquet(everything / f"{view}.parquet") for view in views}
+    documents = pl.read_parquet(everything / "documents.parquet").select("document_id", "source_path").rows()
+    for document_id, source_path in documents:
+        alone = tmp_path / document_id
+        pipeline.extract([Path(source_path)], alone)
+        for view, rows in tables.items():
+            expected = sorted(map(repr, rows.filter(pl.col("document_id") == document_id).rows()))
+            assert _view_rows(alone / f"{view}.parquet") == expected, (view, source_path)
+    assert all(len(rows) > 0 for rows in tables.values())
 
 
 def test_view_formats_name_every_format_a_view_reads(tmp_path: Path) -> None:

@@ -146,7 +146,6 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
         if problem is not None:
             data, unreadable = b"", True
             issues.append(Issue(severity="error", code=problem[0], message=problem[1]))
-    sha = hashlib.sha256(data).hexdigest()
     if not unreadable:
         try:
             doc = load_bytes(data, path=spath)
@@ -157,6 +156,7 @@ def extract_file(path: str | Path, *, data: bytes | None = None, extracted_at: d
             issues.append(Issue(severity="error", code="ingest_error",
                                 message=f"decoding the file failed ({type(exc).__name__}: {exc}); "
                                         "nothing was extracted from this file"))
+    sha = doc.sha256 if doc is not None else hashlib.sha256(data).hexdigest()  # ingest hashed it already
     if doc is not None:
         issues.extend(Issue(severity="warning", code=code, message=msg) for code, msg in doc.notes)
         try:
@@ -438,6 +438,7 @@ def extract(
         from planparse.store import OutputWriter
 
         writer = OutputWriter(out, views=_views(), view_comments=_view_comments(), view_formats=_view_formats(),
+                              per_document_views=_per_document_views(),
                               lock_timeout=lock_timeout,
                               on_lock_wait=on_lock_wait)
     try:
@@ -731,6 +732,10 @@ def _view_formats() -> dict[str, tuple[str, ...]]:
     for parser in PARSERS.values():
         formats.update(parser.view_formats)
     return formats
+
+
+def _per_document_views() -> frozenset[str]:
+    return frozenset().union(*(parser.per_document_views for parser in PARSERS.values()))
 
 
 def _view_comments() -> dict[str, tuple[str, dict[str, str]]]:

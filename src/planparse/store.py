@@ -24,7 +24,7 @@ import shutil
 import tempfile
 import types
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from decimal import Decimal
@@ -214,7 +214,8 @@ class OutputWriter:
 
     def __init__(self, out_dir: str | Path, *, views: Mapping[str, str] | None = None,
                  view_comments: Mapping[str, ViewComments] | None = None,
-                 view_formats: Mapping[str, Sequence[str]] | None = None, flush_rows: int = 20_000,
+                 view_formats: Mapping[str, Sequence[str]] | None = None,
+                 per_document_views: Collection[str] = (), flush_rows: int = 20_000,
                  lock_timeout: float | None = None, on_lock_wait: Callable[[Path], None] | None = None) -> None:
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
@@ -228,6 +229,7 @@ class OutputWriter:
         self.views = {**COMMON_VIEWS, **(views or {})}
         self.view_comments = dict(view_comments or {})
         self.view_formats = {name: frozenset(formats) for name, formats in (view_formats or {}).items()}
+        self.per_document_views = frozenset(per_document_views)
         self.flush_rows = flush_rows
         self._buffers: dict[str, list[Mapping[str, Any]]] = {m.__table__: [] for m in TABLES}
         self._buffered = 0
@@ -353,7 +355,7 @@ class OutputWriter:
         ``<out>/<table>.parquet`` holds, in that order, besides the run-level issues of
         ``run_issue_codes``), a table whose parts include those as one unbroken run reads that one
         file instead of them (many small parts cost more than one file of the same rows). Extended,
-        a per-document view's file (``views.PER_DOCUMENT_VIEWS``) is the published one's rows of the
+        a per-document view's file (``views.PER_DOCUMENT_VIEWS``, a format's ``per_document_views``) is the published one's rows of the
         documents that neither were added nor changed ``is_latest_edition``, and the view's rows of
         those that did; a view reading only formats none of whose documents changed keeps its
         published file (``view_formats``).
@@ -574,9 +576,11 @@ class OutputWriter:
         return found
 
     def _per_document(self, name: str) -> bool:
-        """True for a common view whose rows are per document (``views.PER_DOCUMENT_VIEWS``), as
-        ``COMMON_VIEWS`` defines it."""
-        return name in PER_DOCUMENT_VIEWS and self.views.get(name) == COMMON_VIEWS[name]
+        """True for a view whose rows are per document: a common one of ``views.PER_DOCUMENT_VIEWS``,
+        as ``COMMON_VIEWS`` defines it, or a format's of ``per_document_views``."""
+        if name in PER_DOCUMENT_VIEWS:
+            return self.views.get(name) == COMMON_VIEWS[name]
+        return name in self.per_document_views and name in self.views
 
     def _latest_of_common(self, name: str) -> str | None:
         """The ``*_all_editions`` view of the latest-edition view ``name`` when both are the common

@@ -228,7 +228,11 @@ class Parser(ABC):
     and ``view_formats`` (``{view: (format, …)}``: the formats of the documents whose rows a view
     reads, when its SQL keeps only those (``documents.format = …``); an incremental run then keeps
     the view's published Parquet file when it added no document of those formats; a view not
-    listed is exported again on every run).
+    listed is exported again on every run) and ``per_document_views`` (the format's views whose rows
+    are per document, as ``views.View.per_document`` says of the common ones: a ``document_id``
+    column, and a document's rows depend only on that document's rows; an incremental run then
+    writes such a view's file as the published rows of the unchanged documents plus the view's rows
+    of the added ones, instead of running the whole view again).
 
     ``version``: the parser's own version (a short string). It is part of the key of the
     incremental cache (``planparse.cache``): a document whose bytes and whose format's version are
@@ -245,6 +249,7 @@ class Parser(ABC):
     views: ClassVar[dict[str, str]] = {}
     view_comments: ClassVar[dict[str, tuple[str, dict[str, str]]]] = {}
     view_formats: ClassVar[dict[str, tuple[str, ...]]] = {}
+    per_document_views: ClassVar[frozenset[str]] = frozenset()
     check_queries: ClassVar[dict[str, str]] = {}
 
     @classmethod

@@ -77,6 +77,8 @@ class KoganeiRoadmapParser(Parser):
     }
 
     view_formats: ClassVar[dict[str, tuple[str, ...]]] = {"koganei_roadmap": ("koganei_roadmap",)}
+    # one document's 個別取組 and their years: each row's document_id, joins within that document only
+    per_document_views: ClassVar[frozenset[str]] = frozenset({"koganei_roadmap"})
     view_comments: ClassVar[dict[str, tuple[str, dict[str, str]]]] = {
         "koganei_roadmap": (
             "One row per Koganei 個別取組 and roadmap fiscal year, with its 取組 and Vision; plan_inferred marks "
