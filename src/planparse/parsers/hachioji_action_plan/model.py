@@ -101,6 +101,18 @@ def line_key(line: str) -> str:
     return "".join(nfkc(line).split())
 
 
+def line_keys(lines: Sequence[str], match_keys: Sequence[str] | None = None) -> list[str]:
+    """``line_key`` of every line. ``match_keys`` (optional): the lines' ``match_key`` (the document's
+    ``match_text``, already made for detection), taken as they are where they equal the
+    ``line_key``: ``match_key`` differs only by folding a look-alike dash to ``ー`` and by keeping the
+    separators U+001C–U+001F (not printable), so a key without ``ー`` that is printable is reused and
+    the others are worked out again."""
+    if match_keys is None or len(match_keys) != len(lines):
+        return [line_key(line) for line in lines]
+    return [key if "ー" not in key and key.isprintable() else line_key(line)
+            for line, key in zip(lines, match_keys, strict=True)]
+
+
 @functools.lru_cache(maxsize=1024)  # a document writes the same few year lines again and again
 def _era_year(key: str) -> int | None:
     """``令和4年度`` → 2022 (None when the match key is not a 和暦 year line)."""
@@ -169,16 +181,18 @@ class Context:
     at a line's end removed), their match keys (``line_key``), the year each year-header line names
     (``era_years`` ``令和4年度`` → 2022, ``gregorian_years`` ``(2022年度）`` → 2022, else None), the issue
     log, the settings and caches of year headers and line kinds: every line is read once.
+    ``match_keys``: the lines' ``match_key`` when already made (``line_keys`` reuses them).
 
     ``fiscal_years`` is set once the document's columns are known (``regions.document_fiscal_years``).
     """
 
-    def __init__(self, lines: Sequence[str], settings: Settings | None = None) -> None:
+    def __init__(self, lines: Sequence[str], settings: Settings | None = None, *,
+                 match_keys: Sequence[str] | None = None) -> None:
         # a line end written \r\r\n leaves a \r on the line: never part of the text
         self.lines = list(lines)
         if "\r" in "".join(self.lines):
             self.lines = [line.rstrip("\r") if line.endswith("\r") else line for line in self.lines]
-        self.keys = [line_key(line) for line in self.lines]
+        self.keys = line_keys(self.lines, match_keys)
         # the year a line names when it is a year-header line (else None), read once per line
         self.era_years: list[int | None] = [None] * len(self.keys)
         self.gregorian_years: list[int | None] = [None] * len(self.keys)
