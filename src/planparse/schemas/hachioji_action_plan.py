@@ -449,7 +449,8 @@ def cell_values(text: str) -> list[CellValue]:
             continue  # 12分団 — a word, not minutes
         in_actual = any(a <= q.start < b for a, b in actual_spans)
         start = q.start
-        low = _RANGE_LOW.search(text[:q.start])
+        # (a range's lower bound ends with its ～ right before the quantity: most numbers have none)
+        low = _RANGE_LOW.search(text[:q.start]) if text[:q.start].rstrip().endswith(("～", "〜", "~")) else None
         if low is not None and parse_number(low.group("n")) is not None:
             # "（３～１０件）": the lower bound (>=) and the upper bound (<=) share the unit
             start = low.start()
@@ -474,7 +475,7 @@ def cell_values(text: str) -> list[CellValue]:
     prev_end = 0
     brackets = sorted(delta_spans + actual_spans)
     for start, end, fields in kept:
-        seg_start = max([prev_end] + [b for a, b in brackets if b <= start])
+        seg_start = max([prev_end] + [b for a, b in brackets if b <= start]) if brackets else prev_end
         metric = _metric_label(text[seg_start:start])
         if metric is None and found and (fields.get("baseline_text") or start == found[-1].start
                                          or seg_start == prev_end > 0):
@@ -495,7 +496,7 @@ def _metric_label(segment: str) -> str | None:
     dates = list(_SLASH_DATE.finditer(segment))
     if dates:
         segment = segment[dates[-1].end():]  # "…運用開始3/15～3/31申請：3件" → 申請
-    colons = list(LABEL_COLON.finditer(segment))
+    colons = list(LABEL_COLON.finditer(segment)) if "：" in segment or ":" in segment else []
     if colons and not segment[colons[-1].end():].strip(" \u3000"):
         segment = segment[:colons[-1].start()]  # "オンライン手続き：687件"
     segment = _BOUNDARY.split(segment)[-1]
@@ -536,6 +537,8 @@ def _unitless_ok(text: str, start: int, end: int) -> bool:
 
 def _attach_deltas(values: list[CellValue], deltas: list) -> list[CellValue]:
     """Give each 対目標 delta to the last value written before it that has no delta yet."""
+    if not deltas:
+        return values
     out = list(values)
     for d in deltas:
         best = None
