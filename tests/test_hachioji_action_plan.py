@@ -544,5 +544,8 @@ def test_line_keys_reuse_the_match_keys_only_where_they_are_the_line_keys() -> N
 
     lines = ["事業名称 担当：", "ＫＰＩ", "マイナンバ―カード", "カ－ド", "a\x1cb", "- -", "", "　", "令和４年度",
              *(f"カ{chr(c)}x" for c in range(0x2000, 0x2070))]
-    assert line_keys(lines, [match_key(line) for line in lines]) == [line_key(line) for line in lines]
-    assert line_keys(lines, ["wrong count"]) == [line_key(line) for line in lines]
+    expected = [line_key(line) for line in lines]
+    assert line_keys(lines, "\n".join(match_key(line) for line in lines)) == expected
+    printable = [line for line in lines if line.isprintable()]
+    assert line_keys(printable, "\n".join(match_key(line) for line in printable)) == [line_key(x) for x in printable]
+    assert line_keys(lines, "wrong count") == expected
