@@ -17,9 +17,8 @@ Faithful to the document's own labels:
 # every field's annotation from its string when the models are defined (~3 ms of each run in all).
 
 import functools
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import regex
 from pydantic import BaseModel, Field
@@ -388,12 +387,12 @@ _PHRASE_END = regex.compile(r"\s*[（(\s、。]")
 _CLAUSE_END = regex.compile(r"[。、\n]|[（(]\s*$")
 
 
-@dataclass(frozen=True)
-class CellValue:
+class CellValue(NamedTuple):
     """A number of a 目標/ＫＰＩ cell: ``value`` (Decimal, 万 applied), ``unit`` (NFKC), ``metric``
     (the label before it, as written), ``delta``/``delta_unit`` (the 対目標 difference written after
-    it), ``baseline_text`` (前年比 … for a relative value), ``is_actual`` (inside （実績：…）),
-    ``raw`` and ``start`` (offset in the cell text)."""
+    it), ``baseline_text`` (前年比 … for a relative value), ``in_actual_bracket`` (inside （実績：…）),
+    ``raw`` and ``start`` (offset in the cell text). A named tuple: immutable, made in less than half
+    the time of a frozen dataclass (a document has ~350)."""
 
     value: Decimal
     unit: str | None
@@ -548,7 +547,7 @@ def _attach_deltas(values: list[CellValue], deltas: list) -> list[CellValue]:
         if best is None:
             continue
         v = out[best]
-        out[best] = CellValue(**{**v.__dict__, "delta": d.value, "delta_unit": d.unit})
+        out[best] = v._replace(delta=d.value, delta_unit=d.unit)
     return out
 
 
