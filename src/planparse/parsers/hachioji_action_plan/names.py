@@ -111,4 +111,4 @@ def split_name(text: str) -> tuple[str, str] | None:
 
 def department_only(text: str) -> bool:
     """A 担当 written alone: ``デジタル推進課ほか`` (short, no digits, ends with a department suffix)."""
-    return bool(DEPARTMENT.match(text)) and len(text) <= 20 and not any(ch.isdigit() for ch in nfkc(text))
+    return len(text) <= 20 and bool(DEPARTMENT.match(text)) and not any(ch.isdigit() for ch in nfkc(text))

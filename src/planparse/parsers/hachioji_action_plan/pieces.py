@@ -154,11 +154,10 @@ def basic_kind(ctx: Context, n: int) -> str:
     kind = ctx.line_kinds.get(n)
     if kind is None:
         raw = ctx.lines[n - 1]
-        if not raw.strip(" \t"):
-            kind = ""
-        elif not ctx.keys[n - 1]:
-            kind = "I"
-        elif len(ctx.keys[n - 1]) <= 4 and PAGE_NUMBER.match(raw.strip(" ")):  # at most 4 digits
+        key = ctx.keys[n - 1]
+        if not key:  # blank, or whitespace only (U+3000)
+            kind = "" if not raw.strip(" \t") else "I"
+        elif len(key) <= 4 and PAGE_NUMBER.match(raw.strip(" ")):  # at most 4 digits
             kind = "P"
         else:
             kind = line_kind(raw)
