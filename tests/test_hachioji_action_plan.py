@@ -549,3 +549,4 @@ def test_line_keys_reuse_the_match_keys_only_where_they_are_the_line_keys() -> N
     printable = [line for line in lines if line.isprintable()]
     assert line_keys(printable, "\n".join(match_key(line) for line in printable)) == [line_key(x) for x in printable]
     assert line_keys(lines, "wrong count") == expected
+    assert line_keys([], None) == [] and line_keys(["ＫＰＩ"], None) == ["KPI"]

@@ -108,7 +108,7 @@ def line_keys(lines: Sequence[str], match_text: str | None = None) -> list[str]:
     separators U+001C–U+001F (not printable), so only the lines with a ``ー`` (or, when the text has a
     character that is not printable, the lines with one) are worked out again."""
     keys = match_text.split("\n") if match_text is not None else []
-    if len(keys) != len(lines):
+    if match_text is None or len(keys) != len(lines):
         return [line_key(line) for line in lines]
     if not match_text.replace("\n", "").isprintable():  # rare: look at each line
         return [key if "ー" not in key and key.isprintable() else line_key(line)
