@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planparse.memo import _memo
 from planparse.normalize import (
     join_wrapped,
     nfkc,
@@ -90,6 +91,7 @@ def name_and_department(ctx: Context, unit: Unit, code: str) -> tuple[str, str |
     return texts[0], join_wrapped(texts[1:])
 
 
+@_memo  # the same lines are asked about from several steps (units, orphans, pieces, names)
 def split_name(text: str) -> tuple[str, str] | None:
     """``<名称> <担当>`` → (name, department), split on the last space before a department.
 
