@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+from planparse.memo import _memo
 from planparse.parsers.hachioji_action_plan.model import Context, Piece
 from planparse.parsers.hachioji_action_plan.names import split_name
 from planparse.parsers.hachioji_action_plan.patterns import (
@@ -165,6 +166,7 @@ def basic_kind(ctx: Context, n: int) -> str:
     return kind
 
 
+@_memo  # tag rows and marks are written alike again and again
 def line_kind(raw: str) -> str:
     """``M`` mark, ``T`` tag line, ``D`` dash line or ``X`` text (for one non-blank line)."""
     bracket = "【" in raw or "】" in raw  # marks and tag lines have one
