@@ -23,6 +23,7 @@ from typing import Literal, NamedTuple
 import regex
 from pydantic import BaseModel, Field
 
+from planparse.memo import _memo
 from planparse.normalize import (
     LABEL_COLON,
     TRAILING_PARTICLES,
@@ -489,6 +490,7 @@ def cell_values(text: str) -> list[CellValue]:
     return _attach_deltas(found, deltas)
 
 
+@_memo  # cells repeat their labels (and the segments between two values are often empty)
 def _metric_label(segment: str) -> str | None:
     """The label in the text between two values: before its last ``：``, after its last 、/。 and
     after an unclosed bracket; bullets, leading debris (``）→/``) and trailing particles removed."""
