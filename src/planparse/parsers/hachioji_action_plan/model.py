@@ -217,7 +217,8 @@ class Context:
                 self.gregorian_years[i] = _gregorian_year(self.keys[i])
         self.settings = settings or Settings()
         self.log = IssueLog()
-        self.year_header_cache: dict[tuple[int, int, int], Piece | None] = {}
+        # (line, end, min_columns) → (the year header there or None, the last line looked at)
+        self.year_header_cache: dict[tuple[int, int, int], tuple[Piece | None, int]] = {}
         self.line_kinds: dict[int, str] = {}  # line → ``pieces.basic_kind`` of it, once asked
         self.fiscal_years: list[int] = []
 
