@@ -534,3 +534,19 @@ def test_a_kpi_value_with_an_ascii_space_is_no_name_line() -> None:
 
     assert split_name("の数 21か所") is None
     assert split_name("高齢者向けスマートフォン教室の開催 高齢者福祉課") == ("高齢者向けスマートフォン教室の開催", "高齢者福祉課")
+
+
+def test_line_keys_reuse_the_match_keys_only_where_they_are_the_line_keys() -> None:
+    """``Context`` takes the match keys detection made; where ``match_key`` differs from ``line_key``
+    (a dash folded to ー after katakana, a U+001C–U+001F separator) the line key is worked out again."""
+    from planparse.normalize import match_key
+    from planparse.parsers.hachioji_action_plan.model import line_key, line_keys
+
+    lines = ["事業名称 担当：", "ＫＰＩ", "マイナンバ―カード", "カ－ド", "a\x1cb", "- -", "", "　", "令和４年度",
+             *(f"カ{chr(c)}x" for c in range(0x2000, 0x2070))]
+    expected = [line_key(line) for line in lines]
+    assert line_keys(lines, "\n".join(match_key(line) for line in lines)) == expected
+    printable = [line for line in lines if line.isprintable()]
+    assert line_keys(printable, "\n".join(match_key(line) for line in printable)) == [line_key(x) for x in printable]
+    assert line_keys(lines, "wrong count") == expected
+    assert line_keys([], None) == [] and line_keys(["ＫＰＩ"], None) == ["KPI"]

@@ -35,7 +35,7 @@ def parse_document(doc: SourceDocument, municipality_code: str, municipality_nam
     becomes an error (``measure_unreadable``, ``card_unreadable`` naming the 管理番号) and the rest is
     kept.
     """
-    ctx = Context(doc.lines, settings)
+    ctx = Context(doc.lines, settings, match_text=doc.match_text)  # detection made it
     regions = find_regions(ctx)
     figures = progress_table(ctx, 1, regions.front_end)
     fiscal_years = document_fiscal_years(ctx)

@@ -101,6 +101,29 @@ def line_key(line: str) -> str:
     return "".join(nfkc(line).split())
 
 
+def line_keys(lines: Sequence[str], match_text: str | None = None) -> list[str]:
+    """``line_key`` of every line. ``match_text`` (optional): the lines' ``match_key``, one a line (the
+    document's ``match_text``, already made for detection), taken as they are where they equal the
+    ``line_key``: ``match_key`` differs only by folding a look-alike dash to ``ー`` and by keeping the
+    separators U+001C–U+001F (not printable), so only the lines with a ``ー`` (or, when the text has a
+    character that is not printable, the lines with one) are worked out again."""
+    keys = match_text.split("\n") if match_text is not None else []
+    if match_text is None or len(keys) != len(lines):
+        return [line_key(line) for line in lines]
+    if not match_text.replace("\n", "").isprintable():  # rare: look at each line
+        return [key if "ー" not in key and key.isprintable() else line_key(line)
+                for line, key in zip(lines, keys, strict=True)]
+    n, counted = 0, 0  # line n holds offset ``counted`` of match_text
+    pos = match_text.find("ー")
+    while pos != -1:
+        n += match_text.count("\n", counted, pos)
+        counted = pos
+        keys[n] = line_key(lines[n])
+        end = match_text.find("\n", pos)
+        pos = match_text.find("ー", end) if end != -1 else -1
+    return keys
+
+
 @functools.lru_cache(maxsize=1024)  # a document writes the same few year lines again and again
 def _era_year(key: str) -> int | None:
     """``令和4年度`` → 2022 (None when the match key is not a 和暦 year line)."""
@@ -169,21 +192,23 @@ class Context:
     at a line's end removed), their match keys (``line_key``), the year each year-header line names
     (``era_years`` ``令和4年度`` → 2022, ``gregorian_years`` ``(2022年度）`` → 2022, else None), the issue
     log, the settings and caches of year headers and line kinds: every line is read once.
+    ``match_text``: the lines' ``match_key`` (one a line) when already made (``line_keys`` reuses them).
 
     ``fiscal_years`` is set once the document's columns are known (``regions.document_fiscal_years``).
     """
 
-    def __init__(self, lines: Sequence[str], settings: Settings | None = None) -> None:
+    def __init__(self, lines: Sequence[str], settings: Settings | None = None, *,
+                 match_text: str | None = None) -> None:
         # a line end written \r\r\n leaves a \r on the line: never part of the text
         self.lines = list(lines)
         if "\r" in "".join(self.lines):
             self.lines = [line.rstrip("\r") if line.endswith("\r") else line for line in self.lines]
-        self.keys = [line_key(line) for line in self.lines]
+        self.keys = line_keys(self.lines, match_text)
         # the year a line names when it is a year-header line (else None), read once per line
         self.era_years: list[int | None] = [None] * len(self.keys)
         self.gregorian_years: list[int | None] = [None] * len(self.keys)
         self.era_year_lines: list[int] = []  # the lines with an era year, in order
-        for i in [i for i, key in enumerate(self.keys) if key.endswith(("年度", "年度)"))]:
+        for i in [i for i, key in enumerate(self.keys) if "年度" in key and key.endswith(("年度", "年度)"))]:
             if self.keys[i].endswith("年度"):
                 self.era_years[i] = _era_year(self.keys[i])
                 if self.era_years[i] is not None:
@@ -192,7 +217,8 @@ class Context:
                 self.gregorian_years[i] = _gregorian_year(self.keys[i])
         self.settings = settings or Settings()
         self.log = IssueLog()
-        self.year_header_cache: dict[tuple[int, int, int], Piece | None] = {}
+        # (line, end, min_columns) → (the year header there or None, the last line looked at)
+        self.year_header_cache: dict[tuple[int, int, int], tuple[Piece | None, int]] = {}
         self.line_kinds: dict[int, str] = {}  # line → ``pieces.basic_kind`` of it, once asked
         self.fiscal_years: list[int] = []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planparse.memo import _memo
 from planparse.normalize import (
     join_wrapped,
     nfkc,
@@ -90,6 +91,7 @@ def name_and_department(ctx: Context, unit: Unit, code: str) -> tuple[str, str |
     return texts[0], join_wrapped(texts[1:])
 
 
+@_memo  # the same lines are asked about from several steps (units, orphans, pieces, names)
 def split_name(text: str) -> tuple[str, str] | None:
     """``<名称> <担当>`` → (name, department), split on the last space before a department.
 
@@ -111,4 +113,4 @@ def split_name(text: str) -> tuple[str, str] | None:
 
 def department_only(text: str) -> bool:
     """A 担当 written alone: ``デジタル推進課ほか`` (short, no digits, ends with a department suffix)."""
-    return bool(DEPARTMENT.match(text)) and len(text) <= 20 and not any(ch.isdigit() for ch in nfkc(text))
+    return len(text) <= 20 and bool(DEPARTMENT.match(text)) and not any(ch.isdigit() for ch in nfkc(text))

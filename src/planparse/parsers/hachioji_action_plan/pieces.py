@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+from planparse.memo import _memo
 from planparse.parsers.hachioji_action_plan.model import Context, Piece
 from planparse.parsers.hachioji_action_plan.names import split_name
 from planparse.parsers.hachioji_action_plan.patterns import (
@@ -154,11 +155,10 @@ def basic_kind(ctx: Context, n: int) -> str:
     kind = ctx.line_kinds.get(n)
     if kind is None:
         raw = ctx.lines[n - 1]
-        if not raw.strip(" \t"):
-            kind = ""
-        elif not ctx.keys[n - 1]:
-            kind = "I"
-        elif len(ctx.keys[n - 1]) <= 4 and PAGE_NUMBER.match(raw.strip(" ")):  # at most 4 digits
+        key = ctx.keys[n - 1]
+        if not key:  # blank, or whitespace only (U+3000)
+            kind = "" if not raw.strip(" \t") else "I"
+        elif len(key) <= 4 and PAGE_NUMBER.match(raw.strip(" ")):  # at most 4 digits
             kind = "P"
         else:
             kind = line_kind(raw)
@@ -166,6 +166,7 @@ def basic_kind(ctx: Context, n: int) -> str:
     return kind
 
 
+@_memo  # tag rows and marks are written alike again and again
 def line_kind(raw: str) -> str:
     """``M`` mark, ``T`` tag line, ``D`` dash line or ``X`` text (for one non-blank line)."""
     bracket = "【" in raw or "】" in raw  # marks and tag lines have one

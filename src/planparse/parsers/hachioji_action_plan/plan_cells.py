@@ -109,17 +109,21 @@ def merge_cells(ctx: Context, entries: list[dict], need: int
         # columns are not recoverable by search; keep the first cells, reported as unsure
         return [(t, ls) for t, ls, *_ in flat][:need], 99, False
     repeats: dict[tuple[int, int], bool] = {}  # (first, last) cell of a possible group → a tag written twice in it
-    for first in range(len(flat)):
-        for last in range(first, len(flat)):
-            tags = TAG.findall("".join(flat[k][0] for k in range(first, last + 1)))
-            repeats[first, last] = len(tags) != len(set(tags))
+
+    def repeated(group: tuple[int, int]) -> bool:
+        if group not in repeats:  # worked out for the groups the combinations make, once each
+            tags = TAG.findall("".join(flat[k][0] for k in range(group[0], group[1] + 1)))
+            repeats[group] = len(tags) != len(set(tags))
+        return repeats[group]
+
     for combo in itertools.combinations(points, n_merge):  # the points in line order
         joined = {k for k, _ in combo}
-        # the groups: runs of cells joined at the chosen points, as (first, last) cell
-        firsts = [0, *(k for k in range(1, len(flat)) if k - 1 not in joined)]
-        groups = list(zip(firsts, [*(f - 1 for f in firsts[1:]), len(flat) - 1], strict=True))
-        penalty = sum(p for _, p in combo) + sum(repeats[g] for g in groups)
-        size = max(b - a + 1 for a, b in groups)
+        # the groups: runs of cells joined at the chosen points, as (first, last) cell, cut at the
+        # points not chosen
+        cuts = [k for k in range(len(flat) - 1) if k not in joined]
+        groups = list(zip([0, *(k + 1 for k in cuts)], [*cuts, len(flat) - 1], strict=True))
+        penalty = sum(p for _, p in combo) + sum(map(repeated, groups))
+        size = max(b - a for a, b in groups) + 1
         score = (penalty, size, [-k for k, _ in combo])
         if best is None or score[:2] < best[0][:2]:
             best, ties = (score, groups), 1

@@ -12,14 +12,21 @@ def year_header(ctx: Context, n: int, end: int, *, min_columns: int | None = Non
         min_columns = ctx.settings.year_header_min_columns
     key = (n, end, min_columns)
     if key not in ctx.year_header_cache:
-        ctx.year_header_cache[key] = read_year_header(ctx, n, end, min_columns)
-    piece = ctx.year_header_cache[key]
+        # the header read to the document's end (``regions.document_fiscal_years``) is the same
+        # when every line it looked at stands before ``end``
+        whole = ctx.year_header_cache.get((n, len(ctx.lines) + 1, min_columns))
+        if whole is not None and whole[0] is not None and whole[1] < end:
+            ctx.year_header_cache[key] = whole
+        else:
+            ctx.year_header_cache[key] = read_year_header(ctx, n, end, min_columns)
+    piece = ctx.year_header_cache[key][0]
     return None if piece is None else Piece("Y", list(piece.lines), piece.gap, piece.years, piece.conflicts)
 
 
-def read_year_header(ctx: Context, n: int, end: int, min_columns: int) -> Piece | None:
+def read_year_header(ctx: Context, n: int, end: int, min_columns: int) -> tuple[Piece | None, int]:
     """A year header starting at line ``n``: optional ``年度``, then ≥ ``min_columns`` columns
     ``令和N年度`` + ``（YYYY年度）`` with increasing years, then optional ``備考``. None when it is not one.
+    Returned with the last line looked at (the header is the same for any ``end`` past it).
 
     A column whose 和暦 or 西暦 line is missing (a damaged copy, a line lost in extraction) still
     counts, from the line that is there; the header then carries a conflict note naming the column.
@@ -52,14 +59,15 @@ def read_year_header(ctx: Context, n: int, end: int, min_columns: int) -> Piece 
             last = k
         years.append(year)
         k = ctx.next_nonempty(last + 1, end)
+    seen = k if k is not None else last  # the last line looked at
     if len(years) < min_columns:
-        return None
+        return None, seen
     if len(years) == sum(1 for c in conflicts if "stands without" in c):
-        return None  # only lone year lines: year-labelled text, not the table's header
+        return None, seen  # only lone year lines: year-labelled text, not the table's header
     if k is not None and k < end and ctx.keys[k - 1] == "備考":
         last = k
     lines = [x for x in range(start, last + 1) if ctx.keys[x - 1]]
-    return Piece(kind="Y", lines=lines, gap=True, years=tuple(years), conflicts=tuple(conflicts))
+    return Piece(kind="Y", lines=lines, gap=True, years=tuple(years), conflicts=tuple(conflicts)), seen
 
 
 def starts_year_header(ctx: Context, n: int) -> bool:
