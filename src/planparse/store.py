@@ -526,16 +526,13 @@ class OutputWriter:
             # view (views.LATEST_OF) is the rows of its *_all_editions view whose is_latest_edition
             # is true: its file is that view's file when every document is the latest edition of its
             # plan, else those rows read back from that view's exported file (a scan, not the joins
-            # again; the exports of the bases are queued first, so none waits on an unstarted one),
-            # or, extending a database, per document like its base (the published rows of the
-            # unchanged documents: no wait for the base's export).
+            # again; the exports of the bases are queued first, so none waits on an unstarted one).
             same = self._same_views(con)
             kept = self._kept_views(con, added_documents, latest_editions) if extend is not None else set()
             view_files = [path for path in view_files if path.stem not in kept]  # the published file stays
             empty = self._empty_views(con, kept)
             exported = [name for name in self.views if name not in same and name not in kept and name not in empty]
-            filtered = {name for name in exported if self._latest_of_common(name) in exported
-                        and not (changed is not None and (self.out / f"{name}.parquet").exists())}
+            filtered = {name for name in exported if self._latest_of_common(name) in exported}
             with ThreadPoolExecutor(max_workers=4) as pool:
                 futures = {name: pool.submit(export, name) for name in exported if name not in filtered}
                 futures.update({name: pool.submit(export, name, futures[LATEST_OF[name]]) for name in filtered})
@@ -579,13 +576,10 @@ class OutputWriter:
         return found
 
     def _per_document(self, name: str) -> bool:
-        """True for a view whose rows are per document: a common one of ``views.PER_DOCUMENT_VIEWS``
-        or its latest-edition twin (``views.LATEST_OF``), as ``COMMON_VIEWS`` defines them, or a
-        format's of ``per_document_views``."""
+        """True for a view whose rows are per document: a common one of ``views.PER_DOCUMENT_VIEWS``,
+        as ``COMMON_VIEWS`` defines it, or a format's of ``per_document_views``."""
         if name in PER_DOCUMENT_VIEWS:
             return self.views.get(name) == COMMON_VIEWS[name]
-        if name in LATEST_OF:  # its twin's rows whose is_latest_edition is true: per document too
-            return self._latest_of_common(name) is not None
         return name in self.per_document_views and name in self.views
 
     def _latest_of_common(self, name: str) -> str | None:
