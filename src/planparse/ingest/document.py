@@ -97,6 +97,12 @@ class SourceDocument(BaseModel):
 
         return match_key_lines(self.text)
 
+    def match_text_if_made(self) -> str | None:
+        """``match_text`` when it has been computed already (detection computes it only for a format
+        whose markers cannot be searched line by line: ``parsers.base.marker_score``), else None, so
+        a reader with a cheaper way to the keys it needs does not compute it for nothing."""
+        return self.__dict__.get("match_text")
+
 
 def document_id_for(sha256_hex: str) -> str:
     """``document_id`` = first 12 hex digits of the SHA-256 of the raw bytes (SCHEMA.md)."""

@@ -35,7 +35,9 @@ def parse_document(doc: SourceDocument, municipality_code: str, municipality_nam
     becomes an error (``measure_unreadable``, ``card_unreadable`` naming the 管理番号) and the rest is
     kept.
     """
-    ctx = Context(doc.lines, settings, match_text=doc.match_text)  # detection made it
+    # detection's match keys when it made them (reused where they equal the line keys); otherwise the
+    # line keys are cheaper than the match text
+    ctx = Context(doc.lines, settings, match_text=doc.match_text_if_made())
     regions = find_regions(ctx)
     figures = progress_table(ctx, 1, regions.front_end)
     fiscal_years = document_fiscal_years(ctx)
