@@ -475,7 +475,8 @@ def find_quantities(text: str, *, skip_years: bool = True, letter_prefix: bool =
     s, index = _nfkc_map(text)
     if not _DIGIT.search(s):  # every quantity has a digit: most prose has none
         return []
-    year_spans = [(y.start, y.end) for y in find_fiscal_years(s)] if skip_years else []
+    # the spans find_fiscal_years gives, read directly: ``s`` is NFKC already (its offsets are its own)
+    year_spans = [m.span() for m in FISCAL_YEAR.finditer(s)] if skip_years else []
     out: list[Quantity] = []
     for m in QUANTITY.finditer(s):
         num_start, num_end = m.span("number")
