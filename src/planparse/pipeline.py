@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import operator
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -518,6 +520,8 @@ def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, o
             if prepare is not None:  # the pool's workers are all forked once a result is back
                 prepare()
                 prepare = None
+                # and polars, which the commit needs, is imported meanwhile (not at the run's end)
+                threading.Thread(target=importlib.import_module, args=("polars",), name="import-polars").start()
             if cache is not None and result.parts:
                 hits[index] = cache.put(
                     sha256=result.document.source_sha256, path=result.path, format_name=result.document.format,
