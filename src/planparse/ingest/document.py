@@ -92,7 +92,8 @@ class SourceDocument(BaseModel):
     @cached_property
     def match_text(self) -> str:
         """The text as match keys, one line per source line (NFKC, no whitespace; see
-        ``normalize.match_key_lines``); computed once, for detection."""
+        ``normalize.match_key_lines``); computed once, when first asked for (detection asks only for
+        a format whose markers cannot be searched line by line: ``parsers.base.marker_score``)."""
         from planparse.normalize import match_key_lines
 
         return match_key_lines(self.text)

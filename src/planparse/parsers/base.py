@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from bisect import bisect_right
 from functools import lru_cache
 from typing import ClassVar
 
@@ -108,10 +107,6 @@ class Marker:
         """True for a structural marker: one expected several times (``min_count`` > 1), once per
         record or page of the format (a card header, a box label), rather than once per document."""
         return self.min_count > 1
-
-    def lines(self, text: str, line_starts: list[int]) -> set[int]:
-        """0-based indices of the lines of ``text`` (starting at ``line_starts``) the pattern matches."""
-        return {bisect_right(line_starts, m.start()) - 1 for m in self.pattern.finditer(text)}
 
 
 class MarkerScore(float):

@@ -103,7 +103,7 @@ def line_key(line: str) -> str:
 
 def line_keys(lines: Sequence[str], match_text: str | None = None) -> list[str]:
     """``line_key`` of every line. ``match_text`` (optional): the lines' ``match_key``, one a line (the
-    document's ``match_text``, already made for detection), taken as they are where they equal the
+    document's ``match_text``, when detection made it), taken as they are where they equal the
     ``line_key``: ``match_key`` differs only by folding a look-alike dash to ``ー`` and by keeping the
     separators U+001C–U+001F (not printable), so only the lines with a ``ー`` (or, when the text has a
     character that is not printable, the lines with one) are worked out again."""

@@ -23,9 +23,9 @@ CHAPTER4_POLICY = regex.compile(
 # (a space after the number and a short name: a body sentence "施策①の…" is not a header)
 MEASURE_HEADER = regex.compile(r"^\s?施策\s*(?P<num>[\u2460-\u2473\u2780-\u2793])\s+(?P<name>\S.{0,39}?)\s*$")
 # "現状   本市では、…" (a section label whose bullet glyph was lost: the label, spaces, the item's text)
-LABEL_WORDS = regex.compile(r"^\s?(?P<label>現状|背景|事業の方向性)(?:[ \u3000]+(?P<rest>\S.*)|[ \u3000]*)$")
 LABEL_WORD_STARTS = ("現状", "背景", "事業の方向性")
-"""The words ``LABEL_WORDS`` starts with (at the line's first or second character)."""
+"""The section labels ``LABEL_WORDS`` reads (at the line's first or second character)."""
+LABEL_WORDS = regex.compile(rf"^\s?(?P<label>{'|'.join(LABEL_WORD_STARTS)})(?:[ \u3000]+(?P<rest>\S.*)|[ \u3000]*)$")
 # "【図】５Gの特徴" / "出典：「…」" / "https://…" / "※…": how a figure's caption or credit starts
 FIGURE_START = regex.compile(r"^(?:【|出典|https?:|※|注[:：])")
 MIN_PROSE_CHARS = 12
