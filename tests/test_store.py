@@ -207,3 +207,32 @@ def test_views_of_formats_not_in_the_run_are_the_templates_empty_files(tmp_path:
     shutil.rmtree(out)
     extract([RAW / "koganei_dx_action_plan_2026.md"], out)
     assert (out / "hachioji_plan_action_results.parquet").read_bytes() == marker.read_bytes()
+
+
+def test_making_a_template_removes_the_stale_ones(tmp_path: Path, monkeypatch) -> None:
+    """Templates of other schemas or DuckDB versions made over STALE_AFTER_DAYS days ago go (with their
+    views folders) when a new one is made; a recent one, another installation's perhaps, stays."""
+    import os
+    import time
+
+    from planparse import contract
+
+    cache = tmp_path / "user-cache"
+    monkeypatch.setenv("PLANPARSE_CACHE_DIR", str(cache))
+    cache.mkdir()
+    old_age = time.time() - (contract.STALE_AFTER_DAYS + 1) * 86400
+    for name, age in (("contract-0000000000000old", old_age), ("contract-000000000recent", time.time())):
+        (cache / f"{name}.duckdb").write_bytes(b"a template")
+        (cache / f"{name}.views").mkdir()
+        for path in (cache / f"{name}.duckdb", cache / f"{name}.views"):
+            os.utime(path, (age, age))
+    orphan = cache / "contract-00000000orphan.views"
+    orphan.mkdir()
+    os.utime(orphan, (old_age, old_age))
+    statements = ["CREATE TABLE t (a INTEGER PRIMARY KEY)"]
+    contract.create_database(tmp_path / "x.duckdb", statements).close()
+    new = contract.template_path(statements)
+    assert sorted(p.name for p in cache.iterdir()) == sorted([
+        new.name, new.stem + ".views", "contract-000000000recent.duckdb", "contract-000000000recent.views"])
+    contract.create_database(tmp_path / "y.duckdb", statements).close()  # a copy: nothing else removed
+    assert len(list(cache.iterdir())) == 4

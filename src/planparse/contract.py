@@ -10,7 +10,10 @@ ones can be deleted at any time). It is written to a temporary name and moved in
 (``os.replace``), so a reader never sees half a file; when the folder cannot be written the
 contract is simply built in the new database each time. Beside it, ``<template>.views/`` holds every
 view's Parquet file with no rows (``empty_view``): a view that reads only formats with no document in
-a run is that file, not a query.
+a run is that file, not a query. When a new template is made, the templates made more than
+``STALE_AFTER_DAYS`` days earlier are removed with their views folders (those of other schemas or DuckDB
+versions would otherwise pile up; one still in use by another installation is simply made again by its
+next run).
 """
 
 from __future__ import annotations
@@ -20,12 +23,17 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from planparse.views import sql_literal
 
-__all__ = ["BUILD_CONFIG", "cache_folder", "copy_database", "create_database", "empty_view", "template_path"]
+__all__ = ["BUILD_CONFIG", "STALE_AFTER_DAYS", "cache_folder", "copy_database", "create_database", "empty_view",
+           "template_path"]
+
+STALE_AFTER_DAYS = 30
+"""Age (by modification time) past which another template is removed when a new one is made."""
 
 # The connection that writes a new planparse.duckdb: one DuckDB thread. The build already runs its
 # statements in parallel threads of its own (the view exports; polars joins the tables meanwhile), and
@@ -115,6 +123,7 @@ def _template(statements: Sequence[str]) -> Path | None:
         with contextlib.suppress(OSError):  # another process may have placed the same folder first
             os.replace(views, _views_folder(target))
         os.replace(tmp, target)
+        _remove_stale_templates(target)
     except (OSError, duckdb.Error):
         for leftover in (tmp, tmp + ".wal"):
             with contextlib.suppress(OSError):
@@ -133,6 +142,23 @@ def empty_view(statements: Sequence[str], name: str) -> Path | None:
     run: copying it costs less than planning the view's query."""
     path = _views_folder(template_path(statements)) / f"{name}.parquet"
     return path if path.is_file() else None
+
+
+def _remove_stale_templates(keep: Path) -> None:
+    """Remove the templates (and their views folders) in ``keep``'s folder, other than ``keep``, made
+    more than ``STALE_AFTER_DAYS`` days ago; so does an old views folder whose template is gone (a new
+    one is placed just before its template). Errors (a file removed meanwhile by another run, no
+    permission) are ignored."""
+    cutoff = time.time() - STALE_AFTER_DAYS * 86400
+    for old in keep.parent.glob("contract-*.duckdb"):
+        with contextlib.suppress(OSError):
+            if old != keep and old.stat().st_mtime < cutoff:
+                old.unlink()
+    for folder in keep.parent.glob("contract-*.views"):
+        with contextlib.suppress(OSError):
+            if (folder.stat().st_mtime < cutoff
+                    and not folder.with_name(folder.name.removesuffix(".views") + ".duckdb").exists()):
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _views_folder(template: Path) -> Path:
