@@ -242,6 +242,38 @@ def test_jobs_2_gives_the_same_dataset_as_jobs_1(corpus: Path, tmp_path: Path) -
     assert_same_dataset(tmp_path / "one", tmp_path / "two")
 
 
+def test_a_pool_is_given_the_largest_files_first(corpus: Path, tmp_path: Path) -> None:
+    """Submission order only (the results are placed by index): the largest first, ties and
+    unreadable files (size 0) in input order, so a large file is not the last one a worker starts."""
+    sizes = [10, 30, 20, 30]
+    files = []
+    for n, size in enumerate(sizes):
+        files.append(tmp_path / f"f{n}.txt")
+        files[-1].write_bytes(b"x" * size)
+    files.append(tmp_path / "gone.txt")
+    assert pipeline._largest_first(files, [0, 1, 2, 3, 4]) == [1, 3, 2, 0, 4]
+    assert pipeline._largest_first(files, [0, 2]) == [2, 0]
+    submitted = []
+    original = pipeline.run_task
+
+    def recording(task):
+        submitted.append(Path(task.path).name)
+        return original(task)
+
+    firsts = {}  # a later copy of the same bytes is not extracted again
+    for path in sorted(corpus.iterdir()):
+        firsts.setdefault(path.read_bytes(), path)
+    by_size = sorted(firsts.values(), key=lambda p: -p.stat().st_size)  # stable: ties in input order
+    assert len(by_size) > 3 and by_size[0].stat().st_size > by_size[-1].stat().st_size
+    from planparse import executors
+    with pytest.MonkeyPatch.context() as patch:  # in process, but as a 2-worker executor
+        patch.setattr(pipeline, "run_task", recording)
+        patch.setattr(executors.InProcessExecutor, "workers", 2)
+        run = pipeline.extract([corpus], tmp_path / "out", jobs=1, full=True)
+    assert submitted == [p.name for p in by_size]
+    assert [Path(f.path).name for f in run.files] == sorted(p.name for p in corpus.iterdir())
+
+
 @pytest.fixture(scope="module")
 def cluster():
     """A real Dask cluster: a scheduler and two worker processes (each with planparse importable)."""

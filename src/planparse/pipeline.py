@@ -455,6 +455,17 @@ def extract(
     return run
 
 
+def _largest_first(files: Sequence[Path], indexes: Sequence[int]) -> list[int]:
+    """``indexes`` (into ``files``) ordered by file size, largest first (ties, and files whose size
+    cannot be read, in input order): the order in which a pool is given the files."""
+    def size(index: int) -> int:
+        try:
+            return files[index].stat().st_size
+        except OSError:
+            return 0
+    return sorted(indexes, key=lambda index: -size(index))
+
+
 def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, on_file, on_done, keep_rows: bool,
                   jobs: int | None, scheduler: object | None, full: bool, all_issues: bool) -> RunResult:
     """``extract``'s plan: reuse, extract (``executors``), then write (``writer`` None: rows kept)."""
@@ -490,8 +501,8 @@ def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, o
         if on_done:
             on_done(result)
 
-    def tasks():
-        for index in todo:
+    def tasks(order: Sequence[int]):
+        for index in order:
             data = None
             if readable[index]:
                 try:
@@ -516,7 +527,11 @@ def _extract_into(files: list[Path], writer, cache, *, extracted_at: datetime, o
         if prepare is not None and not executor.forks_workers:
             prepare()
             prepare = None
-        for index, result in executor.run(run_task, tasks()):
+        # several workers: the largest files first (their size standing for their work), so that a
+        # large one started last does not keep one worker busy while the others idle; the results
+        # are placed by index, so the dataset is the same in any order
+        order = _largest_first(files, todo) if executor.workers > 1 else todo
+        for index, result in executor.run(run_task, tasks(order)):
             if prepare is not None:  # the pool's workers are all forked once a result is back
                 prepare()
                 prepare = None
