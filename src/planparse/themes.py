@@ -169,10 +169,12 @@ def _field_hits(text: str, field: str, rules: ThemeRules) -> dict[str, _Hit]:
     ("line" inside "online"). The longest match wins: a match lying inside a longer match of any rule
     does not count (学習 inside 機械学習 is not community, 教育 inside セキュリティ教育 neither)."""
     search = rules.matcher.search
+    m = search(text)
+    if m is None:
+        return {}
     whole_words, rules_of_word = rules.whole_words, rules.rules_of_word
     ranked: list[tuple[float, int, int, Rule, str]] = []  # (-weight, start, n, …): strongest, then first
     reach = -1  # the furthest end of the spans so far: they start before this one (one span per start)
-    m = search(text)
     while m is not None:
         start, end = m.span()
         word = m.group()
@@ -184,17 +186,17 @@ def _field_hits(text: str, field: str, rules: ThemeRules) -> dict[str, _Hit]:
             if end > reach:
                 reach = end
         m = search(text, start + 1)
-    ranked.sort()  # ``len(ranked)`` keeps equals in the order found: rules are never compared
+    if len(ranked) > 1:
+        ranked.sort()  # ``len(ranked)`` keeps equals in the order found: rules are never compared
     hits: dict[str, _Hit] = {}
     for _weight, _start, _n, rule, word in ranked:
         hit = hits.get(rule.theme)
         if hit is None:
-            hit = hits[rule.theme] = _Hit(field=field, words=[], rule_ids=[], raw=0.0)
-        if word in hit.words:
-            continue
-        hit.words.append(word)
-        hit.rule_ids.append(rule.id)
-        hit.raw += rule.weight
+            hits[rule.theme] = _Hit(field=field, words=[word], rule_ids=[rule.id], raw=rule.weight)
+        elif word not in hit.words:
+            hit.words.append(word)
+            hit.rule_ids.append(rule.id)
+            hit.raw += rule.weight
     return hits
 
 
