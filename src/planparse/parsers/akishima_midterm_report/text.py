@@ -92,7 +92,8 @@ def _bullet_split(lines: Sequence[_Line]) -> list[_Line]:
     """Split a line holding two bullets (``・A  ・B``) into two lines (same line number)."""
     out: list[_Line] = []
     for ln in lines:
-        if ln.text.startswith(BULLET) and _INNER_BULLET.search(ln.text):
+        # (another bullet after the first is needed: the pattern is tried only on a line that has one)
+        if ln.text.startswith(BULLET) and ln.text.find(BULLET, 1) > 0 and _INNER_BULLET.search(ln.text):
             for part in _INNER_BULLET.split(ln.text):
                 if part.strip():
                     out.append(piece(ln.no, _clean(part)))
