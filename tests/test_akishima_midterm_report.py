@@ -16,6 +16,7 @@ from planparse.parsers.akishima_midterm_report import (
     _schedule_items,
     display_width,
     display_widths,
+    piece,
     split_columns,
     split_schedule,
 )
@@ -388,7 +389,7 @@ def test_warnings_on_the_seed(result: FileResult) -> None:
 def _lines(*texts: str, start: int = 1) -> list[_Line]:
     out = []
     for n, t in enumerate(texts, start=start):
-        out.append(_Line(n, "", 0, filler=True) if t == " " else _Line(n, t, display_width(t)))
+        out.append(_Line(n, "", 0, "", filler=True) if t == " " else piece(n, t))
     return out
 
 

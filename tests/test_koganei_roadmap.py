@@ -220,6 +220,20 @@ def test_cyrillic_noise_kept_and_flagged(result: FileResult) -> None:
     assert "Cyrillic" in found[0].message and "йд" in found[0].message
 
 
+def test_not_foreign_characters_are_no_foreign_letters() -> None:
+    # foreign_runs tries FOREIGN_LETTERS only on a text with a character outside NOT_FOREIGN: check them all
+    import re
+
+    from planparse.parsers.koganei_roadmap.patterns import FOREIGN_LETTERS, NOT_FOREIGN, foreign_runs
+
+    inside = re.compile(f"[{NOT_FOREIGN}]")
+    assert inside.match("施") and inside.match("\n") and not inside.match("й") and not inside.match("Ω")
+    assert not [hex(cp) for cp in range(0x10000) if inside.match(chr(cp)) and FOREIGN_LETTERS.match(chr(cp))]
+    assert not inside.match("\U00010000") and not inside.match("\U0010ffff")  # the ranges are in the BMP
+    for text in ("デジタルデバйд向け支援", "ＩＣＴ機器 Ω ℃", "한국어 ㄱ", "ΑΒΓ", "", "日本語のみ。"):
+        assert [m.group() for m in foreign_runs(text)] == [m.group() for m in FOREIGN_LETTERS.finditer(text)], text
+
+
 def test_roadmap_merged_cells(result: FileResult) -> None:
     assert plans(result, "2-2") == [(2026, "拡大すべき機能の検討", False), (2027, "拡大すべき機能の検討", True),
                                     (2028, "検討を踏まえた機能拡大", False)]

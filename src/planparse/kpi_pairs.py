@@ -34,9 +34,18 @@ MIN_SUFFIX = 2
 
 def units_agree(a: str | None, b: str | None) -> bool:
     """True when two units name the same quantity (``%``/``％``, ``件``/``件/年``); None agrees with None."""
+    return _agree(_unit_key(a), _unit_key(b))
+
+
+def _unit_key(unit: str | None) -> str | None:
+    """What ``units_agree`` compares of a unit: its NFKC, stripped (None stays None)."""
+    return None if unit is None else nfkc(unit).strip()
+
+
+def _agree(a: str | None, b: str | None) -> bool:
+    """``units_agree`` of two ``_unit_key`` values."""
     if a is None or b is None:
         return a is None and b is None
-    a, b = nfkc(a).strip(), nfkc(b).strip()
     return a == b or a.split("/", 1)[0] == b or b.split("/", 1)[0] == a
 
 
@@ -61,32 +70,37 @@ def pair_kpis(values: Sequence[KpiValue]) -> list[KpiValue]:
         groups.setdefault((owner, v.fiscal_year), []).append(n)
     derived_after: dict[int, KpiValue] = {}
     for (owner, fiscal_year), members in groups.items():
-        targets = [n for n in members if out[n].kind == "target"]
         actuals = [n for n in members if out[n].kind == "actual"]
-        if not targets and not any(out[a].delta is not None for a in actuals):
+        if not actuals:
             continue  # nothing to pair, nothing to derive
+        targets = [n for n in members if out[n].kind == "target"]
+        if not targets and not any(out[a].delta is not None for a in actuals):
+            continue
         targets.sort(key=lambda n: out[n].seq)
         actuals.sort(key=lambda n: out[n].seq)
+        # each member's metric key and unit key, worked out once (the rules compare them pair by pair)
+        keys = {n: match_key(out[n].metric or "") for n in members}
+        units = {n: _unit_key(out[n].unit) for n in members}
         partner: dict[int, int | None] = {}  # actual index → target index (None: derived target)
         free = list(targets)
         for a in actuals:  # rule 1: same metric, same unit
-            key = match_key(out[a].metric or "")
+            key = keys[a]
             for t in free:
-                if key and match_key(out[t].metric or "") == key and units_agree(out[t].unit, out[a].unit):
+                if key and keys[t] == key and _agree(units[t], units[a]):
                     partner[a] = t
                     free.remove(t)
                     break
         for a in actuals:  # rule 1, second pass: one metric ends with the other
             if a in partner:
                 continue
-            key = match_key(out[a].metric or "")
+            key = keys[a]
             best = None
             for t in free:
-                other = match_key(out[t].metric or "")
+                other = keys[t]
                 shorter = min(len(key), len(other))
                 if shorter < MIN_SUFFIX or not (key.endswith(other) or other.endswith(key)):
                     continue
-                if not (units_agree(out[t].unit, out[a].unit) or out[t].unit is None or out[a].unit is None):
+                if not (_agree(units[t], units[a]) or units[t] is None or units[a] is None):
                     continue
                 if best is None or shorter > best[0]:
                     best = (shorter, t)
@@ -94,28 +108,30 @@ def pair_kpis(values: Sequence[KpiValue]) -> list[KpiValue]:
                 partner[a] = best[1]
                 free.remove(best[1])
         next_seq = max((out[t].seq for t in targets), default=0)
+        derived_seq: dict[int, int] = {}  # actual index → seq of the target derived from it (rule 2)
         for a in actuals:  # rule 2: derived from the 対目標 delta
             if a in partner or not _delta_in_unit(out[a]):
                 continue
             next_seq += 1
-            actual = out[a]
-            derived_after[a] = KpiValue(
-                kpi_value_id=f"{owner}:{fiscal_year}:target:{next_seq}", initiative_id=actual.initiative_id,
-                measure_id=actual.measure_id, fiscal_year=fiscal_year, kind="target", metric=actual.metric,
-                value=actual.value - actual.delta, unit=actual.unit, raw=actual.raw, seq=next_seq,
-                approximate=actual.approximate, source_line=actual.source_line, period=actual.period,
-                derived=True,
-            )
+            derived_seq[a] = next_seq
             partner[a] = None
         alone = [a for a in actuals if a not in partner]
-        if len(alone) == 1 and len(free) == 1 and units_agree(out[free[0]].unit, out[alone[0]].unit):
+        if len(alone) == 1 and len(free) == 1 and _agree(units[free[0]], units[alone[0]]):
             partner[alone[0]] = free[0]  # rule 3: the one target and the one actual left
         for n, a in enumerate((a for a in actuals if a in partner), start=1):
             pid = f"{owner}:{fiscal_year}:p{n}"
-            out[a] = out[a].model_copy(update={"pair_id": pid})
+            actual = out[a]
+            out[a] = actual.model_copy(update={"pair_id": pid})
             t = partner[a]
-            if t is None:
-                derived_after[a].pair_id = pid
+            if t is None:  # the derived target, made with its pair_id
+                seq = derived_seq[a]
+                derived_after[a] = KpiValue(
+                    kpi_value_id=f"{owner}:{fiscal_year}:target:{seq}", initiative_id=actual.initiative_id,
+                    measure_id=actual.measure_id, fiscal_year=fiscal_year, kind="target", metric=actual.metric,
+                    value=actual.value - actual.delta, unit=actual.unit, raw=actual.raw, seq=seq,
+                    approximate=actual.approximate, source_line=actual.source_line, period=actual.period,
+                    pair_id=pid, derived=True,
+                )
             else:
                 out[t] = out[t].model_copy(update={"pair_id": pid})
     result: list[KpiValue] = []

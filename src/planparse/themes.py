@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from dataclasses import dataclass
 from importlib import resources
 from typing import NamedTuple
 
@@ -153,26 +152,22 @@ def theme_rows(rules: ThemeRules | None = None) -> list[Theme]:
     return list((rules or load_rules()).themes)
 
 
-@dataclass(slots=True)
-class _Hit:
-    field: str
-    words: list[str]
-    rule_ids: list[str]
-    raw: float  # sum of word weights in the field (before the cap)
-
-
-def _field_hits(text: str, field: str, rules: ThemeRules) -> dict[str, _Hit]:
-    """``{theme: _Hit}`` of one field: the distinct words found, strongest rule first.
+def _field_hits(text: str, rules: ThemeRules) -> dict[str, list]:
+    """``{theme: [raw, words, rule_id]}`` of one field: the sum of the weights of the distinct words
+    found (before the field's cap), those words (strongest rule first) and the id of the rule of the
+    first. (A list per theme, not an object: one is made for every field and theme that has a hit.)
 
     Every position of ``text`` where a word starts gives its longest word (``rules.matcher``; the
     next word may start inside it); a whole word touching an ASCII letter or digit does not count
     ("line" inside "online"). The longest match wins: a match lying inside a longer match of any rule
     does not count (学習 inside 機械学習 is not community, 教育 inside セキュリティ教育 neither)."""
     search = rules.matcher.search
+    m = search(text)
+    if m is None:
+        return {}
     whole_words, rules_of_word = rules.whole_words, rules.rules_of_word
     ranked: list[tuple[float, int, int, Rule, str]] = []  # (-weight, start, n, …): strongest, then first
     reach = -1  # the furthest end of the spans so far: they start before this one (one span per start)
-    m = search(text)
     while m is not None:
         start, end = m.span()
         word = m.group()
@@ -184,17 +179,16 @@ def _field_hits(text: str, field: str, rules: ThemeRules) -> dict[str, _Hit]:
             if end > reach:
                 reach = end
         m = search(text, start + 1)
-    ranked.sort()  # ``len(ranked)`` keeps equals in the order found: rules are never compared
-    hits: dict[str, _Hit] = {}
+    if len(ranked) > 1:
+        ranked.sort()  # ``len(ranked)`` keeps equals in the order found: rules are never compared
+    hits: dict[str, list] = {}
     for _weight, _start, _n, rule, word in ranked:
         hit = hits.get(rule.theme)
         if hit is None:
-            hit = hits[rule.theme] = _Hit(field=field, words=[], rule_ids=[], raw=0.0)
-        if word in hit.words:
-            continue
-        hit.words.append(word)
-        hit.rule_ids.append(rule.id)
-        hit.raw += rule.weight
+            hits[rule.theme] = [rule.weight, [word], rule.id]
+        elif word not in hit[1]:
+            hit[1].append(word)
+            hit[0] += rule.weight
     return hits
 
 
@@ -209,27 +203,31 @@ def tag_initiatives(initiatives: list[Initiative], rules: ThemeRules | None = No
     rules = rules or load_rules()
     fields = [(field, rules.field_weight[field], rules.field_cap[field]) for field in FIELDS
               if field in rules.field_weight]
+    theme_order = rules.theme_order
     out: list[InitiativeTheme] = []
     for initiative in initiatives:
         scores: dict[str, float] = {}
-        best_hit: dict[str, tuple[float, _Hit]] = {}
+        best_hit: dict[str, tuple[float, str, list]] = {}  # theme → (contribution, field, hit) of its decisive field
         for field, weight, cap in fields:
             value = getattr(initiative, field, None)
             if not value:
                 continue
-            for theme, hit in _field_hits(nfkc(value).lower(), field, rules).items():
-                contribution = weight * min(cap, hit.raw)
+            for theme, hit in _field_hits(nfkc(value).lower(), rules).items():
+                contribution = weight * min(cap, hit[0])
                 scores[theme] = scores.get(theme, 0.0) + contribution
-                if theme not in best_hit or contribution > best_hit[theme][0]:
-                    best_hit[theme] = (contribution, hit)
-        ranked = sorted(scores, key=lambda t: (-scores[t], rules.theme_order[t]))
+                best = best_hit.get(theme)
+                if best is None or contribution > best[0]:
+                    best_hit[theme] = (contribution, field, hit)
+        if not scores:
+            continue
+        ranked = sorted(scores, key=lambda t: (-scores[t], theme_order[t])) if len(scores) > 1 else list(scores)
         chosen = [t for t in ranked if scores[t] >= rules.threshold][: rules.max_themes]
-        if not chosen and ranked and scores[ranked[0]] >= rules.fallback_min:
+        if not chosen and scores[ranked[0]] >= rules.fallback_min:
             chosen = ranked[:1]
         for seq, theme in enumerate(chosen, start=1):
-            hit = best_hit[theme][1]
+            _contribution, field, (_raw, words, rule_id) = best_hit[theme]
             out.append(InitiativeTheme(
-                initiative_id=initiative.initiative_id, theme=theme, evidence=" | ".join(hit.words),
-                field=hit.field, rule=hit.rule_ids[0], score=round(scores[theme], 3), seq=seq,
+                initiative_id=initiative.initiative_id, theme=theme, evidence=" | ".join(words),
+                field=field, rule=rule_id, score=round(scores[theme], 3), seq=seq,
             ))
     return out

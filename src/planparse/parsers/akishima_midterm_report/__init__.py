@@ -29,13 +29,13 @@ from planparse.parsers.akishima_midterm_report.markers import _MARKERS, MUNICIPA
 from planparse.parsers.base import Parser, marker_score
 from planparse.schemas.base import ParseResult
 
-__all__ = ["AkishimaMidtermReportParser", "_Line", "_schedule_items", "display_width", "display_widths",
+__all__ = ["AkishimaMidtermReportParser", "_Line", "_schedule_items", "display_width", "display_widths", "piece",
            "split_columns", "split_schedule"]
 
 # The reading modules are imported on first use (``parse`` or one of these names), not with the
 # registry: detection needs only ``markers``, and a run without this format never loads them.
 _LAZY = {"split_columns": "columns", "_schedule_items": "schedule", "split_schedule": "schedule",
-         "_Line": "text", "display_width": "text", "display_widths": "text"}
+         "_Line": "text", "display_width": "text", "display_widths": "text", "piece": "text"}
 
 
 def __getattr__(name: str) -> Any:

@@ -36,7 +36,7 @@ from planparse.parsers.akishima_midterm_report.text import (
     _Line,
     _sources,
     _usual_width,
-    display_width,
+    piece,
 )
 from planparse.schemas.akishima_midterm_report import (
     AkishimaAddition,
@@ -268,7 +268,7 @@ class Chapter1:
                 return name, None
             if name in _PREFIX_LABELS and name not in seen and key.startswith(words):
                 value = ln.text[ln.text.find(words[-1]) + 1:].strip() if words[-1] in ln.text else ""
-                return name, (_Line(ln.no, value, display_width(value)) if value else None)
+                return name, (piece(ln.no, value) if value else None)
             if nxt is not None and words.startswith(key) and key and key + nxt.key == words:
                 return "_split", name
         return None, None

@@ -13,6 +13,7 @@ from planparse.parsers.akishima_midterm_report.text import (
     _is_wrapped,
     _Line,
     display_width,
+    piece,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -92,8 +93,8 @@ def split_columns(entries: Sequence[_Line], left_full: int | None, narrow_full: 
     shared = _shared_line(content[k], k + 1 == len(content), narrow_full)
     if shared:
         head, tail = shared
-        left = [*content[:k], _Line(content[k].no, head, display_width(head))]
-        right = [_Line(content[k].no, tail, display_width(tail)), *content[k + 1:]]
+        left = [*content[:k], piece(content[k].no, head)]
+        right = [piece(content[k].no, tail), *content[k + 1:]]
         return _Columns(left, right, "shared_line")
     j = k + 1
     while j < len(content) and content[j].text.startswith(BULLET):

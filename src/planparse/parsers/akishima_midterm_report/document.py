@@ -85,9 +85,11 @@ class Run(Chapter1, Reports, Checks):
         for no, clean in kept:
             self._with_fillers_nos.append(no)
             if clean is None:
-                self._with_fillers.append(_Line(no, "", 0, True, None))
+                self._with_fillers.append(_Line(no, "", 0, "", True))
                 continue
-            line = _Line(no, clean, next(widths), False, raw[no - 1])
+            # the key of the line as written: the same as its clean text's (``match_key`` drops the
+            # whitespace ``_clean`` collapses), and already remembered where format detection keyed it
+            line = _Line(no, clean, next(widths), match_key(raw[no - 1]))
             self._with_fillers.append(line)
             self._with_text.append(line)
             self._with_text_nos.append(no)

@@ -40,22 +40,23 @@ def display_widths(texts: list[str]) -> list[int]:
 
 class _Line(NamedTuple):
     """A content line: 1-based ``no``, text without surrounding whitespace (inner runs of spaces
-    kept), its ``width``; ``filler`` for a whitespace-only line (an empty cell or drawing);
-    ``source``: the document line as written when the line is one (None for a piece cut from a line).
-    Immutable (a named tuple: one is built per line of the document, 4× faster than a frozen dataclass)."""
+    kept), its ``width`` and its ``key`` (``match_key``: how the steps compare a line with labels);
+    ``filler`` for a whitespace-only line (an empty cell or drawing: no text, width 0, key "").
+    Immutable (a named tuple: one is built per line of the document, 4× faster than a frozen
+    dataclass); the key is computed once, when the line is made (every content line is compared
+    with the labels), so reading it is an attribute access. ``piece`` makes one of a cut text."""
 
     no: int
     text: str
     width: int
+    key: str
     filler: bool = False
-    source: str | None = None
 
-    @property
-    def key(self) -> str:
-        """``match_key(text)``: how the steps compare a line with labels. Taken from ``source`` when
-        there is one: its key is the same (``match_key`` drops the whitespace ``_clean`` collapses) and
-        already remembered from format detection."""
-        return match_key(self.text if self.source is None else self.source)
+
+def piece(no: int, text: str) -> _Line:
+    """A content line of ``text`` cut out of line ``no`` (a bullet or a cell of a shared line):
+    its width and key are those of ``text``."""
+    return _Line(no, text, display_width(text), match_key(text))
 
 
 def _page_number_context(raw: Sequence[str], no: int) -> bool:
@@ -91,10 +92,11 @@ def _bullet_split(lines: Sequence[_Line]) -> list[_Line]:
     """Split a line holding two bullets (``・A  ・B``) into two lines (same line number)."""
     out: list[_Line] = []
     for ln in lines:
-        if ln.text.startswith(BULLET) and _INNER_BULLET.search(ln.text):
+        # (another bullet after the first is needed: the pattern is tried only on a line that has one)
+        if ln.text.startswith(BULLET) and ln.text.find(BULLET, 1) > 0 and _INNER_BULLET.search(ln.text):
             for part in _INNER_BULLET.split(ln.text):
                 if part.strip():
-                    out.append(_Line(ln.no, _clean(part), display_width(_clean(part))))
+                    out.append(piece(ln.no, _clean(part)))
         else:
             out.append(ln)
     return out

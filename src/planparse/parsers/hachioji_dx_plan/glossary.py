@@ -99,7 +99,8 @@ def _read_glossary(lines: tuple[str, ...], log: IssueLog, page_starts: bool = Tr
         if entry_like:
             blocks.append([n])
             seen.add(int(m.group("num")))
-            expected = min(set(range(1, max(seen) + 2)) - seen)  # the first number not read yet
+            while expected in seen:  # the first number not read yet (``seen`` only grows: it only goes up)
+                expected += 1
         elif raw.strip().isdigit() and block_closed:
             skipped.add(n)  # a printed page number ("86 ")
             continue

@@ -25,9 +25,10 @@ class _Headings:
     chapter4: list[tuple[int, regex.Match]] = field(default_factory=list)
 
 
-# the start of a line that may be a heading: within its first five characters 施策, 基本方針 or 章, or a bracket
-# as its first or second character (each heading pattern starts with an optional space and one of these)
-_HEADING_START = re.compile(r"^(?:.{0,3}施策|.?基本方針|.{0,4}章|.?[(（])", re.MULTILINE)
+# the start of a line that may be a heading, after the line break before it: within its first five characters
+# 施策, 基本方針 or 章, or a bracket as its first or second character (each heading pattern starts with an
+# optional space and one of these). The line break first: the search jumps from one to the next
+_HEADING_START = re.compile(r"\n(?:.{0,3}施策|.?基本方針|.{0,4}章|.?[(（])")
 
 
 def _find_headings(lines: tuple[str, ...]) -> _Headings:
@@ -35,8 +36,8 @@ def _find_headings(lines: tuple[str, ...]) -> _Headings:
     bracket, so a line whose first characters lack that word cannot match it and is not tried: the lines
     that may be headings are found by one search over the whole text (most lines are none)."""
     found = _Headings()
-    text = "\n".join(lines)
-    n, at = 1, 0   # line number of the text offset ``at``
+    text = "\n" + "\n".join(lines)   # a line break before every line, the first one too
+    n, at = 1, 0   # line number of the line after the line break at offset ``at``
     for start in _HEADING_START.finditer(text):
         n += text.count("\n", at, start.start())
         at = start.start()

@@ -16,8 +16,8 @@ Line numbers never change: the output has as many lines as the input.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from itertools import pairwise
 from typing import TypeVar
 
 import regex
@@ -45,19 +45,24 @@ MIN_LEADING_SHARE = 0.01
 page-start mark (the seed has ~4%)."""
 
 
+# a line break, a space and a character other than a space, U+3000 or a line break (``page_starts_marked``)
+_SPACE_AFTER_BREAK = re.compile(r"\n [^ \u3000\n]")
+
+
 def page_starts_marked(lines: tuple[str, ...], log: IssueLog) -> bool:
     """Whether the text marks page starts (a leading space on a line right after a non-empty line: the
     extractor's mark, which the rules read). When (almost) no line does (a PDF writer that trims its
     strings, or draws a page's first line as a box of its own), False, with
     one ``page_starts_unmarked`` warning: the rules then fall back on paragraph ends."""
-    content = [raw for raw in lines if raw.strip()]
+    content = len(lines) - sum(map(str.isspace, lines)) - lines.count("")  # the lines that are not blank
     # the mark: one space before the text of a line that continues the box of the line before it (a
-    # page's first line printed right after the previous page's last one)
-    leading = sum(1 for before, raw in pairwise(lines) if raw[:1] == " " and raw[1:2] not in (
-        " ", "\u3000", "") and before != "")
-    if content and leading / len(content) < MIN_LEADING_SHARE:
+    # page's first line printed right after the previous page's last one): in the text, a line break
+    # after a line that is not empty, then a space and a character other than a space or U+3000
+    text = "\n".join(lines)
+    leading = sum(1 for m in _SPACE_AFTER_BREAK.finditer(text) if m.start() and text[m.start() - 1] != "\n")
+    if content and leading / content < MIN_LEADING_SHARE:
         log.warning("page_starts_unmarked",
-                    f"only {leading} of {len(content)} lines start a page the extractor's way (a space, right after a "
+                    f"only {leading} of {content} lines start a page the extractor's way (a space, right after a "
                     "line of the page before): "
                     "the 目的・あるべき姿 box is ended at its first paragraph end and the 用語集 at the first finished "
                     "entry with no next entry after it")

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from planparse.normalize import match_key, split_departments
 from planparse.parsers.koganei_roadmap.cells import fill_roadmap
 from planparse.parsers.koganei_roadmap.model import Block, Context, OverviewRow
-from planparse.parsers.koganei_roadmap.patterns import FOREIGN_LETTERS, SPACES, TAG, squash
+from planparse.parsers.koganei_roadmap.patterns import SPACES, TAG, has_foreign_letters, squash
 from planparse.schemas.base import ParseResult
 from planparse.schemas.koganei_roadmap import (
     NOTE_MARK,
@@ -209,7 +209,7 @@ def _items(ctx: Context, block: Block, number: int, done: int) -> list[KoganeiIt
             inferred.append(code)
         what = f"個別取組 {code}"
         texts = (raw_name, indicator, target, departments_raw, *written)
-        if FOREIGN_LETTERS.search("\n".join(t or "" for t in texts)):   # (one search for the row; a newline
+        if has_foreign_letters("\n".join(t or "" for t in texts)):   # (one search for the row; a newline
             for text in texts:                                              # is no letter: no run spans two)
                 ctx.noise(text, line, what)
         if not block.notes and any(NOTE_MARK in (t or "") for t in (raw_name, indicator, target, *written)):

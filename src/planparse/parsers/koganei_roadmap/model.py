@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from planparse.ingest import SourceDocument
-from planparse.parsers.koganei_roadmap.patterns import FOREIGN_LETTERS, FOREIGN_SCRIPTS, MARKUP, VISION_BANNER
+from planparse.parsers.koganei_roadmap.patterns import FOREIGN_SCRIPTS, MARKUP, VISION_BANNER, foreign_runs
 from planparse.parsers.table_cells import TableUnit, document_units, row_text
 from planparse.schemas.base import IssueLog
 from planparse.schemas.koganei_roadmap import KoganeiDepartment, KoganeiLink
@@ -132,7 +132,7 @@ class Context:
 
     def noise(self, text: str | None, line: int, what: str) -> None:
         """Report letters of a foreign script inside ``text`` (kept as written)."""
-        for m in FOREIGN_LETTERS.finditer(text or ""):
+        for m in foreign_runs(text or ""):
             script = _script_name(m.group())
             self.log.warning("foreign_script_noise",
                              f"{what}: {script} letters {m.group()!r} inside {text!r} (conversion noise?); "
