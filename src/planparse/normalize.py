@@ -429,6 +429,8 @@ _PER = r"(?:/(?:半年|年度|年|月|日|週|回|人))?"
 # "以上" etc. after a quantity: 80%以上 → ">="
 _COMPARATORS = {"以上": ">=", "以下": "<=", "超": ">", "未満": "<", "を超える": ">", "程度": "~"}
 
+# its groups, in order: approx, number, unit, comparator (``find_quantities`` reads them by number;
+# tests/test_normalize_hap.py checks them)
 QUANTITY = LazyPattern(
     rf"""
     (?P<approx>約|およそ|概ね)?\s*
@@ -442,6 +444,11 @@ QUANTITY = LazyPattern(
 # Year / date / ordinal contexts that are not quantities: 令和6年度, 2024年, 7月, 第7次, 5段階
 _NOT_A_QUANTITY_AFTER = LazyPattern(r"\s*(?:年|月|日(?!本)|次|段階|期|号|条|章|節|歳|代|位|丁目|番)")
 _NOT_A_QUANTITY_BEFORE = LazyPattern(r"(?:令和|平成|昭和|第|R|H|No\.?|NO\.?|Ver\.?|P\.?)\s*$")
+# the last characters of its words: a text before a number that ends (spaces aside) with none of them
+# cannot match it (its ``\s`` is a space to ``str.rstrip`` too)
+_NOT_A_QUANTITY_BEFORE_ENDS = frozenset("和成第RHoOrP.")
+# a year expression (FISCAL_YEAR) holds an era (令和, 平成, 昭和), R/H/S or 年度
+_MAY_HOLD_YEAR = re.compile(r"[令平昭RHS]|年度")
 
 
 class Quantity(NamedTuple):
@@ -475,37 +482,32 @@ def find_quantities(text: str, *, skip_years: bool = True, letter_prefix: bool =
     s, index = _nfkc_map(text)
     if not _DIGIT.search(s):  # every quantity has a digit: most prose has none
         return []
-    # the spans find_fiscal_years gives, read directly: ``s`` is NFKC already (its offsets are its own)
-    year_spans = [m.span() for m in FISCAL_YEAR.finditer(s)] if skip_years else []
+    # the spans find_fiscal_years gives, read directly: ``s`` is NFKC already (its offsets are its own);
+    # only in a text holding a word a year expression starts or ends with (most cells have none)
+    year_spans = [m.span() for m in FISCAL_YEAR.finditer(s)] if skip_years and _MAY_HOLD_YEAR.search(s) else []
     out: list[Quantity] = []
     for m in QUANTITY.finditer(s):
-        num_start, num_end = m.span("number")
+        num_start, num_end = m.span(2)  # of the number (groups by number: ``regex`` looks names up slowly)
         if year_spans and any(a <= num_start < b for a, b in year_spans):
             continue
-        unit = m.group("unit")
+        approx, number, unit, comparator = m.groups()
         if skip_years and not unit and _NOT_A_QUANTITY_AFTER.match(s, num_end):
             continue
-        if _NOT_A_QUANTITY_BEFORE.search(s[max(0, num_start - 6):num_start]):
+        before = s[max(0, num_start - 6):num_start]
+        if before.rstrip()[-1:] in _NOT_A_QUANTITY_BEFORE_ENDS and _NOT_A_QUANTITY_BEFORE.search(before):
             continue
         # part of an identifier: 5G, JIS-1x8341, Windows10, AI-OCR2
         if (num_start and s[num_start - 1].isascii() and s[num_start - 1].isalpha()
                 and not (letter_prefix and unit)) or (
                 not unit and num_end < len(s) and s[num_end].isascii() and s[num_end].isalpha()):
             continue
-        approx = m.group("approx")
-        start = m.start("approx") if approx else num_start
+        start = m.start(1) if approx else num_start
         end = m.end()
         while end > start and s[end - 1].isspace():
             end -= 1
-        out.append(Quantity(
-            value=_number_value(m.group("number")),
-            unit=unit or None,
-            raw=text[index[start]:index[end]],
-            start=index[start],
-            end=index[end],
-            comparator=_COMPARATORS.get(m.group("comparator") or ""),
-            approximate=bool(approx),
-        ))
+        start, end = index[start], index[end]
+        out.append(Quantity(_number_value(number), unit or None, text[start:end], start, end,
+                            _COMPARATORS.get(comparator or ""), bool(approx)))
     return out
 
 
@@ -516,9 +518,11 @@ def find_quantities(text: str, *, skip_years: bool = True, letter_prefix: bool =
 # ▲ / △ = minus (Japanese accounting convention), ＋ / + plus, ± zero. Applied to NFKC text, where
 # ＋ → +, － → -, ▲ stays ▲.
 _SIGN = r"[▲△▼+\-−±]"
+_MINUS_SIGNS = ("▲", "△", "▼", "-", "−")  # the signs of a negative delta (None, + and ± are not)
 DELTA = LazyPattern(rf"(?P<sign>{_SIGN})?\s*{NUMBER.pattern}\s*(?P<unit>(?:{_UNIT_ALT}){_PER})?", regex.VERBOSE)
 
 # （対目標：▲7.6％） / (対目標:▲0.4％) / （対目標▲8％） / （対目標：+４22件） / "（対目標：\n+4,330時間）"
+# (its groups, in order: delta, sign, number, unit)
 TARGET_DELTA = LazyPattern(
     rf"対\s*目\s*標\s*[:：]?\s*(?P<delta>(?P<sign>{_SIGN})?\s*{NUMBER.pattern}\s*(?P<unit>(?:{_UNIT_ALT}){_PER})?)",
     regex.VERBOSE,
@@ -549,7 +553,7 @@ def parse_delta(text: str) -> Delta | None:
     if not m:
         return None
     value = _number_value(m.group("number"))
-    if m.group("sign") in ("▲", "△", "▼", "-", "−"):
+    if m.group("sign") in _MINUS_SIGNS:
         value = -value
     return Delta(value=value, unit=m.group("unit") or None, raw=m.group(0).strip(), start=m.start(), end=m.end())
 
@@ -565,11 +569,14 @@ def find_target_deltas(text: str) -> list[Delta]:
     """
     s, index = _nfkc_map(text)
     out = []
+    # the delta group is what ``parse_delta`` would read from it (a sign, a number, a unit, in NFKC):
+    # its groups are read here rather than searched for again
     for m in TARGET_DELTA.finditer(s):
-        d = parse_delta(m.group("delta"))
-        if d is not None:
-            raw = text[index[m.start("delta")]:index[m.end("delta")]].strip()
-            out.append(Delta(d.value, d.unit, raw, index[m.start()], index[m.end()]))
+        _delta, sign, number, unit = m.groups()  # by number, as in find_quantities
+        delta_start, delta_end = m.span(1)
+        value = _number_value(number)
+        raw = text[index[delta_start]:index[delta_end]].strip()
+        out.append(Delta(-value if sign in _MINUS_SIGNS else value, unit or None, raw, index[m.start()], index[m.end()]))
     return out
 
 
