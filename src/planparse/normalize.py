@@ -444,8 +444,8 @@ QUANTITY = LazyPattern(
 # Year / date / ordinal contexts that are not quantities: 令和6年度, 2024年, 7月, 第7次, 5段階
 _NOT_A_QUANTITY_AFTER = LazyPattern(r"\s*(?:年|月|日(?!本)|次|段階|期|号|条|章|節|歳|代|位|丁目|番)")
 _NOT_A_QUANTITY_BEFORE = LazyPattern(r"(?:令和|平成|昭和|第|R|H|No\.?|NO\.?|Ver\.?|P\.?)\s*$")
-# the last characters of its words: a text before a number that ends (spaces aside) with none of them
-# cannot match it (its ``\s`` is a space to ``str.rstrip`` too)
+# the last characters of its words: a number right after none of them nor a space cannot follow a
+# match of it (its ``\s`` is a space to ``str.isspace`` too)
 _NOT_A_QUANTITY_BEFORE_ENDS = frozenset("和成第RHoOrP.")
 # a year expression (FISCAL_YEAR) holds an era (令和, 平成, 昭和), R/H/S or 年度
 _MAY_HOLD_YEAR = re.compile(r"[令平昭RHS]|年度")
@@ -493,13 +493,13 @@ def find_quantities(text: str, *, skip_years: bool = True, letter_prefix: bool =
         approx, number, unit, comparator = m.groups()
         if skip_years and not unit and _NOT_A_QUANTITY_AFTER.match(s, num_end):
             continue
-        before = s[max(0, num_start - 6):num_start]
-        if before.rstrip()[-1:] in _NOT_A_QUANTITY_BEFORE_ENDS and _NOT_A_QUANTITY_BEFORE.search(before):
+        prev = s[num_start - 1:num_start] if num_start else ""  # the character before the number
+        if ((prev in _NOT_A_QUANTITY_BEFORE_ENDS or prev.isspace())
+                and _NOT_A_QUANTITY_BEFORE.search(s[max(0, num_start - 6):num_start])):
             continue
         # part of an identifier: 5G, JIS-1x8341, Windows10, AI-OCR2
-        if (num_start and s[num_start - 1].isascii() and s[num_start - 1].isalpha()
-                and not (letter_prefix and unit)) or (
-                not unit and num_end < len(s) and s[num_end].isascii() and s[num_end].isalpha()):
+        if (prev.isascii() and prev.isalpha() and not (letter_prefix and unit)) or (
+                not unit and s[num_end:num_end + 1].isascii() and s[num_end:num_end + 1].isalpha()):
             continue
         start = m.start(1) if approx else num_start
         end = m.end()
@@ -507,7 +507,7 @@ def find_quantities(text: str, *, skip_years: bool = True, letter_prefix: bool =
             end -= 1
         start, end = index[start], index[end]
         out.append(Quantity(_number_value(number), unit or None, text[start:end], start, end,
-                            _COMPARATORS.get(comparator or ""), bool(approx)))
+                            _COMPARATORS.get(comparator) if comparator else None, bool(approx)))
     return out
 
 
@@ -636,8 +636,11 @@ def status_from_mark(mark: str | None) -> Status | None:
 _SIGNS = frozenset("▲△▼+＋±-－−")
 # Where a metric label starts: after a sentence or clause boundary.
 _METRIC_BOUNDARY = LazyPattern(r".*[。、，,\n]")
+_METRIC_BOUNDARY_MARK = re.compile(r"[。、，,\n]")  # (a match of _METRIC_BOUNDARY ends with one)
 _LEADING_BULLETS = LazyPattern(r"^[\s\u3000・○●◯◆◇■□\-\*]+")
+_BULLETS = frozenset("・○●◯◆◇■□-*")  # its characters but spaces (``\s`` is a space to ``str.isspace``)
 TRAILING_PARTICLES = LazyPattern(r"(?:は|が|を|に|で|の|も|と|だ|、|：|:|\s|\u3000)+$")
+_PARTICLES = frozenset("はがをにでのもとだ、：:")  # its characters but spaces: what a text it matches ends with
 # a label's colon: full-width ：, or ASCII : not between ASCII digits/letters (JIS-1x8341-3:2016)
 LABEL_COLON = LazyPattern(r"：|(?<![0-9A-Za-z]):")
 
@@ -687,17 +690,28 @@ def find_metric_values(text: str, *, require_unit: bool = True, letter_prefix: b
         prev_end = q.end
         if any(a <= q.start < b for a, b in delta_spans) or text[max(0, q.start - 1):q.start] in _SIGNS:
             continue  # a 対目標 / 対前年度 difference, not a value
-        colons = list(LABEL_COLON.finditer(text, segment_start, q.start))
-        colon = colons[-1] if colons else None
+        # (each pattern is tried only where a character it needs is: most labels have none of them)
+        segment = text[segment_start:q.start]
+        colon = None
+        if "：" in segment or ":" in segment:
+            colons = list(LABEL_COLON.finditer(text, segment_start, q.start))
+            colon = colons[-1] if colons else None
         if q.unit is None and require_unit and not (colon and not text[colon.end():q.start].strip()):
             continue
-        label = text[segment_start:colon.start()] if colon else text[segment_start:q.start]
-        boundary = _METRIC_BOUNDARY.match(label)
-        if boundary:
-            label = label[boundary.end():]
-        bracket = _unclosed_open_bracket(label)
+        label = text[segment_start:colon.start()] if colon else segment
+        if _METRIC_BOUNDARY_MARK.search(label):
+            boundary = _METRIC_BOUNDARY.match(label)
+            if boundary:
+                label = label[boundary.end():]
+        bracket = _unclosed_open_bracket(label) if "(" in label or "（" in label else -1
         if bracket >= 0:
             label = label[bracket + 1:]
-        label = TRAILING_PARTICLES.sub("", _LEADING_BULLETS.sub("", label)).strip()
+        head = label[:1]
+        if head and (head in _BULLETS or head.isspace()):
+            label = _LEADING_BULLETS.sub("", label)
+        tail = label[-1:]
+        if tail and (tail in _PARTICLES or tail.isspace()):
+            label = TRAILING_PARTICLES.sub("", label)
+        label = label.strip()
         out.append(MetricValue(metric=label or None, quantity=q))
     return out
