@@ -46,6 +46,7 @@ from planparse.schemas.common import (
     KpiValue,
     Measure,
     Policy,
+    Row,
     empty_list,
     initiative_id,
     measure_id,
@@ -266,9 +267,7 @@ class HachiojiActionPlan(FormatRecord):
         named = [kv for kv in kpis if kv.metric]
         final_kpis = sorted(named, key=lambda kv: (-(kv.fiscal_year or 0), kv.kind != "target", kv.seq))
         run_years = [y.fiscal_year for y in card.years if y.plan and y.plan.strip() != "-"]
-        # the rows are validated from dicts (``model_validate``): the same rows as ``Model(**fields)``,
-        # without its Python ``__init__`` (a quarter of the cost of each of the ~1,100 rows of a document)
-        rows.initiatives.append(Initiative.model_validate({
+        rows.initiatives.append(_row(Initiative, {
             "initiative_id": iid, "document_id": doc,
             "measure_id": measure_id(doc, mcode) if mcode in measure_codes else None,
             "code": card.code, "name": card.name, "summary": card.summary, "objective": card.objective,
@@ -281,13 +280,13 @@ class HachiojiActionPlan(FormatRecord):
             "remarks": card.remarks,
         }))
         rows.initiative_departments.extend(
-            InitiativeDepartment.model_validate(
-                {"initiative_id": iid, "department": d, "role": "lead" if n == 1 else None, "seq": n})
+            _row(InitiativeDepartment, {"initiative_id": iid, "department": d, "role": "lead" if n == 1 else None,
+                                        "seq": n})
             for n, d in enumerate(departments, start=1)
         )
         for y, as_target in zip(card.years, as_targets, strict=True):
             lines = y.plan_lines + y.mark_lines + y.lines
-            rows.annual_entries.append(AnnualEntry.model_validate({
+            rows.annual_entries.append(_row(AnnualEntry, {
                 "initiative_id": iid, "fiscal_year": y.fiscal_year, "plan": y.plan,
                 "target": y.text if as_target else None,
                 "result": None if as_target else y.text,
@@ -295,6 +294,13 @@ class HachiojiActionPlan(FormatRecord):
                 "source_line_start": min(lines) if lines else None, "source_line_end": max(lines) if lines else None,
             }))
         rows.kpi_values.extend(kpis)
+
+
+def _row(model: type[Row], fields: dict) -> Row:
+    """``model(**fields)``: the row validated once by the model's own validator, without the Python
+    layers of ``BaseModel.__init__`` / ``model_validate`` around it (a quarter of the cost of each of
+    the ~1,100 rows of a document). Raises ``ValidationError`` as they do."""
+    return model.__pydantic_validator__.validate_python(fields)
 
 
 def _holds_target(year: HachiojiYear) -> bool:
@@ -382,6 +388,7 @@ _IDEOGRAPH = regex.compile(r"\p{Han}")
 _SIGNS = frozenset("▲△▼+＋±-－−")
 # the lower bound of a range right before a quantity: "（３～" of "（３～１０件）"
 _RANGE_LOW = regex.compile(r"(?P<n>[0-9０-９][0-9０-９,，.．]*)\s*[～〜~]\s*$")
+_RANGE_DASHES = frozenset("～〜~")
 # where a label starts: after a sentence or clause end
 _BOUNDARY = regex.compile(r"[。、，]|(?<![0-9]),|,(?![0-9])")
 _BOUNDARY_MARK = re.compile(r"[。、，,]")  # what each of its matches holds
@@ -463,8 +470,12 @@ def cell_values(text: str) -> list[CellValue]:
         if unit in ("分", "秒") and _IDEOGRAPH.match(text[q_end:q_end + 1]):
             continue  # 12分団 — a word, not minutes
         in_actual = bool(actual_spans) and any(a <= q_start < b for a, b in actual_spans)
-        # (a range's lower bound ends with its ～ right before the quantity: most numbers have none)
-        low = _RANGE_LOW.search(text[:q_start]) if text[:q_start].rstrip().endswith(("～", "〜", "~")) else None
+        # (a range's lower bound ends with its ～ right before the quantity, spaces aside: most numbers
+        # have none, and the text before them is cut only after a ～ or a space)
+        before = text[q_start - 1:q_start] if q_start else ""
+        low = None
+        if (before in _RANGE_DASHES or before.isspace()) and text[:q_start].rstrip().endswith(("～", "〜", "~")):
+            low = _RANGE_LOW.search(text[:q_start])
         if low is None:
             kept.append((q_start, q_end, q.value, unit, q.raw, q.comparator, q.approximate, None, in_actual))
             continue
@@ -576,8 +587,9 @@ def _attach_deltas(values: list[CellValue], deltas: list) -> list[CellValue]:
                 best = i
         if best is None:
             continue
-        v = out[best]
-        out[best] = v._replace(delta=d.value, delta_unit=d.unit)
+        v = out[best]  # (made anew: ``_replace`` takes three times as long)
+        out[best] = CellValue(v.value, v.unit, v.metric, v.raw, v.start, d.value, d.unit, v.comparator, v.approximate,
+                              v.baseline_text, v.in_actual_bracket)
     return out
 
 
@@ -608,7 +620,7 @@ def _year_kpis(iid: str, year: HachiojiYear, states_target: bool) -> list[KpiVal
             kind = "actual"
         counters[kind] = counters.get(kind, 0) + 1
         n = counters[kind]
-        out.append(KpiValue.model_validate({  # (as in _card_rows)
+        out.append(_row(KpiValue, {
             "kpi_value_id": f"{iid}:{year.fiscal_year}:{kind}:{n}", "initiative_id": iid,
             "fiscal_year": year.fiscal_year, "kind": kind, "metric": v.metric, "value": v.value, "unit": v.unit,
             "delta": v.delta, "raw": v.raw, "seq": n,
@@ -627,7 +639,7 @@ def _grid_kpis(mid: str, measure: HachiojiMeasure) -> list[KpiValue]:
             kind = cell.kind
             counters[kind] = counters.get(kind, 0) + 1
             n = counters[kind]
-            out.append(KpiValue.model_validate({  # (as in _card_rows)
+            out.append(_row(KpiValue, {
                 "kpi_value_id": f"{mid}:-:{kind}:{n}", "initiative_id": None, "measure_id": mid, "fiscal_year": None,
                 "kind": kind, "metric": v.metric, "value": v.value, "unit": v.unit,
                 "delta": v.delta, "raw": v.raw, "seq": n,
