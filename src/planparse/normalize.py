@@ -110,14 +110,19 @@ class _NfkcChars(dict):
 _NFKC_CHARS = _NfkcChars()
 
 
-@_memo
 def nfkc(text: str) -> str:
     """Return the NFKC form of ``text`` (full-width digits/letters → ASCII, ① → 1, Ⅲ → III).
 
     Use it only on the piece you match or parse; stored fields keep the source's glyphs.
     """
-    if unicodedata.is_normalized("NFKC", text):
+    if unicodedata.is_normalized("NFKC", text):  # most texts (the check costs less than a memo's look-up)
         return text
+    return _nfkc_changed(text)
+
+
+@_memo
+def _nfkc_changed(text: str) -> str:
+    """``nfkc`` of a text not in NFKC (remembered per document)."""
     # Each character by its own NFKC (twice as fast): compatibility-equivalent to ``text``, so it is
     # NFKC(text) when in NFKC itself; where characters compose or reorder, the full algorithm runs.
     # A long text: only its runs of characters NFKC can change are looked up (2-3× faster from ~100
@@ -163,7 +168,7 @@ def match_key(text: str) -> str:
     look-alikes (―, －, ‐ after katakana) folded to ``ー``. Example: ``"マイナンバ―カード の 普及"``
     and ``"マイナンバーカードの普及"`` give the same key. Never raises.
     """
-    key = text if unicodedata.is_normalized("NFKC", text) else nfkc(text)  # most are: no memo of nfkc needed
+    key = text if unicodedata.is_normalized("NFKC", text) else _nfkc_changed(text)
     if _NEEDS_PATTERNS.search(key):
         return _WHITESPACE.sub("", _LONG_VOWEL_LOOKALIKE.sub("ー", key))
     return "".join(key.split())  # = _WHITESPACE.sub("", key) without those separators, 3× faster
