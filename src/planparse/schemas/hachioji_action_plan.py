@@ -260,19 +260,26 @@ class HachiojiActionPlan(FormatRecord):
         iid = initiative_id(doc, card.code)
         mcode = card.code.rsplit("-", 1)[0]
         departments = department_list(card.department)
-        final = next((y for y in card.years if y.is_target_year), None)
-        as_targets = [_holds_target(y) for y in card.years]
+        final = None  # the target year's column
+        as_targets: list[bool] = []  # per column: its cell states a target
+        run_years: list[int] = []  # the years the project runs (a plan that is not "-")
+        for y in card.years:
+            if final is None and y.is_target_year:
+                final = y
+            as_targets.append(_holds_target(y))
+            if y.plan and y.plan.strip() != "-":
+                run_years.append(y.fiscal_year)
         kpis = [kv for y, as_target in zip(card.years, as_targets, strict=True) for kv in _year_kpis(iid, y, as_target)]
         # indicator: the metric of the target's first number, else of the latest year's first number
+        # (``min`` gives the first of the smallest: what a stable sort puts first)
         named = [kv for kv in kpis if kv.metric]
-        final_kpis = sorted(named, key=lambda kv: (-(kv.fiscal_year or 0), kv.kind != "target", kv.seq))
-        run_years = [y.fiscal_year for y in card.years if y.plan and y.plan.strip() != "-"]
+        indicator = min(named, key=_indicator_order).metric if named else None
         rows.initiatives.append(_row(Initiative, {
             "initiative_id": iid, "document_id": doc,
             "measure_id": measure_id(doc, mcode) if mcode in measure_codes else None,
             "code": card.code, "name": card.name, "summary": card.summary, "objective": card.objective,
             "lead_department": card.department, "departments": departments,
-            "indicator": final_kpis[0].metric if final_kpis else None,
+            "indicator": indicator,
             "target_text": final.text if final else None, "is_new": card.is_new, "is_revised": card.is_revised,
             "start_fy": min(run_years) if run_years else None, "end_fy": max(run_years) if run_years else None,
             "source_page": ctx.page_of(card.header_line), "source_line_start": card.source_line_start,
@@ -294,6 +301,11 @@ class HachiojiActionPlan(FormatRecord):
                 "source_line_start": min(lines) if lines else None, "source_line_end": max(lines) if lines else None,
             }))
         rows.kpi_values.extend(kpis)
+
+
+def _indicator_order(kv: KpiValue) -> tuple:
+    """The latest year first, a target before an actual, then the order in the cell."""
+    return -(kv.fiscal_year or 0), kv.kind != "target", kv.seq
 
 
 def _row(model: type[Row], fields: dict) -> Row:
