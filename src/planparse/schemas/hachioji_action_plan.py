@@ -25,7 +25,7 @@ from typing import Literal, NamedTuple
 import regex
 from pydantic import BaseModel, Field
 
-from planparse.memo import _memo, _memo_list
+from planparse.memo import _memo
 from planparse.normalize import (
     LABEL_COLON,
     TRAILING_PARTICLES,
@@ -229,7 +229,8 @@ class HachiojiActionPlan(FormatRecord):
         rows = CommonRows()
         # every cell's numbers first, then the rows: read between the rows' validations, the number
         # searches cost ~15% more (their code and tables fall out of the processor's caches)
-        numbers = {text: cell_values(text) for text in self._cell_texts()}
+        # (each text once: a document repeats some cells, the same target in two columns)
+        numbers = {text: cell_values(text) for text in dict.fromkeys(self._cell_texts())}
         policies = {p.code: p for p in self.policies}
         for p in self.policies:
             rows.policies.append(Policy(
@@ -451,7 +452,6 @@ class CellValue(NamedTuple):
     in_actual_bracket: bool = False
 
 
-@_memo_list  # a document repeats some cells (the same target in two columns)
 def cell_values(text: str) -> list[CellValue]:
     """Every number of a 目標/ＫＰＩ cell, in text order.
 
