@@ -18,7 +18,6 @@ Faithful to the document's own labels:
 
 import functools
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
@@ -227,10 +226,12 @@ class HachiojiActionPlan(FormatRecord):
         """
         doc = ctx.document_id
         rows = CommonRows()
-        # every cell's numbers first, then the rows: read between the rows' validations, the number
-        # searches cost ~15% more (their code and tables fall out of the processor's caches)
-        # (each text once: a document repeats some cells, the same target in two columns)
-        numbers = {text: cell_values(text) for text in dict.fromkeys(self._cell_texts())}
+        # every cell's numbers first (each distinct text once: a document repeats some cells, the same
+        # target in two columns), then the rows: read between the rows' validations, the number searches
+        # cost ~15% more (their code and tables fall out of the processor's caches)
+        texts = [cell.text for m in self.measures for cell in m.grid_cells]
+        texts += [y.text for card in self.cards for y in card.years if y.text]
+        numbers = {text: cell_values(text) for text in dict.fromkeys(texts)}
         policies = {p.code: p for p in self.policies}
         for p in self.policies:
             rows.policies.append(Policy(
@@ -258,16 +259,6 @@ class HachiojiActionPlan(FormatRecord):
                 source_line=f.source_line, value_text=f.value_text, seq=n,
             ))
         return rows
-
-    def _cell_texts(self) -> Iterator[str]:
-        """The texts of the 全体目標 cells and of the cards' 目標/ＫＰＩ cells."""
-        for m in self.measures:
-            for cell in m.grid_cells:
-                yield cell.text
-        for card in self.cards:
-            for y in card.years:
-                if y.text:
-                    yield y.text
 
     @staticmethod
     def _card_rows(card: HachiojiCard, ctx: RowContext, measure_codes: set[str], rows: CommonRows,
@@ -632,9 +623,9 @@ def _year_kpis(iid: str, year: HachiojiYear, states_target: bool, numbers: dict[
     ``（対前年度：＋１所管）``) in an assessed column is ``baseline`` (it compares with last year, it is
     not the year's outcome), in a target cell it stays ``target`` (the aim, written relative to last
     year; ``baseline_text`` says so)."""
-    if not year.text:
+    values = numbers[year.text] if year.text else []
+    if not values:
         return []
-    values = numbers[year.text]
     has_actual_bracket = any(v.in_actual_bracket for v in values)
     counters: dict[str, int] = {}
     out = []
