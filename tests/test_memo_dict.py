@@ -42,3 +42,19 @@ def test_a_full_memo_starts_again_and_list_results_are_copies(monkeypatch) -> No
     assert chars("ab") == ["a", "b"] and seen == ["ab"]
     chars("c"), chars("d")  # the third input empties the memo
     assert chars("ab") == ["a", "b"] and seen == ["ab", "c", "d", "ab"]
+
+
+def test_a_list_memo_with_options_gives_copies_per_call_and_options() -> None:
+    seen: list[tuple] = []
+
+    @_memo_list
+    def cut(text: str, *, at: int = 1) -> list[str]:
+        seen.append((text, at))
+        return [text[:at], text[at:]]
+
+    first = cut("abc", at=2)
+    first.append("z")  # the caller's copy
+    assert cut("abc", at=2) == ["ab", "c"] and cut("abc") == ["a", "bc"] and cut("abc") is not cut("abc")
+    assert cut.__name__ == "cut" and seen == [("abc", 2), ("abc", 1)]
+    clear_memos()
+    assert cut("abc") == ["a", "bc"] and seen[-1] == ("abc", 1)

@@ -1,5 +1,6 @@
 """normalize changes made for the Hachioji action plan: the NFKC offset map keeps its results
-with its fast path (already-normalised text) and its per-character cache."""
+with its fast path (already-normalised text) and its per-character cache; the number searches
+keep theirs with their shortcuts (groups read by number, character tests before a pattern)."""
 
 from __future__ import annotations
 
@@ -42,3 +43,53 @@ def test_a_change_written_with_no_is_a_value() -> None:
     assert (w.value, w.metric) == (Decimal("19.9"), "年間1,000件以上の手続のオンライン申請化率")
     (x,) = cell_values("窓口（発行機で印刷）の対応件数31%の低減（前年比）")
     assert (x.value, x.baseline_text) == (Decimal("31"), "前年比")
+
+
+def test_the_patterns_read_by_group_number_keep_their_groups() -> None:
+    """``find_quantities`` and ``find_target_deltas`` read their patterns' groups by number (``regex``
+    looks a name up slowly): a group added to a pattern must not shift them."""
+    from planparse.normalize import QUANTITY, TARGET_DELTA
+
+    assert QUANTITY.groupindex == {"approx": 1, "number": 2, "unit": 3, "comparator": 4}
+    assert TARGET_DELTA.groupindex == {"delta": 1, "sign": 2, "number": 3, "unit": 4}
+
+
+@pytest.mark.parametrize("text", [
+    "第7次", "令和 5", "No. 3件", "NO 3", "Ver.2", "Ver 2", "P.12", "R3年度に5件", "H 30", "S\u300050", "第\u30007回",
+    "平成\n30年", "昭和64", "2024年度 12件", "20２５ 年度", "約\u30005万件", "5件", "ＰＣ120台", "ｖｅｒ.３",
+])
+def test_the_character_tests_before_the_patterns_are_necessary(text: str) -> None:
+    """``find_quantities`` tries FISCAL_YEAR only on a text holding an era's first character, R/H/S or
+    年度, and the words that make a number part of a name (第7次, No.3) only after a space or one of
+    their last characters: wherever the patterns match, the tests pass (on every cut of the text)."""
+    from planparse.normalize import (
+        _MAY_HOLD_YEAR,
+        _NOT_A_QUANTITY_BEFORE,
+        _NOT_A_QUANTITY_BEFORE_ENDS,
+        FISCAL_YEAR,
+    )
+
+    s, _ = _nfkc_map(text)
+    if FISCAL_YEAR.search(s):
+        assert _MAY_HOLD_YEAR.search(s)
+    for end in range(len(s) + 1):
+        for start in range(end + 1):
+            before = s[start:end]
+            if _NOT_A_QUANTITY_BEFORE.search(before):
+                assert before[-1] in _NOT_A_QUANTITY_BEFORE_ENDS or before[-1].isspace(), before
+
+
+@pytest.mark.parametrize("text", [
+    "（対目標：▲7.6％）", "(対目標:▲0.4％)", "（対目標▲8％）", "（対目標：+４22件）", "（対目標：\n+4,330時間）",
+    "（対目標：±0％）", "対 目 標：－1.5万人", "対目標 ３件/年", "42％（対目標▲8％）と55%（対目標：+2％）",
+])
+def test_a_target_delta_reads_what_parse_delta_reads_from_it(text: str) -> None:
+    """``find_target_deltas`` reads the sign, number and unit of its pattern's delta group instead of
+    handing the group to ``parse_delta``: the same value and unit."""
+    from planparse.normalize import parse_delta
+
+    found = find_target_deltas(text)
+    assert found
+    for d in found:
+        expected = parse_delta(d.raw)
+        assert (d.value, d.unit) == (expected.value, expected.unit)

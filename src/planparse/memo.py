@@ -33,20 +33,41 @@ def _memo(fn):
 
     A plain dict, not ``functools.lru_cache``: a hit costs the same, a miss a third less (no
     recency list to keep), and most calls of a document's first pass are misses."""
+    return _memoised(fn, copy=None)
+
+
+def _memo_list(fn):
+    """``_memo`` for a function returning a list of frozen objects: each call gets its own copy."""
+    return _memoised(fn, copy=list)
+
+
+def _memoised(fn, copy):
+    # one wrapper (one Python call) per call; ``copy`` (None or ``list``) makes each caller's own copy
     results: dict = {}
     _MEMOS.append(results)
     get = results.get
     code = fn.__code__
     if code.co_argcount == 1 and not code.co_kwonlyargcount and code.co_varnames[0] == "text":  # f(text): the key
+        if copy is None:
 
-        @functools.wraps(fn)
-        def memo(text):
-            value = get(text, _MISSING)
-            if value is _MISSING:
-                if len(results) >= _MEMO_SIZE:
-                    results.clear()
-                value = results[text] = fn(text)
-            return value
+            @functools.wraps(fn)
+            def memo(text):
+                value = get(text, _MISSING)
+                if value is _MISSING:
+                    if len(results) >= _MEMO_SIZE:
+                        results.clear()
+                    value = results[text] = fn(text)
+                return value
+        else:
+
+            @functools.wraps(fn)
+            def memo(text):
+                value = get(text, _MISSING)
+                if value is _MISSING:
+                    if len(results) >= _MEMO_SIZE:
+                        results.clear()
+                    value = results[text] = fn(text)
+                return copy(value)
     else:
 
         @functools.wraps(fn)
@@ -57,20 +78,9 @@ def _memo(fn):
                 if len(results) >= _MEMO_SIZE:
                     results.clear()
                 value = results[key] = fn(*args, **kwargs)
-            return value
+            return value if copy is None else copy(value)
 
     return memo
-
-
-def _memo_list(fn):
-    """``_memo`` for a function returning a list of frozen objects: each call gets its own copy."""
-    cached = _memo(fn)
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        return list(cached(*args, **kwargs))
-
-    return wrapper
 
 
 def clear_memos() -> None:

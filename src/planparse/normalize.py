@@ -110,14 +110,19 @@ class _NfkcChars(dict):
 _NFKC_CHARS = _NfkcChars()
 
 
-@_memo
 def nfkc(text: str) -> str:
     """Return the NFKC form of ``text`` (full-width digits/letters → ASCII, ① → 1, Ⅲ → III).
 
     Use it only on the piece you match or parse; stored fields keep the source's glyphs.
     """
-    if unicodedata.is_normalized("NFKC", text):
+    if unicodedata.is_normalized("NFKC", text):  # most texts (the check costs less than a memo's look-up)
         return text
+    return _nfkc_changed(text)
+
+
+@_memo
+def _nfkc_changed(text: str) -> str:
+    """``nfkc`` of a text not in NFKC (remembered per document)."""
     # Each character by its own NFKC (twice as fast): compatibility-equivalent to ``text``, so it is
     # NFKC(text) when in NFKC itself; where characters compose or reorder, the full algorithm runs.
     # A long text: only its runs of characters NFKC can change are looked up (2-3× faster from ~100
@@ -163,7 +168,7 @@ def match_key(text: str) -> str:
     look-alikes (―, －, ‐ after katakana) folded to ``ー``. Example: ``"マイナンバ―カード の 普及"``
     and ``"マイナンバーカードの普及"`` give the same key. Never raises.
     """
-    key = text if unicodedata.is_normalized("NFKC", text) else nfkc(text)  # most are: no memo of nfkc needed
+    key = text if unicodedata.is_normalized("NFKC", text) else _nfkc_changed(text)
     if _NEEDS_PATTERNS.search(key):
         return _WHITESPACE.sub("", _LONG_VOWEL_LOOKALIKE.sub("ー", key))
     return "".join(key.split())  # = _WHITESPACE.sub("", key) without those separators, 3× faster
@@ -429,6 +434,8 @@ _PER = r"(?:/(?:半年|年度|年|月|日|週|回|人))?"
 # "以上" etc. after a quantity: 80%以上 → ">="
 _COMPARATORS = {"以上": ">=", "以下": "<=", "超": ">", "未満": "<", "を超える": ">", "程度": "~"}
 
+# its groups, in order: approx, number, unit, comparator (``find_quantities`` reads them by number;
+# tests/test_normalize_hap.py checks them)
 QUANTITY = LazyPattern(
     rf"""
     (?P<approx>約|およそ|概ね)?\s*
@@ -442,6 +449,11 @@ QUANTITY = LazyPattern(
 # Year / date / ordinal contexts that are not quantities: 令和6年度, 2024年, 7月, 第7次, 5段階
 _NOT_A_QUANTITY_AFTER = LazyPattern(r"\s*(?:年|月|日(?!本)|次|段階|期|号|条|章|節|歳|代|位|丁目|番)")
 _NOT_A_QUANTITY_BEFORE = LazyPattern(r"(?:令和|平成|昭和|第|R|H|No\.?|NO\.?|Ver\.?|P\.?)\s*$")
+# the last characters of its words: a number right after none of them nor a space cannot follow a
+# match of it (its ``\s`` is a space to ``str.isspace`` too)
+_NOT_A_QUANTITY_BEFORE_ENDS = frozenset("和成第RHoOrP.")
+# a year expression (FISCAL_YEAR) holds an era (令和, 平成, 昭和), R/H/S or 年度
+_MAY_HOLD_YEAR = re.compile(r"[令平昭RHS]|年度")
 
 
 class Quantity(NamedTuple):
@@ -475,37 +487,32 @@ def find_quantities(text: str, *, skip_years: bool = True, letter_prefix: bool =
     s, index = _nfkc_map(text)
     if not _DIGIT.search(s):  # every quantity has a digit: most prose has none
         return []
-    # the spans find_fiscal_years gives, read directly: ``s`` is NFKC already (its offsets are its own)
-    year_spans = [m.span() for m in FISCAL_YEAR.finditer(s)] if skip_years else []
+    # the spans find_fiscal_years gives, read directly: ``s`` is NFKC already (its offsets are its own);
+    # only in a text holding a word a year expression starts or ends with (most cells have none)
+    year_spans = [m.span() for m in FISCAL_YEAR.finditer(s)] if skip_years and _MAY_HOLD_YEAR.search(s) else []
     out: list[Quantity] = []
     for m in QUANTITY.finditer(s):
-        num_start, num_end = m.span("number")
+        num_start, num_end = m.span(2)  # of the number (groups by number: ``regex`` looks names up slowly)
         if year_spans and any(a <= num_start < b for a, b in year_spans):
             continue
-        unit = m.group("unit")
+        approx, number, unit, comparator = m.groups()
         if skip_years and not unit and _NOT_A_QUANTITY_AFTER.match(s, num_end):
             continue
-        if _NOT_A_QUANTITY_BEFORE.search(s[max(0, num_start - 6):num_start]):
+        prev = s[num_start - 1:num_start] if num_start else ""  # the character before the number
+        if ((prev in _NOT_A_QUANTITY_BEFORE_ENDS or prev.isspace())
+                and _NOT_A_QUANTITY_BEFORE.search(s[max(0, num_start - 6):num_start])):
             continue
         # part of an identifier: 5G, JIS-1x8341, Windows10, AI-OCR2
-        if (num_start and s[num_start - 1].isascii() and s[num_start - 1].isalpha()
-                and not (letter_prefix and unit)) or (
-                not unit and num_end < len(s) and s[num_end].isascii() and s[num_end].isalpha()):
+        if (prev.isascii() and prev.isalpha() and not (letter_prefix and unit)) or (
+                not unit and s[num_end:num_end + 1].isascii() and s[num_end:num_end + 1].isalpha()):
             continue
-        approx = m.group("approx")
-        start = m.start("approx") if approx else num_start
+        start = m.start(1) if approx else num_start
         end = m.end()
         while end > start and s[end - 1].isspace():
             end -= 1
-        out.append(Quantity(
-            value=_number_value(m.group("number")),
-            unit=unit or None,
-            raw=text[index[start]:index[end]],
-            start=index[start],
-            end=index[end],
-            comparator=_COMPARATORS.get(m.group("comparator") or ""),
-            approximate=bool(approx),
-        ))
+        start, end = index[start], index[end]
+        out.append(Quantity(_number_value(number), unit or None, text[start:end], start, end,
+                            _COMPARATORS.get(comparator) if comparator else None, bool(approx)))
     return out
 
 
@@ -516,9 +523,11 @@ def find_quantities(text: str, *, skip_years: bool = True, letter_prefix: bool =
 # ▲ / △ = minus (Japanese accounting convention), ＋ / + plus, ± zero. Applied to NFKC text, where
 # ＋ → +, － → -, ▲ stays ▲.
 _SIGN = r"[▲△▼+\-−±]"
+_MINUS_SIGNS = ("▲", "△", "▼", "-", "−")  # the signs of a negative delta (None, + and ± are not)
 DELTA = LazyPattern(rf"(?P<sign>{_SIGN})?\s*{NUMBER.pattern}\s*(?P<unit>(?:{_UNIT_ALT}){_PER})?", regex.VERBOSE)
 
 # （対目標：▲7.6％） / (対目標:▲0.4％) / （対目標▲8％） / （対目標：+４22件） / "（対目標：\n+4,330時間）"
+# (its groups, in order: delta, sign, number, unit)
 TARGET_DELTA = LazyPattern(
     rf"対\s*目\s*標\s*[:：]?\s*(?P<delta>(?P<sign>{_SIGN})?\s*{NUMBER.pattern}\s*(?P<unit>(?:{_UNIT_ALT}){_PER})?)",
     regex.VERBOSE,
@@ -549,7 +558,7 @@ def parse_delta(text: str) -> Delta | None:
     if not m:
         return None
     value = _number_value(m.group("number"))
-    if m.group("sign") in ("▲", "△", "▼", "-", "−"):
+    if m.group("sign") in _MINUS_SIGNS:
         value = -value
     return Delta(value=value, unit=m.group("unit") or None, raw=m.group(0).strip(), start=m.start(), end=m.end())
 
@@ -565,11 +574,14 @@ def find_target_deltas(text: str) -> list[Delta]:
     """
     s, index = _nfkc_map(text)
     out = []
+    # the delta group is what ``parse_delta`` would read from it (a sign, a number, a unit, in NFKC):
+    # its groups are read here rather than searched for again
     for m in TARGET_DELTA.finditer(s):
-        d = parse_delta(m.group("delta"))
-        if d is not None:
-            raw = text[index[m.start("delta")]:index[m.end("delta")]].strip()
-            out.append(Delta(d.value, d.unit, raw, index[m.start()], index[m.end()]))
+        _delta, sign, number, unit = m.groups()  # by number, as in find_quantities
+        delta_start, delta_end = m.span(1)
+        value = _number_value(number)
+        raw = text[index[delta_start]:index[delta_end]].strip()
+        out.append(Delta(-value if sign in _MINUS_SIGNS else value, unit or None, raw, index[m.start()], index[m.end()]))
     return out
 
 
@@ -629,8 +641,11 @@ def status_from_mark(mark: str | None) -> Status | None:
 _SIGNS = frozenset("▲△▼+＋±-－−")
 # Where a metric label starts: after a sentence or clause boundary.
 _METRIC_BOUNDARY = LazyPattern(r".*[。、，,\n]")
+_METRIC_BOUNDARY_MARK = re.compile(r"[。、，,\n]")  # (a match of _METRIC_BOUNDARY ends with one)
 _LEADING_BULLETS = LazyPattern(r"^[\s\u3000・○●◯◆◇■□\-\*]+")
+_BULLETS = frozenset("・○●◯◆◇■□-*")  # its characters but spaces (``\s`` is a space to ``str.isspace``)
 TRAILING_PARTICLES = LazyPattern(r"(?:は|が|を|に|で|の|も|と|だ|、|：|:|\s|\u3000)+$")
+_PARTICLES = frozenset("はがをにでのもとだ、：:")  # its characters but spaces: what a text it matches ends with
 # a label's colon: full-width ：, or ASCII : not between ASCII digits/letters (JIS-1x8341-3:2016)
 LABEL_COLON = LazyPattern(r"：|(?<![0-9A-Za-z]):")
 
@@ -680,17 +695,28 @@ def find_metric_values(text: str, *, require_unit: bool = True, letter_prefix: b
         prev_end = q.end
         if any(a <= q.start < b for a, b in delta_spans) or text[max(0, q.start - 1):q.start] in _SIGNS:
             continue  # a 対目標 / 対前年度 difference, not a value
-        colons = list(LABEL_COLON.finditer(text, segment_start, q.start))
-        colon = colons[-1] if colons else None
+        # (each pattern is tried only where a character it needs is: most labels have none of them)
+        segment = text[segment_start:q.start]
+        colon = None
+        if "：" in segment or ":" in segment:
+            colons = list(LABEL_COLON.finditer(text, segment_start, q.start))
+            colon = colons[-1] if colons else None
         if q.unit is None and require_unit and not (colon and not text[colon.end():q.start].strip()):
             continue
-        label = text[segment_start:colon.start()] if colon else text[segment_start:q.start]
-        boundary = _METRIC_BOUNDARY.match(label)
-        if boundary:
-            label = label[boundary.end():]
-        bracket = _unclosed_open_bracket(label)
+        label = text[segment_start:colon.start()] if colon else segment
+        if _METRIC_BOUNDARY_MARK.search(label):
+            boundary = _METRIC_BOUNDARY.match(label)
+            if boundary:
+                label = label[boundary.end():]
+        bracket = _unclosed_open_bracket(label) if "(" in label or "（" in label else -1
         if bracket >= 0:
             label = label[bracket + 1:]
-        label = TRAILING_PARTICLES.sub("", _LEADING_BULLETS.sub("", label)).strip()
+        head = label[:1]
+        if head and (head in _BULLETS or head.isspace()):
+            label = _LEADING_BULLETS.sub("", label)
+        tail = label[-1:]
+        if tail and (tail in _PARTICLES or tail.isspace()):
+            label = TRAILING_PARTICLES.sub("", label)
+        label = label.strip()
         out.append(MetricValue(metric=label or None, quantity=q))
     return out

@@ -17,6 +17,7 @@ Faithful to the document's own labels:
 # every field's annotation from its string when the models are defined (~3 ms of each run in all).
 
 import functools
+import re
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
@@ -45,6 +46,7 @@ from planparse.schemas.common import (
     KpiValue,
     Measure,
     Policy,
+    Row,
     empty_list,
     initiative_id,
     measure_id,
@@ -224,6 +226,12 @@ class HachiojiActionPlan(FormatRecord):
         """
         doc = ctx.document_id
         rows = CommonRows()
+        # every cell's numbers first (each distinct text once: a document repeats some cells, the same
+        # target in two columns), then the rows: read between the rows' validations, the number searches
+        # cost ~15% more (their code and tables fall out of the processor's caches)
+        texts = [cell.text for m in self.measures for cell in m.grid_cells]
+        texts += [y.text for card in self.cards for y in card.years if y.text]
+        numbers = {text: cell_values(text) for text in dict.fromkeys(texts)}
         policies = {p.code: p for p in self.policies}
         for p in self.policies:
             rows.policies.append(Policy(
@@ -242,9 +250,9 @@ class HachiojiActionPlan(FormatRecord):
                 description=description, seq=m.seq, source_line_start=m.source_line_start,
                 source_line_end=m.source_line_end, source_page=ctx.page_of(m.source_line_start),
             ))
-            rows.kpi_values.extend(_grid_kpis(mid, m))
+            rows.kpi_values.extend(_grid_kpis(mid, m, numbers))
         for card in self.cards:
-            self._card_rows(card, ctx, measure_codes, rows)
+            self._card_rows(card, ctx, measure_codes, rows, numbers)
         for n, f in enumerate(self.figures, start=1):
             rows.document_figures.append(DocumentFigure(
                 document_id=doc, scope=f.scope, fiscal_year=f.fiscal_year, metric=f.metric, value=f.value,
@@ -253,44 +261,66 @@ class HachiojiActionPlan(FormatRecord):
         return rows
 
     @staticmethod
-    def _card_rows(card: HachiojiCard, ctx: RowContext, measure_codes: set[str], rows: CommonRows) -> None:
+    def _card_rows(card: HachiojiCard, ctx: RowContext, measure_codes: set[str], rows: CommonRows,
+                   numbers: "dict[str, list[CellValue]]") -> None:  # (CellValue is defined below)
         doc = ctx.document_id
         iid = initiative_id(doc, card.code)
         mcode = card.code.rsplit("-", 1)[0]
         departments = department_list(card.department)
-        final = next((y for y in card.years if y.is_target_year), None)
-        kpis = [kv for y in card.years for kv in _year_kpis(iid, y)]
+        final = None  # the target year's column
+        as_targets: list[bool] = []  # per column: its cell states a target
+        run_years: list[int] = []  # the years the project runs (a plan that is not "-")
+        for y in card.years:
+            if final is None and y.is_target_year:
+                final = y
+            as_targets.append(_holds_target(y))
+            if y.plan and y.plan.strip() != "-":
+                run_years.append(y.fiscal_year)
+        kpis = [kv for y, as_target in zip(card.years, as_targets, strict=True)
+                for kv in _year_kpis(iid, y, as_target, numbers)]
         # indicator: the metric of the target's first number, else of the latest year's first number
+        # (``min`` gives the first of the smallest: what a stable sort puts first)
         named = [kv for kv in kpis if kv.metric]
-        final_kpis = sorted(named, key=lambda kv: (-(kv.fiscal_year or 0), kv.kind != "target", kv.seq))
-        run_years = [y.fiscal_year for y in card.years if y.plan and y.plan.strip() != "-"]
-        rows.initiatives.append(Initiative(
-            initiative_id=iid, document_id=doc, measure_id=measure_id(doc, mcode) if mcode in measure_codes else None,
-            code=card.code, name=card.name, summary=card.summary, objective=card.objective,
-            lead_department=card.department, departments=departments,
-            indicator=final_kpis[0].metric if final_kpis else None,
-            target_text=final.text if final else None, is_new=card.is_new, is_revised=card.is_revised,
-            start_fy=min(run_years) if run_years else None, end_fy=max(run_years) if run_years else None,
-            source_page=ctx.page_of(card.header_line), source_line_start=card.source_line_start,
-            source_line_end=card.source_line_end, seq=card.seq, sub_heading=card.sub_heading,
-            remarks=card.remarks,
-        ))
+        indicator = min(named, key=_indicator_order).metric if named else None
+        rows.initiatives.append(_row(Initiative, {
+            "initiative_id": iid, "document_id": doc,
+            "measure_id": measure_id(doc, mcode) if mcode in measure_codes else None,
+            "code": card.code, "name": card.name, "summary": card.summary, "objective": card.objective,
+            "lead_department": card.department, "departments": departments,
+            "indicator": indicator,
+            "target_text": final.text if final else None, "is_new": card.is_new, "is_revised": card.is_revised,
+            "start_fy": min(run_years) if run_years else None, "end_fy": max(run_years) if run_years else None,
+            "source_page": ctx.page_of(card.header_line), "source_line_start": card.source_line_start,
+            "source_line_end": card.source_line_end, "seq": card.seq, "sub_heading": card.sub_heading,
+            "remarks": card.remarks,
+        }))
         rows.initiative_departments.extend(
-            InitiativeDepartment(initiative_id=iid, department=d, role="lead" if n == 1 else None, seq=n)
+            _row(InitiativeDepartment, {"initiative_id": iid, "department": d, "role": "lead" if n == 1 else None,
+                                        "seq": n})
             for n, d in enumerate(departments, start=1)
         )
-        for y in card.years:
-            status = year_status(y.marks, y.text, y.plan)
+        for y, as_target in zip(card.years, as_targets, strict=True):
             lines = y.plan_lines + y.mark_lines + y.lines
-            as_target = _holds_target(y)
-            rows.annual_entries.append(AnnualEntry(
-                initiative_id=iid, fiscal_year=y.fiscal_year, plan=y.plan,
-                target=y.text if as_target else None,
-                result=None if as_target else y.text,
-                status_raw=" ".join(y.marks) or None, status=status,
-                source_line_start=min(lines) if lines else None, source_line_end=max(lines) if lines else None,
-            ))
+            rows.annual_entries.append(_row(AnnualEntry, {
+                "initiative_id": iid, "fiscal_year": y.fiscal_year, "plan": y.plan,
+                "target": y.text if as_target else None,
+                "result": None if as_target else y.text,
+                "status_raw": " ".join(y.marks) or None, "status": year_status(y.marks, y.text, y.plan),
+                "source_line_start": min(lines) if lines else None, "source_line_end": max(lines) if lines else None,
+            }))
         rows.kpi_values.extend(kpis)
+
+
+def _indicator_order(kv: KpiValue) -> tuple:
+    """The latest year first, a target before an actual, then the order in the cell."""
+    return -(kv.fiscal_year or 0), kv.kind != "target", kv.seq
+
+
+def _row(model: type[Row], fields: dict) -> Row:
+    """``model(**fields)``: the row validated once by the model's own validator, without the Python
+    layers of ``BaseModel.__init__`` / ``model_validate`` around it (a quarter of the cost of each of
+    the ~1,100 rows of a document). Raises ``ValidationError`` as they do."""
+    return model.__pydantic_validator__.validate_python(fields)
 
 
 def _holds_target(year: HachiojiYear) -> bool:
@@ -310,11 +340,13 @@ def year_status(marks: list[str], text: str | None, plan: str | None) -> Status 
     One or more 【達成】 → achieved; one or more 【未達成】 → not_achieved; both in one year (one per
     KPI) → partially_achieved; no mark but a cell text or a plan → not_evaluated; nothing → None.
     """
-    statuses = {_mark_status(m) for m in marks} - {None}
-    if len(statuses) > 1:
-        return Status.PARTIALLY_ACHIEVED
-    if statuses:
-        return statuses.pop()
+    if marks:
+        statuses = {_mark_status(m) for m in marks}
+        statuses.discard(None)
+        if len(statuses) > 1:
+            return Status.PARTIALLY_ACHIEVED
+        if statuses:
+            return statuses.pop()
     if (text and text.strip()) or (plan and plan.strip()):
         return Status.NOT_EVALUATED
     return None
@@ -365,18 +397,21 @@ RELATIVE = regex.compile(
 )
 # a metric label's leading debris: "）→医療費適正化効果額" → "医療費適正化効果額", "/" between two counts
 _LABEL_DEBRIS = regex.compile(r"^(?:[\s\u3000)）→・、,/／]|削減|低減|減|増|改善|完了)+")
+_LABEL_DEBRIS_STARTS = frozenset(")）→・、,/／削低減増改完")  # the first characters of its matches but spaces
+# the last characters of a match of normalize.TRAILING_PARTICLES but spaces
+_PARTICLE_ENDS = frozenset("はがをにでのもとだ、：:")
 # a date written with a slash, possibly a range: "3/15～3/31"
 _SLASH_DATE = regex.compile(r"[0-9０-９]{1,2}\s*[/／]\s*[0-9０-９]{1,2}(?:\s*[～〜~]\s*[0-9０-９]{1,2}\s*[/／]\s*[0-9０-９]{1,2})?")
 # a CJK ideograph (a unit such as 分 followed by one forms a word: 12分団)
 _IDEOGRAPH = regex.compile(r"\p{Han}")
-# a digit (NFKC text): a cell without one holds no number
-_DIGIT = regex.compile(r"\d")
 # a sign right before a number makes it a difference, not a value (as in ``find_metric_values``)
 _SIGNS = frozenset("▲△▼+＋±-－−")
 # the lower bound of a range right before a quantity: "（３～" of "（３～１０件）"
 _RANGE_LOW = regex.compile(r"(?P<n>[0-9０-９][0-9０-９,，.．]*)\s*[～〜~]\s*$")
+_RANGE_DASHES = frozenset("～〜~")
 # where a label starts: after a sentence or clause end
 _BOUNDARY = regex.compile(r"[。、，]|(?<![0-9]),|,(?![0-9])")
+_BOUNDARY_MARK = re.compile(r"[。、，,]")  # what each of its matches holds
 # "３月" right before a day: "３月２５日" (NFKC)
 _DAY_OF_MONTH = regex.compile(r"\d月\s*$")
 # number followed by "/digit" or preceded by "digit/": dates such as 3/15～3/31
@@ -423,84 +458,99 @@ def cell_values(text: str) -> list[CellValue]:
     and trailing particles removed); a relative value with no text of its own takes the metric of
     the value before it. Never raises.
     """
-    normal = nfkc(text) if text else ""
-    if not _DIGIT.search(normal):
-        return []  # no digit, no number
-    # each pattern is searched only in a cell holding its words (対目標 in the NFKC text)
-    deltas = find_target_deltas(text) if "対" in normal and "標" in normal else []
+    if not text:
+        return []
+    # each pattern is searched only in a cell holding its words
+    quantities = find_quantities(text)  # none without a digit (most cells)
+    relatives = list(RELATIVE.finditer(text)) if "前年" in text else []
+    if not quantities and not relatives:
+        return []
+    # (対 and 標 are in the text where they are in its NFKC: no other character's NFKC holds them)
+    deltas = find_target_deltas(text) if "対" in text and "標" in text else []
     delta_spans = [(d.start, d.end) for d in deltas]
     actual_spans = [(m.start(), m.end()) for m in _ACTUAL_BRACKET.finditer(text)] if ACTUAL_WORD in text else []
-    relatives = list(RELATIVE.finditer(text)) if "前年" in text else []
-    relative_spans = [(m.start(), m.end()) for m in relatives]
-    not_values = delta_spans + relative_spans
-    kept: list[tuple[int, int, dict]] = []  # (start, end, fields)
+    not_values = delta_spans + [(m.start(), m.end()) for m in relatives]
+    # (start, end, value, unit, raw, comparator, approximate, baseline_text, in_actual_bracket): the
+    # fields of a CellValue but its metric and delta, read once the values are in text order
+    kept: list[tuple] = []
+    ranged = False  # a range's lower bound was added (it stands before its upper bound's start)
     # the numbers ``find_metric_values(text, require_unit=False)`` keeps (its labels are not used:
     # ``_metric_label`` reads them here): not inside a 対目標 delta, not right after a sign
-    for q in find_quantities(text):
-        if any(a <= q.start < b for a, b in not_values) or text[max(0, q.start - 1):q.start] in _SIGNS:
+    for q in quantities:
+        q_start, q_end, unit = q.start, q.end, q.unit
+        if (not_values and any(a <= q_start < b for a, b in not_values)) or text[max(0, q_start - 1):q_start] in _SIGNS:
             continue
-        if text[q.end:q.end + 1] == "の" and not _CHANGE_NOUN.match(text, q.end + 1):
+        if text[q_end:q_end + 1] == "の" and not _CHANGE_NOUN.match(text, q_end + 1):
             continue  # 年間1,000件以上の手続 — part of the label (but 約14%の低減 is the value)
-        if q.unit is None and not _unitless_ok(text, q.start, q.end):
+        if unit is None and not _unitless_ok(text, q_start, q_end):
             continue
-        if q.unit == "日" and _DAY_OF_MONTH.search(nfkc(text[max(0, q.start - 4):q.start])):
+        if unit == "日" and _DAY_OF_MONTH.search(nfkc(text[max(0, q_start - 4):q_start])):
             continue  # ３月２５日 — a date
-        if q.unit in ("分", "秒") and _IDEOGRAPH.match(text[q.end:q.end + 1]):
+        if unit in ("分", "秒") and _IDEOGRAPH.match(text[q_end:q_end + 1]):
             continue  # 12分団 — a word, not minutes
-        in_actual = any(a <= q.start < b for a, b in actual_spans)
-        start = q.start
-        # (a range's lower bound ends with its ～ right before the quantity: most numbers have none)
-        low = _RANGE_LOW.search(text[:q.start]) if text[:q.start].rstrip().endswith(("～", "〜", "~")) else None
-        if low is not None and parse_number(low.group("n")) is not None:
-            # "（３～１０件）": the lower bound (>=) and the upper bound (<=) share the unit
-            start = low.start()
-            kept.append((low.start(), low.start(), {
-                "value": parse_number(low.group("n")), "unit": q.unit, "raw": text[low.start():q.end],
-                "comparator": ">=", "in_actual_bracket": in_actual}))
-        kept.append((start, q.end, {
-            "value": q.value, "unit": q.unit, "raw": q.raw if low is None else text[low.start():q.end],
-            "comparator": "<=" if low is not None else q.comparator, "approximate": q.approximate,
-            "in_actual_bracket": in_actual,
-        }))
+        in_actual = bool(actual_spans) and any(a <= q_start < b for a, b in actual_spans)
+        # (a range's lower bound ends with its ～ right before the quantity, spaces aside: most numbers
+        # have none, and the text before them is cut only after a ～ or a space)
+        before = text[q_start - 1:q_start] if q_start else ""
+        low = None
+        if (before in _RANGE_DASHES or before.isspace()) and text[:q_start].rstrip().endswith(("～", "〜", "~")):
+            low = _RANGE_LOW.search(text[:q_start])
+        if low is None:
+            kept.append((q_start, q_end, q.value, unit, q.raw, q.comparator, q.approximate, None, in_actual))
+            continue
+        # "（３～１０件）": the lower bound (>=) and the upper bound (<=) share the unit
+        raw = text[low.start():q_end]
+        lower = parse_number(low.group("n"))
+        if lower is not None:
+            ranged = True
+            q_start = low.start()
+            kept.append((q_start, q_start, lower, unit, raw, ">=", False, None, in_actual))
+        kept.append((q_start, q_end, q.value, unit, raw, "<=", q.approximate, None, in_actual))
     for m in relatives:
         num = parse_number(m.group("num"))
         if num is None:
             continue
         value = -num if nfkc(m.group("sign")) in ("▲", "△", "-", "−") else num
         unit = nfkc(m.group("unit")) if m.group("unit") else None
-        kept.append((m.start(), m.end(), {"value": value, "unit": unit, "raw": m.group(0).strip(),
-                                          "baseline_text": m.group("base")}))
-    kept.sort(key=lambda k: k[0])
+        kept.append((m.start(), m.end(), value, unit, m.group(0).strip(), None, False, m.group("base"), False))
+    if relatives or ranged:  # else the quantities' order: their starts increase
+        kept.sort(key=_start_of)
     found: list[CellValue] = []
     prev_end = 0
     brackets = sorted(delta_spans + actual_spans)
-    for start, end, fields in kept:
+    for start, end, value, unit, raw, comparator, approximate, baseline_text, in_actual in kept:
         seg_start = max([prev_end] + [b for a, b in brackets if b <= start]) if brackets else prev_end
         metric = _metric_label(text[seg_start:start])
-        if metric is None and found and (fields.get("baseline_text") or start == found[-1].start
-                                         or seg_start == prev_end > 0):
+        if metric is None and found and (baseline_text or start == found[-1].start or seg_start == prev_end > 0):
             metric = found[-1].metric  # "前年比＋19.4％", "３割増47,161人": the same KPI as the value before
-        if not fields.get("baseline_text") and text[end:end + 1] == "の":
+        if not baseline_text and text[end:end + 1] == "の":
             # "前年度比58％の低減", "31%の低減（前年比）": a change measured against the previous year
             around = _YEAR_ON_YEAR.search(text[seg_start:start]) or _YEAR_ON_YEAR_AFTER.match(text, end)
             if around:
-                fields = {**fields, "baseline_text": around.group("base")}
-        found.append(CellValue(metric=metric, start=start, **fields))
+                baseline_text = around.group("base")
+        found.append(CellValue(value, unit, metric, raw, start, None, None, comparator, approximate, baseline_text,
+                               in_actual))
         prev_end = end
     return _attach_deltas(found, deltas)
+
+
+def _start_of(value: tuple) -> int:
+    return value[0]
 
 
 @_memo  # cells repeat their labels (and the segments between two values are often empty)
 def _metric_label(segment: str) -> str | None:
     """The label in the text between two values: before its last ``：``, after its last 、/。 and
     after an unclosed bracket; bullets, leading debris (``）→/``) and trailing particles removed."""
-    dates = list(_SLASH_DATE.finditer(segment))
+    # (each pattern is tried only on a segment holding a character it needs: most hold none)
+    dates = list(_SLASH_DATE.finditer(segment)) if "/" in segment or "／" in segment else []
     if dates:
         segment = segment[dates[-1].end():]  # "…運用開始3/15～3/31申請：3件" → 申請
     colons = list(LABEL_COLON.finditer(segment)) if "：" in segment or ":" in segment else []
     if colons and not segment[colons[-1].end():].strip(" \u3000"):
         segment = segment[:colons[-1].start()]  # "オンライン手続き：687件"
-    segment = _BOUNDARY.split(segment)[-1]
+    if _BOUNDARY_MARK.search(segment):
+        segment = _BOUNDARY.split(segment)[-1]
     if "(" in segment or "（" in segment:
         segment = _after_open_bracket(segment)
     return _clean_label(segment) or None
@@ -523,7 +573,15 @@ def _after_open_bracket(segment: str) -> str:
 
 
 def _clean_label(segment: str) -> str:
-    return TRAILING_PARTICLES.sub("", _LABEL_DEBRIS.sub("", segment)).strip(" \u3000")
+    # each pattern only where its first (last) character can start (end) a match: a space to
+    # ``regex``'s ``\s`` is one to ``str.isspace`` too
+    head = segment[:1]
+    if head and (head in _LABEL_DEBRIS_STARTS or head.isspace()):
+        segment = _LABEL_DEBRIS.sub("", segment)
+    tail = segment[-1:]
+    if tail and (tail in _PARTICLE_ENDS or tail.isspace()):
+        segment = TRAILING_PARTICLES.sub("", segment)
+    return segment.strip(" \u3000")
 
 
 def _unitless_ok(text: str, start: int, end: int) -> bool:
@@ -548,13 +606,16 @@ def _attach_deltas(values: list[CellValue], deltas: list) -> list[CellValue]:
                 best = i
         if best is None:
             continue
-        v = out[best]
-        out[best] = v._replace(delta=d.value, delta_unit=d.unit)
+        v = out[best]  # (made anew: ``_replace`` takes three times as long)
+        out[best] = CellValue(v.value, v.unit, v.metric, v.raw, v.start, d.value, d.unit, v.comparator, v.approximate,
+                              v.baseline_text, v.in_actual_bracket)
     return out
 
 
-def _year_kpis(iid: str, year: HachiojiYear) -> list[KpiValue]:
-    """kpi_values of one year column.
+def _year_kpis(iid: str, year: HachiojiYear, states_target: bool, numbers: dict[str, list[CellValue]]
+               ) -> list[KpiValue]:
+    """kpi_values of one year column (``states_target``: ``_holds_target(year)``; ``numbers``: the
+    ``cell_values`` of each cell text).
 
     Kind: ``target`` for a cell that states a target (the last column, an unassessed earlier
     column: ``_holds_target``) and for numbers beside a （実績：…） bracket, ``actual`` inside that
@@ -562,11 +623,10 @@ def _year_kpis(iid: str, year: HachiojiYear) -> list[KpiValue]:
     ``（対前年度：＋１所管）``) in an assessed column is ``baseline`` (it compares with last year, it is
     not the year's outcome), in a target cell it stays ``target`` (the aim, written relative to last
     year; ``baseline_text`` says so)."""
-    if not year.text:
+    values = numbers[year.text] if year.text else []
+    if not values:
         return []
-    values = cell_values(year.text)
     has_actual_bracket = any(v.in_actual_bracket for v in values)
-    states_target = _holds_target(year)
     counters: dict[str, int] = {}
     out = []
     line = year.lines[0] if year.lines else None
@@ -581,30 +641,31 @@ def _year_kpis(iid: str, year: HachiojiYear) -> list[KpiValue]:
             kind = "actual"
         counters[kind] = counters.get(kind, 0) + 1
         n = counters[kind]
-        out.append(KpiValue(
-            kpi_value_id=f"{iid}:{year.fiscal_year}:{kind}:{n}", initiative_id=iid, fiscal_year=year.fiscal_year,
-            kind=kind, metric=v.metric, value=v.value, unit=v.unit,
-            delta=v.delta, raw=v.raw, seq=n,
-            delta_unit=v.delta_unit, comparator=v.comparator, approximate=v.approximate,
-            baseline_text=v.baseline_text, source_line=line,
-        ))
+        out.append(_row(KpiValue, {
+            "kpi_value_id": f"{iid}:{year.fiscal_year}:{kind}:{n}", "initiative_id": iid,
+            "fiscal_year": year.fiscal_year, "kind": kind, "metric": v.metric, "value": v.value, "unit": v.unit,
+            "delta": v.delta, "raw": v.raw, "seq": n,
+            "delta_unit": v.delta_unit, "comparator": v.comparator, "approximate": v.approximate,
+            "baseline_text": v.baseline_text, "source_line": line,
+        }))
     return out
 
 
-def _grid_kpis(mid: str, measure: HachiojiMeasure) -> list[KpiValue]:
-    """kpi_values of a 施策's 全体目標 cells: no initiative, no fiscal year (see ``HachiojiGridCell``)."""
+def _grid_kpis(mid: str, measure: HachiojiMeasure, numbers: dict[str, list[CellValue]]) -> list[KpiValue]:
+    """kpi_values of a 施策's 全体目標 cells: no initiative, no fiscal year (see ``HachiojiGridCell``);
+    ``numbers``: the ``cell_values`` of each cell text."""
     out = []
     counters: dict[str, int] = {}
     for cell in measure.grid_cells:
-        for v in cell_values(cell.text):
+        for v in numbers[cell.text]:
             kind = cell.kind
             counters[kind] = counters.get(kind, 0) + 1
             n = counters[kind]
-            out.append(KpiValue(
-                kpi_value_id=f"{mid}:-:{kind}:{n}", initiative_id=None, measure_id=mid, fiscal_year=None,
-                kind=kind, metric=v.metric, value=v.value, unit=v.unit,
-                delta=v.delta, raw=v.raw, seq=n,
-                delta_unit=v.delta_unit, comparator=v.comparator, approximate=v.approximate,
-                baseline_text=v.baseline_text, source_line=cell.source_line_start,
-            ))
+            out.append(_row(KpiValue, {
+                "kpi_value_id": f"{mid}:-:{kind}:{n}", "initiative_id": None, "measure_id": mid, "fiscal_year": None,
+                "kind": kind, "metric": v.metric, "value": v.value, "unit": v.unit,
+                "delta": v.delta, "raw": v.raw, "seq": n,
+                "delta_unit": v.delta_unit, "comparator": v.comparator, "approximate": v.approximate,
+                "baseline_text": v.baseline_text, "source_line": cell.source_line_start,
+            }))
     return out
