@@ -15,7 +15,7 @@ from planparse.parsers.hachioji_action_plan.patterns import (
     PAGE_NUMBER,
     TAG_TOKEN,
 )
-from planparse.parsers.hachioji_action_plan.year_header import starts_year_header, year_header
+from planparse.parsers.hachioji_action_plan.year_header import is_year_header, starts_year_header, year_header
 
 
 def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = False) -> list[Piece]:
@@ -29,10 +29,12 @@ def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = Fals
     pieces: list[Piece] = []
     gap = True
     n = start
+    keys, year_starts = ctx.keys, ctx.year_starts
+    kinds = span_kinds(ctx, start, end)
     while n < end:
         raw = ctx.lines[n - 1]
-        key = ctx.keys[n - 1]
-        kind = basic_kind(ctx, n)
+        key = keys[n - 1]
+        kind = kinds[n - 1]
         if not kind:
             gap = True
             n += 1
@@ -47,7 +49,7 @@ def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = Fals
             gap = True
             n += 1
             continue
-        if starts_year_header(ctx, n):
+        if n in year_starts:  # ``starts_year_header``
             piece = year_header(ctx, n, end)
             if piece is None and len(pieces) >= 2 and pieces[-2].kind == "O" and pieces[-1].kind == "X":
                 piece = year_header(ctx, n, end, min_columns=1)  # header cut by the next card (3-6-5)
@@ -117,7 +119,9 @@ def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = Fals
             continue
         box = [n]
         n += 1
-        while n < end and basic_kind(ctx, n) == "X" and not is_structural(ctx, n, end):
+        # the box runs on over text lines (``is_structural`` of a text line, inlined)
+        while n < end and kinds[n - 1] == "X" and keys[n - 1] not in OBJECTIVE_LABEL_KEYS and \
+                not (n in year_starts and is_year_header(ctx, n, end)):
             box.append(n)
             n += 1
         pieces.append(Piece("X", box, gap))
@@ -144,26 +148,31 @@ def is_structural(ctx: Context, n: int, end: int) -> bool:
     """Line ``n`` ends a text box: a 目的 or あるべき姿 label, a page number or a year header."""
     if ctx.keys[n - 1] in OBJECTIVE_LABEL_KEYS or basic_kind(ctx, n) == "P":
         return True
-    if starts_year_header(ctx, n):
-        return year_header(ctx, n, end) is not None
-    return False
+    return starts_year_header(ctx, n) and is_year_header(ctx, n, end)
 
 
 def basic_kind(ctx: Context, n: int) -> str:
     """What line ``n`` is on its own: ``""`` blank, ``I`` U+3000 only, ``P`` a page number, else
-    its ``line_kind``. Worked out once per line (``Context.line_kinds``)."""
-    kind = ctx.line_kinds.get(n)
-    if kind is None:
-        raw = ctx.lines[n - 1]
-        key = ctx.keys[n - 1]
+    its ``line_kind``. Worked out once per line (``Context.kinds``, see ``span_kinds``)."""
+    kind = ctx.kinds[n - 1]
+    return kind if kind is not None else span_kinds(ctx, n, n + 1)[n - 1]
+
+
+def span_kinds(ctx: Context, start: int, end: int) -> list[str | None]:
+    """Work out ``basic_kind`` of the lines ``start``..``end``-1 not yet known; returns ``ctx.kinds``
+    (line n's kind at ``[n - 1]``)."""
+    kinds, lines, keys = ctx.kinds, ctx.lines, ctx.keys
+    for i in range(start - 1, end - 1):
+        if kinds[i] is not None:
+            continue
+        key = keys[i]
         if not key:  # blank, or whitespace only (U+3000)
-            kind = "" if not raw.strip(" \t") else "I"
-        elif len(key) <= 4 and PAGE_NUMBER.match(raw.strip(" ")):  # at most 4 digits
-            kind = "P"
+            kinds[i] = "I" if lines[i].strip(" \t") else ""
+        elif len(key) <= 4 and PAGE_NUMBER.match(lines[i].strip(" ")):  # at most 4 digits
+            kinds[i] = "P"
         else:
-            kind = line_kind(raw)
-        ctx.line_kinds[n] = kind
-    return kind
+            kinds[i] = line_kind(lines[i])
+    return kinds
 
 
 @_memo  # tag rows and marks are written alike again and again
