@@ -98,8 +98,9 @@ def read_measure(ctx: Context, start: int, end: int, seq: int, policies: dict[st
     objective, direction, implementation, text_lines = measure_texts(ctx, labels, start, end, skip)
     grid_end = min([heading[0], policy[0], *[v for k, v in labels.items() if k != "schedule"]])
     rows, cells = read_grid(ctx, start + 1, grid_end, years)
+    # a page number's key is its 1-4 digits: the pattern is tried on short keys only
     unread = [n for n in range(grid_end, end) if ctx.keys[n - 1] and n not in skip and n not in text_lines
-              and not PAGE_NUMBER.match(ctx.lines[n - 1].strip(" "))]
+              and not (len(ctx.keys[n - 1]) <= 4 and PAGE_NUMBER.match(ctx.lines[n - 1].strip(" ")))]
     if unread:
         ctx.log.warning(
             "overview_schedule_not_read",

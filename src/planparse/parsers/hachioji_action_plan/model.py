@@ -110,7 +110,8 @@ def line_keys(lines: Sequence[str], match_text: str | None = None) -> list[str]:
     if match_text is None or len(keys) != len(lines):
         # ``line_key`` inlined (no call per line); most lines are in NFKC already (no memo asked)
         is_normalized = unicodedata.is_normalized
-        return ["".join((line if is_normalized("NFKC", line) else nfkc(line)).split()) for line in lines]
+        return ["".join((line if is_normalized("NFKC", line) else nfkc(line)).split()) if line else ""
+                for line in lines]
     if not match_text.replace("\n", "").isprintable():  # rare: look at each line
         return [key if "ー" not in key and key.isprintable() else line_key(line)
                 for line, key in zip(lines, keys, strict=True)]

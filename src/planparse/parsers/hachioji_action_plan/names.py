@@ -24,7 +24,8 @@ def name_like(ctx: Context, piece: Piece) -> bool:
         return False
     first = ctx.lines[piece.first - 1].strip(" \u3000")
     if len(piece.lines) == 1:
-        return split_name(first) is not None or department_only(first)
+        # both tests need a line ending like a department (most boxes do not)
+        return first.rstrip().endswith(DEPARTMENT_ENDS) and (split_name(first) is not None or department_only(first))
     # the cheap test first: most boxes (事業内容, 目的 texts) fail it on their second line
     if not DEPARTMENT_LINE_EVIDENCE.search(ctx.lines[piece.lines[1] - 1].strip(" \u3000")):
         return False

@@ -132,16 +132,26 @@ def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = Fals
 def _split_lost_gaps(ctx: Context, pieces: list[Piece]) -> list[Piece]:
     """A text box whose last line is a ``<名称> <担当>`` line followed by a box and a 目的 label is two
     boxes whose blank line was lost (a 目的・あるべき姿 text, then the next card's name): split it."""
+    # such a box stands two pieces before a 目的 label: only those are looked at
+    split = [i for i in (a - 2 for a, p in enumerate(pieces) if p.kind == "O") if i >= 0 and _lost_gap(ctx, pieces, i)]
+    if not split:
+        return pieces
     out: list[Piece] = []
     for i, p in enumerate(pieces):
-        if p.kind == "X" and len(p.lines) > 1 and i + 2 < len(pieces) and pieces[i + 1].kind == "X" and \
-                pieces[i + 2].kind == "O" and split_name(ctx.lines[p.last - 1].strip(" \u3000")) is not None \
-                and split_name(ctx.lines[p.lines[-2] - 1].strip(" \u3000")) is None:
+        if i in split:
             out.append(Piece("X", p.lines[:-1], p.gap))
             out.append(Piece("X", p.lines[-1:], True))
         else:
             out.append(p)
     return out
+
+
+def _lost_gap(ctx: Context, pieces: list[Piece], i: int) -> bool:
+    """Piece ``i`` is a box of several lines ending with a name line, then a box, then a 目的 label."""
+    p = pieces[i]
+    return p.kind == "X" and len(p.lines) > 1 and pieces[i + 1].kind == "X" and pieces[i + 2].kind == "O" and \
+        split_name(ctx.lines[p.last - 1].strip(" \u3000")) is not None and \
+        split_name(ctx.lines[p.lines[-2] - 1].strip(" \u3000")) is None
 
 
 def is_structural(ctx: Context, n: int, end: int) -> bool:
@@ -175,15 +185,20 @@ def span_kinds(ctx: Context, start: int, end: int) -> list[str | None]:
     return kinds
 
 
-@_memo  # tag rows and marks are written alike again and again
 def line_kind(raw: str) -> str:
     """``M`` mark, ``T`` tag line, ``D`` dash line or ``X`` text (for one non-blank line)."""
-    bracket = "【" in raw or "】" in raw  # marks and tag lines have one
+    if "【" in raw or "】" in raw or raw.strip(" \u3000")[:1] in ("-", "－"):
+        return _marked_line_kind(raw)  # marks and tag lines have a bracket, dash lines start with a dash
+    return "X"
+
+
+@_memo  # tag rows and marks are written alike again and again
+def _marked_line_kind(raw: str) -> str:
+    """``line_kind`` of a line with a bracket 【 or 】 or starting with a dash."""
+    bracket = "【" in raw or "】" in raw
     if bracket and MARK_LINE.match(raw):
         return "M"
     stripped = raw.strip(" \u3000")
-    if not bracket and stripped[:1] not in ("-", "－"):
-        return "X"  # no tag, and no dash line either (it starts with one)
     tokens = [t for t in stripped.split(" ") if t]
     if not tokens:
         return "X"
