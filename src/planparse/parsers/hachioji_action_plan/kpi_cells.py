@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from planparse.memo import _memo
 from planparse.normalize import (
     join_wrapped,
     match_key,
@@ -33,6 +34,12 @@ class Cell:
     marks: list[tuple[str, int]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     text: str | None = None   # set for a "-" cell (one token of a "- -" line)
+
+
+@_memo  # marks are written alike again and again
+def mark_of(raw: str) -> str:
+    """The mark of a mark line (``　【未達成】`` → ``【未達成】``; ``MARK_LINE``)."""
+    return MARK_LINE.match(raw).group("mark")
 
 
 def line_label(text: str) -> str:
@@ -99,7 +106,7 @@ class KpiCells:
         groups: list[tuple[tuple[str, int], list[Piece]]] = []
         for p in pieces[i:]:
             if p.kind == "M":
-                mark = MARK_LINE.match(self.lines[p.first - 1]).group("mark")
+                mark = mark_of(self.lines[p.first - 1])
                 groups.append(((mark, p.first), []))
             elif p.kind in "XD" and groups:
                 groups[-1][1].append(p)

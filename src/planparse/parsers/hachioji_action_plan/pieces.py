@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 from planparse.memo import _memo
 from planparse.parsers.hachioji_action_plan.model import Context, Piece
 from planparse.parsers.hachioji_action_plan.names import split_name
@@ -198,16 +196,26 @@ def _marked_line_kind(raw: str) -> str:
     bracket = "【" in raw or "】" in raw
     if bracket and MARK_LINE.match(raw):
         return "M"
-    stripped = raw.strip(" \u3000")
-    tokens = [t for t in stripped.split(" ") if t]
+    tokens, n_tags = tag_tokens(raw.strip(" \u3000"))
     if not tokens:
         return "X"
     if all(DASH_TOKEN.match(t) for t in tokens):
         return "D"
-    if bracket and TAG_TOKEN.match(tokens[0]) and (
-            "【" in tokens[0] or "】" in tokens[0] or DASH_TOKEN.match(tokens[0])):
+    if bracket and n_tags and ("【" in tokens[0] or "】" in tokens[0] or DASH_TOKEN.match(tokens[0])):
         # a tag row, possibly with 備考 text after its cells ("… 【一部運用開始】 窓口においても")
-        tags = list(itertools.takewhile(lambda t: TAG_TOKEN.match(t) is not None, tokens))
-        if any("【" in t or "】" in t for t in tags):
+        if any("【" in t or "】" in t for t in tokens[:n_tags]):
             return "T"
     return "X"
+
+
+@_memo  # a tag row is read here and again by ``plan_cells.tag_entries``
+def tag_tokens(text: str) -> tuple[tuple[str, ...], int]:
+    """The tokens of a line's text (split on spaces) and how many of them, from the first on, are
+    tag-row tokens (``TAG_TOKEN``: the row's cells; text after them is 備考)."""
+    tokens = tuple(t for t in text.split(" ") if t)
+    n_tags = 0
+    for t in tokens:
+        if TAG_TOKEN.match(t) is None:
+            break
+        n_tags += 1
+    return tokens, n_tags

@@ -6,7 +6,8 @@ import itertools
 import math
 
 from planparse.parsers.hachioji_action_plan.model import Context, Piece, Unit
-from planparse.parsers.hachioji_action_plan.patterns import TAG, TAG_TOKEN
+from planparse.parsers.hachioji_action_plan.patterns import TAG
+from planparse.parsers.hachioji_action_plan.pieces import tag_tokens
 
 
 def read_plan_cells(ctx: Context, code: str, unit: Unit, n_years: int
@@ -65,10 +66,9 @@ def tag_entries(ctx: Context, pieces: list[Piece]) -> list[dict]:
             continue
         if p.gap:
             box += 1
-        raw = ctx.lines[p.first - 1].strip(" \u3000")
-        tokens = [t for t in raw.split(" ") if t]
-        tags = list(itertools.takewhile(lambda t: TAG_TOKEN.match(t) is not None, tokens))
-        remark = " ".join(tokens[len(tags):])
+        tokens, n_tags = tag_tokens(ctx.lines[p.first - 1].strip(" \u3000"))
+        tags = tokens[:n_tags]
+        remark = " ".join(tokens[n_tags:])
         cells: list[tuple[str, list[int]]] = []
         for t in tags:
             if carry is not None:
@@ -102,43 +102,47 @@ def merge_cells(ctx: Context, entries: list[dict], need: int
             penalty = 0 if a[3] == b[3] and single else (3 if a[3] == b[3] else 10)
             points.append((k, penalty))
     n_merge = len(flat) - need
-    best: tuple | None = None
-    ties = 0
     if n_merge > len(points) or math.comb(len(points), n_merge) > ctx.settings.plan_merge_max_combinations:
         # too many ways (a row written far more often than its columns, e.g. a damaged copy): the
         # columns are not recoverable by search; keep the first cells, reported as unsure
         return [(t, ls) for t, ls, *_ in flat][:need], 99, False
     repeats: dict[tuple[int, int], bool] = {}  # (first, last) cell of a possible group → a tag written twice in it
-
-    def repeated(group: tuple[int, int]) -> bool:
-        if group not in repeats:  # worked out for the groups the combinations make, once each
-            tags = TAG.findall("".join(flat[k][0] for k in range(group[0], group[1] + 1)))
-            repeats[group] = len(tags) != len(set(tags))
-        return repeats[group]
-
+    # the best (penalty, largest group) so far, its merge points (negated: the latest points win a tie),
+    # its groups, and how many combinations share that (penalty, largest group)
+    best_key: tuple[int, int] | None = None
+    best_order: list[int] = []
+    best_groups: list[tuple[int, int]] = []
+    ties = 0
+    all_cuts = frozenset(range(len(flat) - 1))
+    last = len(flat) - 1
     for combo in itertools.combinations(points, n_merge):  # the points in line order
-        joined = {k for k, _ in combo}
         # the groups: runs of cells joined at the chosen points, as (first, last) cell, cut at the
         # points not chosen
-        cuts = [k for k in range(len(flat) - 1) if k not in joined]
-        groups = list(zip([0, *(k + 1 for k in cuts)], [*cuts, len(flat) - 1], strict=True))
-        penalty = sum(p for _, p in combo) + sum(map(repeated, groups))
-        size = max(b - a for a, b in groups) + 1
-        score = (penalty, size, [-k for k, _ in combo])
-        if best is None or score[:2] < best[0][:2]:
-            best, ties = (score, groups), 1
-        elif score[:2] == best[0][:2]:
+        cuts = sorted(all_cuts.difference([k for k, _ in combo]))
+        groups = list(zip([0, *[k + 1 for k in cuts]], [*cuts, last], strict=True))
+        penalty = sum([p for _, p in combo])
+        for group in groups:
+            repeat = repeats.get(group)
+            if repeat is None:  # worked out for the groups the combinations make, once each
+                tags = TAG.findall("".join(flat[k][0] for k in range(group[0], group[1] + 1)))
+                repeat = repeats[group] = len(tags) != len(set(tags))
+            penalty += repeat
+        key = (penalty, max([b - a for a, b in groups]) + 1)
+        if best_key is None or key < best_key:
+            best_key, best_order, best_groups, ties = key, [-k for k, _ in combo], groups, 1
+        elif key == best_key:
             ties += 1
-            if score < best[0]:
-                best = (score, groups)
-    if best is None:
+            order = [-k for k, _ in combo]
+            if order < best_order:
+                best_order, best_groups = order, groups
+    if best_key is None:
         return [(t, ls) for t, ls, *_ in flat][:need], 99, False
     cells = []
-    for a, b in best[1]:
+    for a, b in best_groups:
         text = "".join(flat[k][0] for k in range(a, b + 1))
         lines = sorted({n for k in range(a, b + 1) for n in flat[k][1]})
         cells.append((text, lines))
-    return cells, best[0][0], ties == 1
+    return cells, best_key[0], ties == 1
 
 
 def tag_snippet(ctx: Context, entries: list[dict]) -> str:
