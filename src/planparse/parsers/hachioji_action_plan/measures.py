@@ -53,11 +53,11 @@ def read_measure(ctx: Context, start: int, end: int, seq: int, policies: dict[st
             continue
         # each pattern is tried only on the lines starting (or ending) as it requires
         line = ctx.lines[n - 1].strip(" \u3000") if key.startswith(("施策", "基本方針")) else ""
-        if heading is None and (m := MEASURE_HEADING.match(line)):
+        if line and heading is None and (m := MEASURE_HEADING.match(line)):
             heading = (n, m)
-        elif heading is None and loose is None and (m := MEASURE_HEADING_ANY_GLYPH.match(line)):
+        elif line and heading is None and loose is None and (m := MEASURE_HEADING_ANY_GLYPH.match(line)):
             loose = (n, m)
-        elif policy is None and (m := POLICY_LINE.match(line)):
+        elif line and policy is None and (m := POLICY_LINE.match(line)):
             policy = (n, m)
         elif key.startswith("(1)") and OBJECTIVE_LABEL.match(key):
             labels.setdefault("objective", n)
