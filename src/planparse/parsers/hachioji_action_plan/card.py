@@ -20,10 +20,11 @@ def build_card(ctx: Context, header: Header, unit: Unit, years: list[int]) -> Ha
     ``summary_missing``, ``unplaced_values``, year-header warnings; never raises."""
     code = header.code
     name, department = name_and_department(ctx, unit, code)
-    is_new = bool(NEW_PREFIX.match(name))
-    name = NEW_PREFIX.sub("", name)
+    is_new = name.startswith("【新】")  # NEW_PREFIX matches (its fixed start)
+    if is_new:
+        name = NEW_PREFIX.sub("", name)
     summary = piece_text(ctx.lines, unit.summary) or None
-    is_revised = bool(summary and REVISED_PREFIX.match(summary))
+    is_revised = bool(summary and summary.startswith("【見直し】"))  # REVISED_PREFIX matches
     if summary and is_revised:
         summary = REVISED_PREFIX.sub("", summary)
     if summary is None:

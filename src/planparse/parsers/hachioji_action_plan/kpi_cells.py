@@ -87,6 +87,7 @@ class KpiCells:
         self.n = n_years
         self.has_tag_remark = has_tag_remark
         self.remarks = remarks
+        self.group_labels: dict[int, str] = {}  # mark group → its KPI label (``_group_label``), once asked
 
     def cells(self) -> list[Cell]:
         pieces = [p for p in self.unit.kpi if p.kind != "P"]
@@ -169,14 +170,14 @@ class KpiCells:
     def _group_text(self, group: tuple[tuple[str, int], list[Piece]]) -> str:
         return match_key("".join(self.lines[n - 1] for p in group[1] for n in p.lines))
 
-    def _group_label(self, group: tuple[tuple[str, int], list[Piece]]) -> str:
-        """The KPI named by a mark's first text line (see ``kpi_label``)."""
-        for p in group[1]:
-            for n in p.lines:
-                label = kpi_label(self.lines[n - 1])
-                if label:
-                    return label
-        return ""
+    def _group_label(self, groups: list, g: int) -> str:
+        """The KPI named by the first text line of mark group ``g`` (see ``kpi_label``), worked out once
+        per group (``_distribute`` and ``_split_final`` both ask)."""
+        label = self.group_labels.get(g)
+        if label is None:
+            label = self.group_labels[g] = next(
+                (lab for p in groups[g][1] for n in p.lines if (lab := kpi_label(self.lines[n - 1]))), "")
+        return label
 
     def _distribute(self, groups: list, n_years: int) -> list[list[int]]:
         """Mark groups → assessed columns (see the class docstring)."""
@@ -191,7 +192,6 @@ class KpiCells:
         y = n_years - 1
         years[y].append(m - 1)
         group_texts: dict[int, str] = {}  # group → its text, once needed
-        group_labels: dict[int, str] = {}  # group → its KPI label, once needed
 
         def text(o: int) -> str:
             if o not in group_texts:
@@ -199,9 +199,7 @@ class KpiCells:
             return group_texts[o]
 
         def label(o: int) -> str:
-            if o not in group_labels:
-                group_labels[o] = self._group_label(groups[o])
-            return group_labels[o]
+            return self._group_label(groups, o)
 
         for g in range(m - 2, -1, -1):
             if g + 1 == y:  # exactly one mark left per remaining column
@@ -254,7 +252,7 @@ class KpiCells:
         def label_of_box(j: int) -> str:
             return label_of_line(boxes[j][0]) or line_label(texts[j])
 
-        group_labels = [label_of_box(0)] + [self._group_label(groups[g]) for g in last_members
+        group_labels = [label_of_box(0)] + [self._group_label(groups, g) for g in last_members
                                             if g != len(groups) - 1]
         item_labels: list[str] = []
         for j in range(1, len(boxes)):
