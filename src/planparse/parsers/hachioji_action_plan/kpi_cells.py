@@ -16,6 +16,7 @@ from planparse.parsers.hachioji_action_plan.patterns import (
     CONTINUATION_START,
     FRESH_START_NOT,
     KPI_LABEL_END,
+    LABEL_BULLETS,
     LABEL_CUT,
     LABEL_LEAD,
     LABEL_NOISE,
@@ -42,20 +43,29 @@ def mark_of(raw: str) -> str:
     return MARK_LINE.match(raw).group("mark")
 
 
+@_memo  # a line is labelled for each box boundary of its card's last cells
 def line_label(text: str) -> str:
     """The label a cell line starts with, for comparing lines: NFKC, bullets removed, cut at the
     first space or colon, digits removed (``・令和5年度事業効果測定`` → ``令和年度事業効果測定``)."""
-    key = LABEL_LEAD.sub("", nfkc(text).strip())
-    key = LABEL_CUT.split(key, maxsplit=1)[0]
-    return LABEL_NOISE.sub("", match_key(key))
+    key = _unbulleted(nfkc(text).strip())
+    cut = LABEL_CUT.search(key)
+    return LABEL_NOISE.sub("", match_key(key[:cut.start()] if cut else key))
 
 
+@_memo
 def kpi_label(text: str) -> str:
     """The KPI a mark's text names: its first line cut at the first space, colon or digit
     (``執務室内文書　７１．３％削減`` → ``執務室内文書``, ``先行市調査：国立研究`` → ``先行市調査``)."""
-    key = LABEL_LEAD.sub("", nfkc(text).strip())
-    key = KPI_LABEL_END.split(key, maxsplit=1)[0]
-    return match_key(key)
+    key = _unbulleted(nfkc(text).strip())
+    cut = KPI_LABEL_END.search(key)
+    return match_key(key[:cut.start()] if cut else key)
+
+
+def _unbulleted(text: str) -> str:
+    """``text`` (stripped) without its leading bullets (``LABEL_LEAD``). The pattern is tried only on a
+    text starting with a bullet: a stripped text never starts with whitespace (every character the
+    pattern's ``\\s`` matches is one ``str.strip`` removes)."""
+    return LABEL_LEAD.sub("", text) if text[:1] in LABEL_BULLETS else text
 
 
 def same_label(a: str, b: str) -> bool:
