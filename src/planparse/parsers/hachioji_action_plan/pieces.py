@@ -33,7 +33,7 @@ def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = Fals
         raw = ctx.lines[n - 1]
         key = keys[n - 1]
         kind = kinds[n - 1]
-        if not kind:
+        if not kind:  # blank
             gap = True
             n += 1
             continue
@@ -178,8 +178,12 @@ def span_kinds(ctx: Context, start: int, end: int) -> list[str | None]:
             kinds[i] = "I" if lines[i].strip(" \t") else ""
         elif len(key) <= 4 and PAGE_NUMBER.match(lines[i].strip(" ")):  # at most 4 digits
             kinds[i] = "P"
-        else:
+        elif "【" in key or "】" in key or key[0] == "-":
+            # ``line_kind`` tells only a line with a bracket or a leading dash from text, and the key of
+            # such a line has them too (NFKC keeps 【 】, turns a leading － into -)
             kinds[i] = line_kind(lines[i])
+        else:
+            kinds[i] = "X"
     return kinds
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 
 from planparse.parsers.hachioji_action_plan.model import Context, Piece, Unit
@@ -106,37 +105,51 @@ def merge_cells(ctx: Context, entries: list[dict], need: int
         # too many ways (a row written far more often than its columns, e.g. a damaged copy): the
         # columns are not recoverable by search; keep the first cells, reported as unsure
         return [(t, ls) for t, ls, *_ in flat][:need], 99, False
-    repeats: dict[tuple[int, int], bool] = {}  # (first, last) cell of a possible group → a tag written twice in it
-    # the best (penalty, largest group) so far, its merge points (negated: the latest points win a tie),
-    # its groups, and how many combinations share that (penalty, largest group)
-    best_key: tuple[int, int] | None = None
-    best_order: list[int] = []
-    best_groups: list[tuple[int, int]] = []
-    ties = 0
-    all_cuts = frozenset(range(len(flat) - 1))
+    penalties = {k: penalty for k, penalty in points}  # merge point → its penalty
     last = len(flat) - 1
-    for combo in itertools.combinations(points, n_merge):  # the points in line order
-        # the groups: runs of cells joined at the chosen points, as (first, last) cell, cut at the
-        # points not chosen
-        cuts = sorted(all_cuts.difference([k for k, _ in combo]))
-        groups = list(zip([0, *[k + 1 for k in cuts]], [*cuts, last], strict=True))
-        penalty = sum([p for _, p in combo])
-        for group in groups:
-            repeat = repeats.get(group)
-            if repeat is None:  # worked out for the groups the combinations make, once each
-                tags = TAG.findall("".join(flat[k][0] for k in range(group[0], group[1] + 1)))
-                repeat = repeats[group] = len(tags) != len(set(tags))
-            penalty += repeat
-        key = (penalty, max([b - a for a, b in groups]) + 1)
-        if best_key is None or key < best_key:
-            best_key, best_order, best_groups, ties = key, [-k for k, _ in combo], groups, 1
-        elif key == best_key:
-            ties += 1
-            order = [-k for k, _ in combo]
-            if order < best_order:
-                best_order, best_groups = order, groups
-    if best_key is None:
+    costs: dict[tuple[int, int], int] = {}  # (first, last) cell of a group → its penalty, once worked out
+
+    def cost(a: int, b: int) -> int:
+        """A group's penalty: its merge points', plus one when a tag is written twice in it."""
+        if (a, b) not in costs:
+            tags = TAG.findall("".join(flat[k][0] for k in range(a, b + 1)))
+            costs[a, b] = sum(penalties[k] for k in range(a, b)) + (len(tags) != len(set(tags)))
+        return costs[a, b]
+
+    # The ways of merging: the cells cut into ``need`` groups, each joined only at merge points. The
+    # best has the least penalty, then the smallest largest group; of the ways as good as the best
+    # (``ties``), the one whose merge points, read in line order, are the latest. A group's penalty
+    # and size only grow with it, so a way is given up as soon as its groups so far are worse than
+    # the best (it cannot become as good).
+    best: list = [None, [], []]  # (penalty, largest group), its merge points negated, its groups
+    ties = 0
+
+    def search(a: int, groups_left: int, penalty: int, size: int, groups: list[tuple[int, int]]) -> None:
+        nonlocal ties
+        for b in range(a, last + 1 if groups_left == 1 else last - groups_left + 2):
+            if b > a and b - 1 not in penalties:
+                break  # the group cannot go on past a cut that is not a merge point
+            if groups_left == 1 and b < last:
+                continue  # the last group runs to the last cell
+            key = (penalty + cost(a, b), max(size, b - a + 1))
+            if best[0] is not None and key > best[0]:
+                continue
+            if groups_left > 1:
+                search(b + 1, groups_left - 1, key[0], key[1], [*groups, (a, b)])
+                continue
+            found = [*groups, (a, b)]
+            order = [-k for g0, g1 in found for k in range(g0, g1)]
+            if best[0] is None or key < best[0]:
+                best[:], ties = [key, order, found], 1
+            else:  # as good as the best
+                ties += 1
+                if order < best[1]:
+                    best[1:] = [order, found]
+
+    search(0, need, 0, 0, [])
+    if best[0] is None:
         return [(t, ls) for t, ls, *_ in flat][:need], 99, False
+    best_key, best_groups = best[0], best[2]
     cells = []
     for a, b in best_groups:
         text = "".join(flat[k][0] for k in range(a, b + 1))
