@@ -251,16 +251,12 @@ class KpiCells:
         boxes = self._final_boxes(groups[-1][1])
         if not boxes:
             return [], []
-        texts = [join_wrapped(self.lines[n - 1] for n in b) for b in boxes]
-        line_labels: dict[int, str] = {}  # line → its ``line_label``, once needed
 
         def label_of_line(n: int) -> str:
-            if n not in line_labels:
-                line_labels[n] = line_label(self.lines[n - 1])
-            return line_labels[n]
+            return line_label(self.lines[n - 1])
 
         def label_of_box(j: int) -> str:
-            return label_of_line(boxes[j][0]) or line_label(texts[j])
+            return label_of_line(boxes[j][0]) or line_label(join_wrapped(self.lines[n - 1] for n in boxes[j]))
 
         group_labels = [label_of_box(0)] + [self._group_label(groups, g) for g in last_members
                                             if g != len(groups) - 1]
@@ -272,6 +268,7 @@ class KpiCells:
             label = label_of_box(j)
             if any(same_label(label, gl) for gl in group_labels if gl) or (len(label) >= 4 and label in item_labels):
                 return self._flat(boxes[:j]), self._flat(boxes[j:])
+        texts = [join_wrapped(self.lines[n - 1] for n in b) for b in boxes]
         last_delta = None
         for j, t in enumerate(texts):
             if "対目標" in match_key(t):
