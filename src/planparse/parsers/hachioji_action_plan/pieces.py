@@ -176,12 +176,13 @@ def span_kinds(ctx: Context, start: int, end: int) -> list[str | None]:
         key = keys[i]
         if not key:  # blank, or whitespace only (U+3000)
             kinds[i] = "I" if lines[i].strip(" \t") else ""
-        elif len(key) <= 4 and PAGE_NUMBER.match(lines[i].strip(" ")):  # at most 4 digits
-            kinds[i] = "P"
         elif "【" in key or "】" in key or key[0] == "-":
             # ``line_kind`` tells only a line with a bracket or a leading dash from text, and the key of
-            # such a line has them too (NFKC keeps 【 】, turns a leading － into -)
+            # such a line has them too (NFKC keeps 【 】, turns a leading － into -); a page number's
+            # key has digits only (NFKC turns a digit into one digit)
             kinds[i] = line_kind(lines[i])
+        elif len(key) <= 4 and PAGE_NUMBER.match(lines[i].strip(" ")):  # at most 4 digits
+            kinds[i] = "P"
         else:
             kinds[i] = "X"
     return kinds
