@@ -31,7 +31,6 @@ from planparse.parsers.hachioji_action_plan.patterns import (
     YEAR_WORDS,
 )
 from planparse.schemas.hachioji_action_plan import (
-    HachiojiGridCell,
     HachiojiMeasure,
     HachiojiPolicy,
 )
@@ -161,8 +160,9 @@ def measure_texts(ctx: Context, labels: dict[str, int], start: int, end: int,
     return objective, [join(g) for g in direction], [join(g) for g in implementation], used
 
 
-def read_grid(ctx: Context, start: int, end: int, years: Sequence[int]) -> tuple[list[str], list[HachiojiGridCell]]:
-    """The 全体目標 grid of an overview page (lines ``start``..``end``-1, after its 年度 line).
+def read_grid(ctx: Context, start: int, end: int, years: Sequence[int]) -> tuple[list[str], list[dict]]:
+    """The 全体目標 grid of an overview page (lines ``start``..``end``-1, after its 年度 line): its row
+    labels and the fields of its ``HachiojiGridCell`` (validated with the ``HachiojiMeasure``).
 
     The grid's text comes as boxes (lines not separated by a blank line) mixed with its labels
     (``目標`` ``ＫＰＩ`` ``備考``, the year header). A box without a number before the first ``目標``
@@ -238,7 +238,7 @@ def read_grid(ctx: Context, start: int, end: int, years: Sequence[int]) -> tuple
                 merged[-1] = merged[-1] + box
                 continue
         merged.append(box)
-    cells: list[HachiojiGridCell] = []
+    cells: list[dict] = []
     in_reference = False
     reference_has_number = False
     for group in merged:
@@ -249,6 +249,6 @@ def read_grid(ctx: Context, start: int, end: int, years: Sequence[int]) -> tuple
             in_reference = False
         if in_reference and parse_number(YEAR_WORDS.sub("", text)):
             reference_has_number = True
-        cells.append(HachiojiGridCell(text=text, kind="baseline" if in_reference else "target",
-                                      source_line_start=group[0], source_line_end=group[-1]))
+        cells.append(dict(text=text, kind="baseline" if in_reference else "target",
+                          source_line_start=group[0], source_line_end=group[-1]))
     return rows, cells

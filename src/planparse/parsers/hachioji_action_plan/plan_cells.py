@@ -108,11 +108,17 @@ def merge_cells(ctx: Context, entries: list[dict], need: int
     penalties = {k: penalty for k, penalty in points}  # merge point → its penalty
     last = len(flat) - 1
     costs: dict[tuple[int, int], int] = {}  # (first, last) cell of a group → its penalty, once worked out
+    cell_tags = [TAG.findall(text) for text, *_ in flat]
+    # a cell whose last bracket is an opening one: a tag may run on into the next cell's text
+    opens = [text.rfind("【") > text.rfind("】") for text, *_ in flat]
 
     def cost(a: int, b: int) -> int:
         """A group's penalty: its merge points', plus one when a tag is written twice in it."""
         if (a, b) not in costs:
-            tags = TAG.findall("".join(flat[k][0] for k in range(a, b + 1)))
+            if any(opens[a:b]):
+                tags = TAG.findall("".join(flat[k][0] for k in range(a, b + 1)))
+            else:  # no tag runs across its cells: its tags are theirs
+                tags = [tag for k in range(a, b + 1) for tag in cell_tags[k]]
             costs[a, b] = sum(penalties[k] for k in range(a, b)) + (len(tags) != len(set(tags)))
         return costs[a, b]
 
