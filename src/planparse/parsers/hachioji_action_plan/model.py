@@ -232,9 +232,10 @@ class Context:
 
     def next_nonempty(self, n: int, limit: int | None = None) -> int | None:
         """First line number ≥ n that is not blank (None when there is none before ``limit``)."""
-        limit = limit or len(self.lines) + 1
-        while n < limit and n <= len(self.lines):
-            if self.keys[n - 1]:
+        keys = self.keys
+        stop = min(limit or len(keys) + 1, len(keys) + 1)
+        while n < stop:
+            if keys[n - 1]:
                 return n
             n += 1
         return None

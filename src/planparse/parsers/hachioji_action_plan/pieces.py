@@ -30,7 +30,6 @@ def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = Fals
     keys, year_starts = ctx.keys, ctx.year_starts
     kinds = span_kinds(ctx, start, end)
     while n < end:
-        raw = ctx.lines[n - 1]
         key = keys[n - 1]
         kind = kinds[n - 1]
         if not kind:  # blank
@@ -62,7 +61,7 @@ def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = Fals
                 gap = False
                 n = piece.last + 1
                 continue
-            if gap and (n + 1 >= end or not ctx.keys[n]) and not raw.startswith((" ", "\u3000")):
+            if gap and (n + 1 >= end or not ctx.keys[n]) and not ctx.lines[n - 1].startswith((" ", "\u3000")):
                 # a year line standing alone (not a header, not opening a text): a stray header line
                 pieces.append(Piece("P", [n], gap))
                 n += 1

@@ -15,7 +15,12 @@ def year_header(ctx: Context, n: int, end: int, *, min_columns: int | None = Non
 
 def is_year_header(ctx: Context, n: int, end: int) -> bool:
     """A year header starts at line ``n`` (``year_header`` is not None), without copying it."""
-    return n in ctx.year_starts and _cached_year_header(ctx, n, end, ctx.settings.year_header_min_columns) is not None
+    return n in ctx.year_starts and peek_year_header(ctx, n, end) is not None
+
+
+def peek_year_header(ctx: Context, n: int, end: int) -> Piece | None:
+    """``year_header`` (the default ``min_columns``) without a copy: the cached piece, to be read only."""
+    return _cached_year_header(ctx, n, end, ctx.settings.year_header_min_columns)
 
 
 def _cached_year_header(ctx: Context, n: int, end: int, min_columns: int) -> Piece | None:
