@@ -233,7 +233,9 @@ class Context:
     def next_nonempty(self, n: int, limit: int | None = None) -> int | None:
         """First line number ≥ n that is not blank (None when there is none before ``limit``)."""
         keys = self.keys
-        stop = min(limit or len(keys) + 1, len(keys) + 1)
+        stop = len(keys) + 1
+        if limit and limit < stop:
+            stop = limit
         while n < stop:
             if keys[n - 1]:
                 return n

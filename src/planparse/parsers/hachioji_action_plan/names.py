@@ -22,10 +22,14 @@ def name_like(ctx: Context, piece: Piece) -> bool:
     ``（斎場霊園事務所を除く）``)."""
     if piece.kind != "X":
         return False
-    first = ctx.lines[piece.first - 1].strip(" \u3000")
+    raw = ctx.lines[piece.first - 1]
     if len(piece.lines) == 1:
         # both tests need a line ending like a department (most boxes do not)
-        return first.rstrip().endswith(DEPARTMENT_ENDS) and (split_name(first) is not None or department_only(first))
+        if not ends_like_department(raw):
+            return False
+        first = raw.strip(" \u3000")
+        return split_name(first) is not None or department_only(first)
+    first = raw.strip(" \u3000")
     # the cheap test first: most boxes (事業内容, 目的 texts) fail it on their second line
     if not DEPARTMENT_LINE_EVIDENCE.search(ctx.lines[piece.lines[1] - 1].strip(" \u3000")):
         return False
@@ -92,6 +96,12 @@ def name_and_department(ctx: Context, unit: Unit, code: str) -> tuple[str, str |
     return texts[0], join_wrapped(texts[1:])
 
 
+def ends_like_department(text: str) -> bool:
+    """``text`` (its spaces at the end aside) ends as a 担当 can (``DEPARTMENT_ENDS``): ``split_name`` and
+    ``department_only`` of it (stripped or not) can be true only then."""
+    return text.rstrip().endswith(DEPARTMENT_ENDS)
+
+
 @_memo  # the same lines are asked about from several steps (units, orphans, pieces, names)
 def split_name(text: str) -> tuple[str, str] | None:
     """``<名称> <担当>`` → (name, department), split on the last space before a department.
@@ -101,7 +111,7 @@ def split_name(text: str) -> tuple[str, str] | None:
     ``…協議会事業） （参考）`` → department ``（参考）``; ``OSS（Open Source Software）を用いた… 防災課``
     is not split at its first spaces. None when no department ends the line.
     """
-    if not text.rstrip().endswith(DEPARTMENT_ENDS):
+    if not ends_like_department(text):
         return None  # no department ends the line
     parts = text.split(" ")
     for i in range(1, len(parts)):

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from planparse.parsers.hachioji_action_plan.model import Context, Header, Piece, Unit
-from planparse.parsers.hachioji_action_plan.names import name_like, split_name, unknown_name
+from planparse.parsers.hachioji_action_plan.names import (
+    ends_like_department,
+    name_like,
+    split_name,
+    unknown_name,
+)
 from planparse.parsers.hachioji_action_plan.orphans import place_orphans
 from planparse.parsers.hachioji_action_plan.pairing import check_affinity
 
@@ -136,7 +141,7 @@ def _next_card_start(ctx: Context, pieces: list[Piece], i: int) -> bool:
 
 def _name_line(ctx: Context, piece: Piece) -> bool:
     """A one-line box ``<名称> <担当>`` (split at a space before a department: ``split_name``)."""
-    return piece.kind == "X" and len(piece.lines) == 1 and \
+    return piece.kind == "X" and len(piece.lines) == 1 and ends_like_department(ctx.lines[piece.first - 1]) and \
         split_name(ctx.lines[piece.first - 1].strip(" \u3000")) is not None
 
 
