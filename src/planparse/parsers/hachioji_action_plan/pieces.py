@@ -15,6 +15,9 @@ from planparse.parsers.hachioji_action_plan.patterns import (
 )
 from planparse.parsers.hachioji_action_plan.year_header import is_year_header, starts_year_header, year_header
 
+# the keys ``value_pieces`` looks at before it takes a text line into a box
+STRUCTURE_KEYS = LABEL_KEYS | OBJECTIVE_LABEL_KEYS | {"備考", "目的"}
+
 
 def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = False) -> list[Piece]:
     """Classify the value lines ``start``..``end``-1 into pieces (see ``Piece``).
@@ -36,84 +39,87 @@ def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = Fals
             gap = True
             n += 1
             continue
-        if kind == "I":  # only U+3000
-            pieces.append(Piece("I", [n], gap))
-            gap = False
-            n += 1
-            continue
-        if kind == "P":
-            pieces.append(Piece("P", [n], gap))
-            gap = True
-            n += 1
-            continue
-        if n in year_starts:  # ``starts_year_header``
-            piece = year_header(ctx, n, end)
-            if piece is None and len(pieces) >= 2 and pieces[-2].kind == "O" and pieces[-1].kind == "X":
-                piece = year_header(ctx, n, end, min_columns=1)  # header cut by the next card (3-6-5)
-            if piece is not None:
-                piece.gap = gap
-                if pieces and pieces[-1].kind == "Y":  # columns written twice (2-1-2)
-                    prev = pieces[-1]
-                    prev.lines += piece.lines
-                    prev.conflicts += (f"columns {list(piece.years)} written again at line {piece.first}",)
-                else:
-                    pieces.append(piece)
+        # a text line that is no label and cannot open a year header opens a box (below); every other
+        # line is looked at here
+        if kind != "X" or n in year_starts or key in STRUCTURE_KEYS:
+            if kind == "I":  # only U+3000
+                pieces.append(Piece("I", [n], gap))
                 gap = False
-                n = piece.last + 1
-                continue
-            if gap and (n + 1 >= end or not ctx.keys[n]) and not ctx.lines[n - 1].startswith((" ", "\u3000")):
-                # a year line standing alone (not a header, not opening a text): a stray header line
-                pieces.append(Piece("P", [n], gap))
                 n += 1
                 continue
-        if key == "備考":  # the table's 備考 label, repeated in the values of 基本方針2 pages
-            pieces.append(Piece("P", [n], gap))
-            gap = True
-            n += 1
-            continue
-        if key == "目的" and not lone_labels:  # the label pair 目的 / あるべき姿
-            nxt = ctx.next_nonempty(n + 1, end)
-            after = ctx.next_nonempty(nxt + 1, end) if nxt is not None else None
-            if nxt is not None and ctx.keys[nxt - 1] != "あるべき姿" and after is not None and \
-                    ctx.keys[after - 1] == "あるべき姿":
-                # one foreign line between the two labels (a damaged copy): skipped
-                ctx.log.warning("label_block_interrupted",
-                                f"the line {ctx.lines[nxt - 1].strip()!r} stands between the labels 目的 and "
-                                "あるべき姿; skipped", nxt)
-                nxt = after
-            if nxt is not None and ctx.keys[nxt - 1] == "あるべき姿":
-                pieces.append(Piece("O", [n, nxt], gap))
-                gap = False
-                n = nxt + 1
+            if kind == "P":
+                pieces.append(Piece("P", [n], gap))
+                gap = True
+                n += 1
                 continue
-        if key in OBJECTIVE_LABEL_KEYS and lone_labels:
-            # one of the two labels alone (a line lost) still anchors a card, and a label written
-            # twice (a repeated line) is one anchor
-            lines = [n]
-            nxt = ctx.next_nonempty(n + 1, end)
-            while nxt is not None and ctx.keys[nxt - 1] in OBJECTIVE_LABEL_KEYS and \
-                    ctx.keys[nxt - 1] != ctx.keys[lines[-1] - 1]:
-                lines.append(nxt)
-                nxt = ctx.next_nonempty(nxt + 1, end)
-            if pieces and pieces[-1].kind == "O" and ctx.next_nonempty(pieces[-1].last + 1, end) == n:
-                pieces[-1].lines += lines
-            else:
-                pieces.append(Piece("O", lines, gap))
-            gap = False
-            n = lines[-1] + 1
-            continue
-        if key in LABEL_KEYS or key in OBJECTIVE_LABEL_KEYS:
-            # a label of the header's label block standing among the values; a 目的 or あるべき姿
-            # without its partner (taken as an anchor only when the pairs do not match the headers)
-            pieces.append(Piece("P", [n], gap))
-            gap = True
-            n += 1
-            continue
-        if kind != "X":
-            pieces.append(Piece(kind, [n], gap))
-            gap = False
-            n += 1
-            continue
+            if n in year_starts:  # ``starts_year_header``
+                piece = year_header(ctx, n, end)
+                if piece is None and len(pieces) >= 2 and pieces[-2].kind == "O" and pieces[-1].kind == "X":
+                    piece = year_header(ctx, n, end, min_columns=1)  # header cut by the next card (3-6-5)
+                if piece is not None:
+                    piece.gap = gap
+                    if pieces and pieces[-1].kind == "Y":  # columns written twice (2-1-2)
+                        prev = pieces[-1]
+                        prev.lines += piece.lines
+                        prev.conflicts += (f"columns {list(piece.years)} written again at line {piece.first}",)
+                    else:
+                        pieces.append(piece)
+                    gap = False
+                    n = piece.last + 1
+                    continue
+                if gap and (n + 1 >= end or not ctx.keys[n]) and not ctx.lines[n - 1].startswith((" ", "\u3000")):
+                    # a year line standing alone (not a header, not opening a text): a stray header line
+                    pieces.append(Piece("P", [n], gap))
+                    n += 1
+                    continue
+            if key == "備考":  # the table's 備考 label, repeated in the values of 基本方針2 pages
+                pieces.append(Piece("P", [n], gap))
+                gap = True
+                n += 1
+                continue
+            if key == "目的" and not lone_labels:  # the label pair 目的 / あるべき姿
+                nxt = ctx.next_nonempty(n + 1, end)
+                after = ctx.next_nonempty(nxt + 1, end) if nxt is not None else None
+                if nxt is not None and ctx.keys[nxt - 1] != "あるべき姿" and after is not None and \
+                        ctx.keys[after - 1] == "あるべき姿":
+                    # one foreign line between the two labels (a damaged copy): skipped
+                    ctx.log.warning("label_block_interrupted",
+                                    f"the line {ctx.lines[nxt - 1].strip()!r} stands between the labels 目的 and "
+                                    "あるべき姿; skipped", nxt)
+                    nxt = after
+                if nxt is not None and ctx.keys[nxt - 1] == "あるべき姿":
+                    pieces.append(Piece("O", [n, nxt], gap))
+                    gap = False
+                    n = nxt + 1
+                    continue
+            if key in OBJECTIVE_LABEL_KEYS and lone_labels:
+                # one of the two labels alone (a line lost) still anchors a card, and a label written
+                # twice (a repeated line) is one anchor
+                lines = [n]
+                nxt = ctx.next_nonempty(n + 1, end)
+                while nxt is not None and ctx.keys[nxt - 1] in OBJECTIVE_LABEL_KEYS and \
+                        ctx.keys[nxt - 1] != ctx.keys[lines[-1] - 1]:
+                    lines.append(nxt)
+                    nxt = ctx.next_nonempty(nxt + 1, end)
+                if pieces and pieces[-1].kind == "O" and ctx.next_nonempty(pieces[-1].last + 1, end) == n:
+                    pieces[-1].lines += lines
+                else:
+                    pieces.append(Piece("O", lines, gap))
+                gap = False
+                n = lines[-1] + 1
+                continue
+            if key in LABEL_KEYS or key in OBJECTIVE_LABEL_KEYS:
+                # a label of the header's label block standing among the values; a 目的 or あるべき姿
+                # without its partner (taken as an anchor only when the pairs do not match the headers)
+                pieces.append(Piece("P", [n], gap))
+                gap = True
+                n += 1
+                continue
+            if kind != "X":
+                pieces.append(Piece(kind, [n], gap))
+                gap = False
+                n += 1
+                continue
         box = [n]
         n += 1
         # the box runs on over text lines (``is_structural`` of a text line, inlined)
