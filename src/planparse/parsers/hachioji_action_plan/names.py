@@ -24,8 +24,8 @@ def name_like(ctx: Context, piece: Piece) -> bool:
         return False
     raw = ctx.lines[piece.first - 1]
     if len(piece.lines) == 1:
-        # both tests need a line ending like a department (most boxes do not)
-        if not ends_like_department(raw):
+        # both tests need a line ending as a 担当 can, its spaces at the end aside (most boxes do not)
+        if not raw.rstrip().endswith(DEPARTMENT_ENDS):
             return False
         first = raw.strip(" \u3000")
         return split_name(first) is not None or department_only(first)
@@ -96,12 +96,6 @@ def name_and_department(ctx: Context, unit: Unit, code: str) -> tuple[str, str |
     return texts[0], join_wrapped(texts[1:])
 
 
-def ends_like_department(text: str) -> bool:
-    """``text`` (its spaces at the end aside) ends as a 担当 can (``DEPARTMENT_ENDS``): ``split_name`` and
-    ``department_only`` of it (stripped or not) can be true only then."""
-    return text.rstrip().endswith(DEPARTMENT_ENDS)
-
-
 @_memo  # the same lines are asked about from several steps (units, orphans, pieces, names)
 def split_name(text: str) -> tuple[str, str] | None:
     """``<名称> <担当>`` → (name, department), split on the last space before a department.
@@ -111,7 +105,7 @@ def split_name(text: str) -> tuple[str, str] | None:
     ``…協議会事業） （参考）`` → department ``（参考）``; ``OSS（Open Source Software）を用いた… 防災課``
     is not split at its first spaces. None when no department ends the line.
     """
-    if not ends_like_department(text):
+    if not text.rstrip().endswith(DEPARTMENT_ENDS):
         return None  # no department ends the line
     parts = text.split(" ")
     for i in range(1, len(parts)):

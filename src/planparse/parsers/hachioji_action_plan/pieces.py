@@ -222,7 +222,7 @@ def _marked_line_kind(raw: str) -> str:
 def tag_tokens(text: str) -> tuple[tuple[str, ...], int]:
     """The tokens of a line's text (split on spaces) and how many of them, from the first on, are
     tag-row tokens (``TAG_TOKEN``: the row's cells; text after them is 備考)."""
-    tokens = tuple(t for t in text.split(" ") if t)
+    tokens = tuple([t for t in text.split(" ") if t])
     n_tags = 0
     for t in tokens:
         if TAG_TOKEN.match(t) is None:

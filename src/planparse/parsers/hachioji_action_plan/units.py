@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from planparse.parsers.hachioji_action_plan.model import Context, Header, Piece, Unit
 from planparse.parsers.hachioji_action_plan.names import (
-    ends_like_department,
     name_like,
     split_name,
     unknown_name,
 )
 from planparse.parsers.hachioji_action_plan.orphans import place_orphans
 from planparse.parsers.hachioji_action_plan.pairing import check_affinity
+from planparse.parsers.hachioji_action_plan.patterns import DEPARTMENT_ENDS
 
 
 def find_units(ctx: Context, pieces: list[Piece], page: list[Header]) -> list[Unit]:
@@ -141,7 +141,9 @@ def _next_card_start(ctx: Context, pieces: list[Piece], i: int) -> bool:
 
 def _name_line(ctx: Context, piece: Piece) -> bool:
     """A one-line box ``<名称> <担当>`` (split at a space before a department: ``split_name``)."""
-    return piece.kind == "X" and len(piece.lines) == 1 and ends_like_department(ctx.lines[piece.first - 1]) and \
+    # split_name needs a line ending as a 担当 can (its first test, tried here before the strip)
+    return piece.kind == "X" and len(piece.lines) == 1 and \
+        ctx.lines[piece.first - 1].rstrip().endswith(DEPARTMENT_ENDS) and \
         split_name(ctx.lines[piece.first - 1].strip(" \u3000")) is not None
 
 
