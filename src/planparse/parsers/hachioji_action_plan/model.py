@@ -192,8 +192,9 @@ class Settings:
 class Context:
     """One parse of one document: its lines (1-based access through ``lines[n - 1]``, a stray ``\\r``
     at a line's end removed), their match keys (``line_key``), the year each year-header line names
-    (``era_years`` ``令和4年度`` → 2022, ``gregorian_years`` ``(2022年度）`` → 2022, else None), the issue
-    log, the settings and caches of year headers and line kinds: every line is read once.
+    (``era_years`` ``令和4年度`` → 2022, ``gregorian_years`` ``(2022年度）`` → 2022, else None) and the lines
+    that can open a year header (``year_starts``), the issue log, the settings and caches of year headers
+    and line kinds (``kinds``): every line is read once.
     ``match_text``: the lines' ``match_key`` (one a line) when already made (``line_keys`` reuses them).
 
     ``fiscal_years`` is set once the document's columns are known (``regions.document_fiscal_years``).

@@ -13,7 +13,7 @@ from planparse.parsers.hachioji_action_plan.patterns import (
     PAGE_NUMBER,
     TAG_TOKEN,
 )
-from planparse.parsers.hachioji_action_plan.year_header import is_year_header, starts_year_header, year_header
+from planparse.parsers.hachioji_action_plan.year_header import is_year_header, year_header
 
 # the keys ``value_pieces`` looks at before it takes a text line into a box
 STRUCTURE_KEYS = LABEL_KEYS | OBJECTIVE_LABEL_KEYS | {"備考", "目的"}
@@ -122,7 +122,8 @@ def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = Fals
                 continue
         box = [n]
         n += 1
-        # the box runs on over text lines (``is_structural`` of a text line, inlined)
+        # the box runs on over text lines up to a 目的 or あるべき姿 label or a year header (a blank line,
+        # a page number or any other kind of line ends it too)
         while n < end and kinds[n - 1] == "X" and keys[n - 1] not in OBJECTIVE_LABEL_KEYS and \
                 not (n in year_starts and is_year_header(ctx, n, end)):
             box.append(n)
@@ -155,13 +156,6 @@ def _lost_gap(ctx: Context, pieces: list[Piece], i: int) -> bool:
     return p.kind == "X" and len(p.lines) > 1 and pieces[i + 1].kind == "X" and pieces[i + 2].kind == "O" and \
         split_name(ctx.lines[p.last - 1].strip(" \u3000")) is not None and \
         split_name(ctx.lines[p.lines[-2] - 1].strip(" \u3000")) is None
-
-
-def is_structural(ctx: Context, n: int, end: int) -> bool:
-    """Line ``n`` ends a text box: a 目的 or あるべき姿 label, a page number or a year header."""
-    if ctx.keys[n - 1] in OBJECTIVE_LABEL_KEYS or basic_kind(ctx, n) == "P":
-        return True
-    return starts_year_header(ctx, n) and is_year_header(ctx, n, end)
 
 
 def basic_kind(ctx: Context, n: int) -> str:
