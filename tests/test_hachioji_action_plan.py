@@ -550,3 +550,19 @@ def test_line_keys_reuse_the_match_keys_only_where_they_are_the_line_keys() -> N
     assert line_keys(printable, "\n".join(match_key(line) for line in printable)) == [line_key(x) for x in printable]
     assert line_keys(lines, "wrong count") == expected
     assert line_keys([], None) == [] and line_keys(["ＫＰＩ"], None) == ["KPI"]
+
+
+def test_the_unicode_facts_the_line_tests_rely_on() -> None:
+    """``pieces.span_kinds`` and ``measures.read_measure`` try the page-number pattern only on short keys
+    without a bracket or a leading dash: NFKC turns each digit the pattern's ``\\d`` matches into one such
+    digit. ``kpi_cells`` tries its bullet pattern only on a text starting with a bullet once stripped:
+    every character its ``\\s`` matches is one ``str.strip`` removes."""
+    import sys
+    import unicodedata
+
+    import regex
+
+    digit, space = regex.compile(r"\d"), regex.compile(r"\s")
+    chars = [chr(c) for c in range(sys.maxunicode + 1)]
+    assert all(digit.fullmatch(unicodedata.normalize("NFKC", ch)) for ch in chars if digit.match(ch))
+    assert all(ch.isspace() for ch in chars if space.match(ch))

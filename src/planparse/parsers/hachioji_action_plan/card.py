@@ -10,29 +10,28 @@ from planparse.parsers.hachioji_action_plan.model import Context, Header, Unit, 
 from planparse.parsers.hachioji_action_plan.names import name_and_department
 from planparse.parsers.hachioji_action_plan.patterns import NEW_PREFIX, REVISED_PREFIX
 from planparse.parsers.hachioji_action_plan.plan_cells import read_plan_cells
-from planparse.schemas.hachioji_action_plan import (
-    HachiojiCard,
-    HachiojiYear,
-)
+from planparse.schemas.hachioji_action_plan import HachiojiCard
 
 
 def build_card(ctx: Context, header: Header, unit: Unit, years: list[int]) -> HachiojiCard:
     """One card from its header and unit: name/担当 (``names``), 事業内容 (【見直し】 stripped), 目的,
-    and for a KPI card one ``HachiojiYear`` per column of ``years`` (``read_year_rows``). Logs
+    and for a KPI card one ``HachiojiYear`` per column of ``years`` (``read_year_rows``; validated with the
+    card). Logs
     ``summary_missing``, ``unplaced_values``, year-header warnings; never raises."""
     code = header.code
     name, department = name_and_department(ctx, unit, code)
-    is_new = bool(NEW_PREFIX.match(name))
-    name = NEW_PREFIX.sub("", name)
+    is_new = name.startswith("【新】")  # NEW_PREFIX matches (its fixed start)
+    if is_new:
+        name = NEW_PREFIX.sub("", name)
     summary = piece_text(ctx.lines, unit.summary) or None
-    is_revised = bool(summary and REVISED_PREFIX.match(summary))
+    is_revised = bool(summary and summary.startswith("【見直し】"))  # REVISED_PREFIX matches
     if summary and is_revised:
         summary = REVISED_PREFIX.sub("", summary)
     if summary is None:
         ctx.log.error("summary_missing", f"card {code}: no 事業内容 found", unit.anchor.first, initiative=code)
     objective = piece_text(ctx.lines, unit.objective) or None
     remarks: list[str] = []
-    year_rows: list[HachiojiYear] = []
+    year_rows: list[dict] = []
     if header.has_kpi:
         try:
             year_rows = read_year_rows(ctx, code, unit, years, remarks)
@@ -50,11 +49,12 @@ def build_card(ctx: Context, header: Header, unit: Unit, years: list[int]) -> Ha
     # decided to revise. A 【見直し】 取組内容 tag is a year's planned activity (review the project
     # in that year), not that mark, so it does not set is_revised; it is reported for review.
     for row in year_rows:
-        if row.plan and "【見直し】" in row.plan and not is_revised:
+        plan = row["plan"]
+        if plan and "【見直し】" in plan and not is_revised:
             ctx.log.warning("revision_tag_in_plan",
-                            f"card {code}: 取組内容 of FY{row.fiscal_year} is {row.plan!r}; the legend marks revised "
+                            f"card {code}: 取組内容 of FY{row['fiscal_year']} is {plan!r}; the legend marks revised "
                             "projects with 【見直し】 at the head of 事業内容, which this card does not have, so "
-                            "is_revised stays false", row.plan_lines[0] if row.plan_lines else header.line,
+                            "is_revised stays false", row["plan_lines"][0] if row["plan_lines"] else header.line,
                             initiative=code)
     for y in unit.year_headers:
         for c in y.conflicts:
@@ -87,9 +87,10 @@ def build_card(ctx: Context, header: Header, unit: Unit, years: list[int]) -> Ha
     )
 
 
-def read_year_rows(ctx: Context, code: str, unit: Unit, years: list[int], remarks: list[str]) -> list[HachiojiYear]:
-    """One ``HachiojiYear`` per column: plan cells from the tag lines, the 目標/ＫＰＩ cells from the
-    KPI pieces."""
+def read_year_rows(ctx: Context, code: str, unit: Unit, years: list[int], remarks: list[str]) -> list[dict]:
+    """The fields of one ``HachiojiYear`` per column: plan cells from the tag lines, the 目標/ＫＰＩ cells
+    from the KPI pieces. The ``HachiojiCard`` built from them validates them (one validation of the
+    card and its years, instead of one per year and one of the card)."""
     if not years:
         return []
     plan_cells, tag_remark = read_plan_cells(ctx, code, unit, len(years))
@@ -98,7 +99,7 @@ def read_year_rows(ctx: Context, code: str, unit: Unit, years: list[int], remark
     cells = KpiCells(ctx, code, unit, len(years), bool(tag_remark), remarks).cells()
     rows = []
     for i, (fy, plan, cell) in enumerate(zip(years, plan_cells, cells, strict=True)):
-        rows.append(HachiojiYear(
+        rows.append(dict(
             fiscal_year=fy, is_target_year=i == len(years) - 1,
             plan=plan[0] if plan is not None else None, plan_lines=plan[1] if plan is not None else [],
             marks=[m for m, _ in cell.marks], mark_lines=[n for _, n in cell.marks],

@@ -41,7 +41,8 @@ def read_title(ctx: Context, front_end: int) -> str | None:
 def progress_table(ctx: Context, start: int, end: int) -> list[HachiojiProgressFigure]:
     """The table 「令和6年度（2024年度）の進捗状況」: column labels in the order written, then rows
     ``（１）生活の質の向上 44件 37件 7件 0件 84.1％`` … ``合計 …``."""
-    heading = next((n for n in range(start, end) if PROGRESS_HEADING.search(ctx.lines[n - 1])), None)
+    heading = next((n for n in range(start, end) if "の進捗状況" in ctx.lines[n - 1]  # the pattern's fixed end
+                    and PROGRESS_HEADING.search(ctx.lines[n - 1])), None)
     if heading is None:
         ctx.log.warning("no_progress_table", "no 「…年度の進捗状況」 table in the front matter: no ctx-check figures")
         return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from planparse.memo import _memo
 from planparse.normalize import (
     join_wrapped,
     match_key,
@@ -15,6 +16,7 @@ from planparse.parsers.hachioji_action_plan.patterns import (
     CONTINUATION_START,
     FRESH_START_NOT,
     KPI_LABEL_END,
+    LABEL_BULLETS,
     LABEL_CUT,
     LABEL_LEAD,
     LABEL_NOISE,
@@ -35,20 +37,35 @@ class Cell:
     text: str | None = None   # set for a "-" cell (one token of a "- -" line)
 
 
+@_memo  # marks are written alike again and again
+def mark_of(raw: str) -> str:
+    """The mark of a mark line (``　【未達成】`` → ``【未達成】``; ``MARK_LINE``)."""
+    return MARK_LINE.match(raw).group("mark")
+
+
+@_memo  # a line is labelled for each box boundary of its card's last cells
 def line_label(text: str) -> str:
     """The label a cell line starts with, for comparing lines: NFKC, bullets removed, cut at the
     first space or colon, digits removed (``・令和5年度事業効果測定`` → ``令和年度事業効果測定``)."""
-    key = LABEL_LEAD.sub("", nfkc(text).strip())
-    key = LABEL_CUT.split(key, maxsplit=1)[0]
-    return LABEL_NOISE.sub("", match_key(key))
+    key = _unbulleted(nfkc(text).strip())
+    cut = LABEL_CUT.search(key)
+    return LABEL_NOISE.sub("", match_key(key[:cut.start()] if cut else key))
 
 
+@_memo
 def kpi_label(text: str) -> str:
     """The KPI a mark's text names: its first line cut at the first space, colon or digit
     (``執務室内文書　７１．３％削減`` → ``執務室内文書``, ``先行市調査：国立研究`` → ``先行市調査``)."""
-    key = LABEL_LEAD.sub("", nfkc(text).strip())
-    key = KPI_LABEL_END.split(key, maxsplit=1)[0]
-    return match_key(key)
+    key = _unbulleted(nfkc(text).strip())
+    cut = KPI_LABEL_END.search(key)
+    return match_key(key[:cut.start()] if cut else key)
+
+
+def _unbulleted(text: str) -> str:
+    """``text`` (stripped) without its leading bullets (``LABEL_LEAD``). The pattern is tried only on a
+    text starting with a bullet: a stripped text never starts with whitespace (every character the
+    pattern's ``\\s`` matches is one ``str.strip`` removes)."""
+    return LABEL_LEAD.sub("", text) if text[:1] in LABEL_BULLETS else text
 
 
 def same_label(a: str, b: str) -> bool:
@@ -80,6 +97,7 @@ class KpiCells:
         self.n = n_years
         self.has_tag_remark = has_tag_remark
         self.remarks = remarks
+        self.group_labels: dict[int, str] = {}  # mark group → its KPI label (``_group_label``), once asked
 
     def cells(self) -> list[Cell]:
         pieces = [p for p in self.unit.kpi if p.kind != "P"]
@@ -99,7 +117,7 @@ class KpiCells:
         groups: list[tuple[tuple[str, int], list[Piece]]] = []
         for p in pieces[i:]:
             if p.kind == "M":
-                mark = MARK_LINE.match(self.lines[p.first - 1]).group("mark")
+                mark = mark_of(self.lines[p.first - 1])
                 groups.append(((mark, p.first), []))
             elif p.kind in "XD" and groups:
                 groups[-1][1].append(p)
@@ -162,14 +180,14 @@ class KpiCells:
     def _group_text(self, group: tuple[tuple[str, int], list[Piece]]) -> str:
         return match_key("".join(self.lines[n - 1] for p in group[1] for n in p.lines))
 
-    def _group_label(self, group: tuple[tuple[str, int], list[Piece]]) -> str:
-        """The KPI named by a mark's first text line (see ``kpi_label``)."""
-        for p in group[1]:
-            for n in p.lines:
-                label = kpi_label(self.lines[n - 1])
-                if label:
-                    return label
-        return ""
+    def _group_label(self, groups: list, g: int) -> str:
+        """The KPI named by the first text line of mark group ``g`` (see ``kpi_label``), worked out once
+        per group (``_distribute`` and ``_split_final`` both ask)."""
+        label = self.group_labels.get(g)
+        if label is None:
+            label = self.group_labels[g] = next(
+                (lab for p in groups[g][1] for n in p.lines if (lab := kpi_label(self.lines[n - 1]))), "")
+        return label
 
     def _distribute(self, groups: list, n_years: int) -> list[list[int]]:
         """Mark groups → assessed columns (see the class docstring)."""
@@ -184,7 +202,6 @@ class KpiCells:
         y = n_years - 1
         years[y].append(m - 1)
         group_texts: dict[int, str] = {}  # group → its text, once needed
-        group_labels: dict[int, str] = {}  # group → its KPI label, once needed
 
         def text(o: int) -> str:
             if o not in group_texts:
@@ -192,9 +209,7 @@ class KpiCells:
             return group_texts[o]
 
         def label(o: int) -> str:
-            if o not in group_labels:
-                group_labels[o] = self._group_label(groups[o])
-            return group_labels[o]
+            return self._group_label(groups, o)
 
         for g in range(m - 2, -1, -1):
             if g + 1 == y:  # exactly one mark left per remaining column
@@ -236,18 +251,14 @@ class KpiCells:
         boxes = self._final_boxes(groups[-1][1])
         if not boxes:
             return [], []
-        texts = [join_wrapped(self.lines[n - 1] for n in b) for b in boxes]
-        line_labels: dict[int, str] = {}  # line → its ``line_label``, once needed
 
         def label_of_line(n: int) -> str:
-            if n not in line_labels:
-                line_labels[n] = line_label(self.lines[n - 1])
-            return line_labels[n]
+            return line_label(self.lines[n - 1])
 
         def label_of_box(j: int) -> str:
-            return label_of_line(boxes[j][0]) or line_label(texts[j])
+            return label_of_line(boxes[j][0]) or line_label(join_wrapped(self.lines[n - 1] for n in boxes[j]))
 
-        group_labels = [label_of_box(0)] + [self._group_label(groups[g]) for g in last_members
+        group_labels = [label_of_box(0)] + [self._group_label(groups, g) for g in last_members
                                             if g != len(groups) - 1]
         item_labels: list[str] = []
         for j in range(1, len(boxes)):
@@ -257,6 +268,7 @@ class KpiCells:
             label = label_of_box(j)
             if any(same_label(label, gl) for gl in group_labels if gl) or (len(label) >= 4 and label in item_labels):
                 return self._flat(boxes[:j]), self._flat(boxes[j:])
+        texts = [join_wrapped(self.lines[n - 1] for n in b) for b in boxes]
         last_delta = None
         for j, t in enumerate(texts):
             if "対目標" in match_key(t):

@@ -31,7 +31,6 @@ from planparse.parsers.hachioji_action_plan.patterns import (
     YEAR_WORDS,
 )
 from planparse.schemas.hachioji_action_plan import (
-    HachiojiGridCell,
     HachiojiMeasure,
     HachiojiPolicy,
 )
@@ -53,11 +52,11 @@ def read_measure(ctx: Context, start: int, end: int, seq: int, policies: dict[st
             continue
         # each pattern is tried only on the lines starting (or ending) as it requires
         line = ctx.lines[n - 1].strip(" \u3000") if key.startswith(("施策", "基本方針")) else ""
-        if heading is None and (m := MEASURE_HEADING.match(line)):
+        if line and heading is None and (m := MEASURE_HEADING.match(line)):
             heading = (n, m)
-        elif heading is None and loose is None and (m := MEASURE_HEADING_ANY_GLYPH.match(line)):
+        elif line and heading is None and loose is None and (m := MEASURE_HEADING_ANY_GLYPH.match(line)):
             loose = (n, m)
-        elif policy is None and (m := POLICY_LINE.match(line)):
+        elif line and policy is None and (m := POLICY_LINE.match(line)):
             policy = (n, m)
         elif key.startswith("(1)") and OBJECTIVE_LABEL.match(key):
             labels.setdefault("objective", n)
@@ -98,8 +97,9 @@ def read_measure(ctx: Context, start: int, end: int, seq: int, policies: dict[st
     objective, direction, implementation, text_lines = measure_texts(ctx, labels, start, end, skip)
     grid_end = min([heading[0], policy[0], *[v for k, v in labels.items() if k != "schedule"]])
     rows, cells = read_grid(ctx, start + 1, grid_end, years)
+    # a page number's key is its 1-4 digits: the pattern is tried on short keys only
     unread = [n for n in range(grid_end, end) if ctx.keys[n - 1] and n not in skip and n not in text_lines
-              and not PAGE_NUMBER.match(ctx.lines[n - 1].strip(" "))]
+              and not (len(ctx.keys[n - 1]) <= 4 and PAGE_NUMBER.match(ctx.lines[n - 1].strip(" ")))]
     if unread:
         ctx.log.warning(
             "overview_schedule_not_read",
@@ -160,8 +160,9 @@ def measure_texts(ctx: Context, labels: dict[str, int], start: int, end: int,
     return objective, [join(g) for g in direction], [join(g) for g in implementation], used
 
 
-def read_grid(ctx: Context, start: int, end: int, years: Sequence[int]) -> tuple[list[str], list[HachiojiGridCell]]:
-    """The 全体目標 grid of an overview page (lines ``start``..``end``-1, after its 年度 line).
+def read_grid(ctx: Context, start: int, end: int, years: Sequence[int]) -> tuple[list[str], list[dict]]:
+    """The 全体目標 grid of an overview page (lines ``start``..``end``-1, after its 年度 line): its row
+    labels and the fields of its ``HachiojiGridCell`` (validated with the ``HachiojiMeasure``).
 
     The grid's text comes as boxes (lines not separated by a blank line) mixed with its labels
     (``目標`` ``ＫＰＩ`` ``備考``, the year header). A box without a number before the first ``目標``
@@ -237,7 +238,7 @@ def read_grid(ctx: Context, start: int, end: int, years: Sequence[int]) -> tuple
                 merged[-1] = merged[-1] + box
                 continue
         merged.append(box)
-    cells: list[HachiojiGridCell] = []
+    cells: list[dict] = []
     in_reference = False
     reference_has_number = False
     for group in merged:
@@ -248,6 +249,6 @@ def read_grid(ctx: Context, start: int, end: int, years: Sequence[int]) -> tuple
             in_reference = False
         if in_reference and parse_number(YEAR_WORDS.sub("", text)):
             reference_has_number = True
-        cells.append(HachiojiGridCell(text=text, kind="baseline" if in_reference else "target",
-                                      source_line_start=group[0], source_line_end=group[-1]))
+        cells.append(dict(text=text, kind="baseline" if in_reference else "target",
+                          source_line_start=group[0], source_line_end=group[-1]))
     return rows, cells

@@ -4,6 +4,7 @@ parse Context (lines, match keys, issue log, caches)."""
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -96,9 +97,7 @@ def line_key(line: str) -> str:
     """Key of a line for recognising labels and structure: NFKC, all whitespace removed
     (``"ＫＰＩ"`` → ``KPI``, ``"事業名称 担当："`` → ``事業名称担当:``). Faster than ``match_key``, which
     also folds katakana long-vowel look-alikes (not needed for labels)."""
-    if line.isascii():
-        return "".join(line.split())
-    return "".join(nfkc(line).split())
+    return "".join((line if unicodedata.is_normalized("NFKC", line) else nfkc(line)).split())
 
 
 def line_keys(lines: Sequence[str], match_text: str | None = None) -> list[str]:
@@ -109,7 +108,10 @@ def line_keys(lines: Sequence[str], match_text: str | None = None) -> list[str]:
     character that is not printable, the lines with one) are worked out again."""
     keys = match_text.split("\n") if match_text is not None else []
     if match_text is None or len(keys) != len(lines):
-        return [line_key(line) for line in lines]
+        # ``line_key`` inlined (no call per line); most lines are in NFKC already (no memo asked)
+        is_normalized = unicodedata.is_normalized
+        return ["".join((line if is_normalized("NFKC", line) else nfkc(line)).split()) if line else ""
+                for line in lines]
     if not match_text.replace("\n", "").isprintable():  # rare: look at each line
         return [key if "ー" not in key and key.isprintable() else line_key(line)
                 for line, key in zip(lines, keys, strict=True)]
@@ -190,8 +192,9 @@ class Settings:
 class Context:
     """One parse of one document: its lines (1-based access through ``lines[n - 1]``, a stray ``\\r``
     at a line's end removed), their match keys (``line_key``), the year each year-header line names
-    (``era_years`` ``令和4年度`` → 2022, ``gregorian_years`` ``(2022年度）`` → 2022, else None), the issue
-    log, the settings and caches of year headers and line kinds: every line is read once.
+    (``era_years`` ``令和4年度`` → 2022, ``gregorian_years`` ``(2022年度）`` → 2022, else None) and the lines
+    that can open a year header (``year_starts``), the issue log, the settings and caches of year headers
+    and line kinds (``kinds``): every line is read once.
     ``match_text``: the lines' ``match_key`` (one a line) when already made (``line_keys`` reuses them).
 
     ``fiscal_years`` is set once the document's columns are known (``regions.document_fiscal_years``).
@@ -208,25 +211,34 @@ class Context:
         self.era_years: list[int | None] = [None] * len(self.keys)
         self.gregorian_years: list[int | None] = [None] * len(self.keys)
         self.era_year_lines: list[int] = []  # the lines with an era year, in order
+        # the lines that can open a year header (``year_header.starts_year_header``)
+        self.year_starts: set[int] = set()
         for i in [i for i, key in enumerate(self.keys) if "年度" in key and key.endswith(("年度", "年度)"))]:
-            if self.keys[i].endswith("年度"):
-                self.era_years[i] = _era_year(self.keys[i])
+            key = self.keys[i]
+            if key.endswith("年度"):
+                self.era_years[i] = _era_year(key)
                 if self.era_years[i] is not None:
                     self.era_year_lines.append(i + 1)
             else:
-                self.gregorian_years[i] = _gregorian_year(self.keys[i])
+                self.gregorian_years[i] = _gregorian_year(key)
+            if key == "年度" or self.era_years[i] is not None or self.gregorian_years[i] is not None:
+                self.year_starts.add(i + 1)
         self.settings = settings or Settings()
         self.log = IssueLog()
         # (line, end, min_columns) → (the year header there or None, the last line looked at)
         self.year_header_cache: dict[tuple[int, int, int], tuple[Piece | None, int]] = {}
-        self.line_kinds: dict[int, str] = {}  # line → ``pieces.basic_kind`` of it, once asked
+        # line n's ``pieces.basic_kind`` at ``kinds[n - 1]``, once asked (None before)
+        self.kinds: list[str | None] = [None] * len(self.keys)
         self.fiscal_years: list[int] = []
 
     def next_nonempty(self, n: int, limit: int | None = None) -> int | None:
         """First line number ≥ n that is not blank (None when there is none before ``limit``)."""
-        limit = limit or len(self.lines) + 1
-        while n < limit and n <= len(self.lines):
-            if self.keys[n - 1]:
+        keys = self.keys
+        stop = len(keys) + 1
+        if limit and limit < stop:
+            stop = limit
+        while n < stop:
+            if keys[n - 1]:
                 return n
             n += 1
         return None

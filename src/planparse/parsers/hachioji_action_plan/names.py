@@ -22,9 +22,14 @@ def name_like(ctx: Context, piece: Piece) -> bool:
     ``（斎場霊園事務所を除く）``)."""
     if piece.kind != "X":
         return False
-    first = ctx.lines[piece.first - 1].strip(" \u3000")
+    raw = ctx.lines[piece.first - 1]
     if len(piece.lines) == 1:
+        # both tests need a line ending as a 担当 can, its spaces at the end aside (most boxes do not)
+        if not raw.rstrip().endswith(DEPARTMENT_ENDS):
+            return False
+        first = raw.strip(" \u3000")
         return split_name(first) is not None or department_only(first)
+    first = raw.strip(" \u3000")
     # the cheap test first: most boxes (事業内容, 目的 texts) fail it on their second line
     if not DEPARTMENT_LINE_EVIDENCE.search(ctx.lines[piece.lines[1] - 1].strip(" \u3000")):
         return False

@@ -83,7 +83,7 @@ def split_group(ctx: Context, group: list[Piece]) -> dict[str, list[Piece]]:
             continue
         elif p.kind == "D" and not seen_kpi and parts["tags"] and nxt is not None and nxt.kind == "M":
             # ``- -`` after the tag lines and right before the first mark: the KPI cells of the years
-            # the project did not run (as ``units.before_kpi`` reads it in a card's own block)
+            # the project did not run (as ``units.split_lower`` reads it in a card's own block)
             parts["kpi"].append(p)
             seen_kpi = True
         elif p.kind == "X" and not seen_name and name_like(ctx, p):

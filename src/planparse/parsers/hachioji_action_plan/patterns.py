@@ -86,7 +86,8 @@ DEPARTMENT_ENDS = (*OFFICE_ENDS, "ほか", ")", "）")
 DEPARTMENT_LINE_EVIDENCE = regex.compile(r"[課部室局所]")
 
 # Label of a KPI cell line, for comparing KPIs across years: bullets and digits removed.
-LABEL_LEAD = regex.compile(r"^[\s・･→〈<＜「]+")
+LABEL_BULLETS = "・･→〈<＜「"
+LABEL_LEAD = regex.compile(rf"^[\s{LABEL_BULLETS}]+")
 LABEL_NOISE = regex.compile(r"[0-9.,%]+")
 LABEL_CUT = regex.compile(r"[:：\s]")
 # a 事業名称 written alone has at least this many characters (a shorter box is a stray word: "構築")

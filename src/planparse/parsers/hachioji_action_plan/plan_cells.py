@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 
 from planparse.parsers.hachioji_action_plan.model import Context, Piece, Unit
-from planparse.parsers.hachioji_action_plan.patterns import TAG, TAG_TOKEN
+from planparse.parsers.hachioji_action_plan.patterns import TAG
+from planparse.parsers.hachioji_action_plan.pieces import tag_tokens
 
 
 def read_plan_cells(ctx: Context, code: str, unit: Unit, n_years: int
@@ -65,10 +65,9 @@ def tag_entries(ctx: Context, pieces: list[Piece]) -> list[dict]:
             continue
         if p.gap:
             box += 1
-        raw = ctx.lines[p.first - 1].strip(" \u3000")
-        tokens = [t for t in raw.split(" ") if t]
-        tags = list(itertools.takewhile(lambda t: TAG_TOKEN.match(t) is not None, tokens))
-        remark = " ".join(tokens[len(tags):])
+        tokens, n_tags = tag_tokens(ctx.lines[p.first - 1].strip(" \u3000"))
+        tags = tokens[:n_tags]
+        remark = " ".join(tokens[n_tags:])
         cells: list[tuple[str, list[int]]] = []
         for t in tags:
             if carry is not None:
@@ -102,43 +101,67 @@ def merge_cells(ctx: Context, entries: list[dict], need: int
             penalty = 0 if a[3] == b[3] and single else (3 if a[3] == b[3] else 10)
             points.append((k, penalty))
     n_merge = len(flat) - need
-    best: tuple | None = None
-    ties = 0
     if n_merge > len(points) or math.comb(len(points), n_merge) > ctx.settings.plan_merge_max_combinations:
         # too many ways (a row written far more often than its columns, e.g. a damaged copy): the
         # columns are not recoverable by search; keep the first cells, reported as unsure
         return [(t, ls) for t, ls, *_ in flat][:need], 99, False
-    repeats: dict[tuple[int, int], bool] = {}  # (first, last) cell of a possible group → a tag written twice in it
+    penalties = {k: penalty for k, penalty in points}  # merge point → its penalty
+    last = len(flat) - 1
+    costs: dict[tuple[int, int], int] = {}  # (first, last) cell of a group → its penalty, once worked out
+    cell_tags = [TAG.findall(text) for text, *_ in flat]
+    # a cell whose last bracket is an opening one: a tag may run on into the next cell's text
+    opens = [text.rfind("【") > text.rfind("】") for text, *_ in flat]
 
-    def repeated(group: tuple[int, int]) -> bool:
-        if group not in repeats:  # worked out for the groups the combinations make, once each
-            tags = TAG.findall("".join(flat[k][0] for k in range(group[0], group[1] + 1)))
-            repeats[group] = len(tags) != len(set(tags))
-        return repeats[group]
+    def cost(a: int, b: int) -> int:
+        """A group's penalty: its merge points', plus one when a tag is written twice in it."""
+        if (a, b) not in costs:
+            if any(opens[a:b]):
+                tags = TAG.findall("".join(flat[k][0] for k in range(a, b + 1)))
+            else:  # no tag runs across its cells: its tags are theirs
+                tags = [tag for k in range(a, b + 1) for tag in cell_tags[k]]
+            costs[a, b] = sum(penalties[k] for k in range(a, b)) + (len(tags) != len(set(tags)))
+        return costs[a, b]
 
-    for combo in itertools.combinations(points, n_merge):  # the points in line order
-        joined = {k for k, _ in combo}
-        # the groups: runs of cells joined at the chosen points, as (first, last) cell, cut at the
-        # points not chosen
-        cuts = [k for k in range(len(flat) - 1) if k not in joined]
-        groups = list(zip([0, *(k + 1 for k in cuts)], [*cuts, len(flat) - 1], strict=True))
-        penalty = sum(p for _, p in combo) + sum(map(repeated, groups))
-        size = max(b - a for a, b in groups) + 1
-        score = (penalty, size, [-k for k, _ in combo])
-        if best is None or score[:2] < best[0][:2]:
-            best, ties = (score, groups), 1
-        elif score[:2] == best[0][:2]:
-            ties += 1
-            if score < best[0]:
-                best = (score, groups)
-    if best is None:
+    # The ways of merging: the cells cut into ``need`` groups, each joined only at merge points. The
+    # best has the least penalty, then the smallest largest group; of the ways as good as the best
+    # (``ties``), the one whose merge points, read in line order, are the latest. A group's penalty
+    # and size only grow with it, so a way is given up as soon as its groups so far are worse than
+    # the best (it cannot become as good).
+    best: list = [None, [], []]  # (penalty, largest group), its merge points negated, its groups
+    ties = 0
+
+    def search(a: int, groups_left: int, penalty: int, size: int, groups: list[tuple[int, int]]) -> None:
+        nonlocal ties
+        for b in range(a, last + 1 if groups_left == 1 else last - groups_left + 2):
+            if b > a and b - 1 not in penalties:
+                break  # the group cannot go on past a cut that is not a merge point
+            if groups_left == 1 and b < last:
+                continue  # the last group runs to the last cell
+            key = (penalty + cost(a, b), max(size, b - a + 1))
+            if best[0] is not None and key > best[0]:
+                continue
+            if groups_left > 1:
+                search(b + 1, groups_left - 1, key[0], key[1], [*groups, (a, b)])
+                continue
+            found = [*groups, (a, b)]
+            order = [-k for g0, g1 in found for k in range(g0, g1)]
+            if best[0] is None or key < best[0]:
+                best[:], ties = [key, order, found], 1
+            else:  # as good as the best
+                ties += 1
+                if order < best[1]:
+                    best[1:] = [order, found]
+
+    search(0, need, 0, 0, [])
+    if best[0] is None:
         return [(t, ls) for t, ls, *_ in flat][:need], 99, False
+    best_key, best_groups = best[0], best[2]
     cells = []
-    for a, b in best[1]:
+    for a, b in best_groups:
         text = "".join(flat[k][0] for k in range(a, b + 1))
         lines = sorted({n for k in range(a, b + 1) for n in flat[k][1]})
         cells.append((text, lines))
-    return cells, best[0][0], ties == 1
+    return cells, best_key[0], ties == 1
 
 
 def tag_snippet(ctx: Context, entries: list[dict]) -> str:

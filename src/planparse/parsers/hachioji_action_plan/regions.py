@@ -21,7 +21,7 @@ from planparse.parsers.hachioji_action_plan.patterns import (
     NAME_LABEL_KEY,
     OBJECTIVE_LABEL_KEYS,
 )
-from planparse.parsers.hachioji_action_plan.year_header import year_header
+from planparse.parsers.hachioji_action_plan.year_header import peek_year_header
 
 
 def find_headers(ctx: Context) -> list[Header]:
@@ -231,7 +231,7 @@ def document_fiscal_years(ctx: Context) -> list[int]:
     for n in ctx.era_year_lines:
         if n <= after:
             continue
-        piece = year_header(ctx, n, len(ctx.lines) + 1)
+        piece = peek_year_header(ctx, n, len(ctx.lines) + 1)  # only read here
         if piece is not None:
             counts[piece.years] += 1
             after = piece.last

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from planparse.parsers.hachioji_action_plan.model import Context, Header, Piece, Unit
-from planparse.parsers.hachioji_action_plan.names import name_like, split_name, unknown_name
+from planparse.parsers.hachioji_action_plan.names import (
+    name_like,
+    split_name,
+    unknown_name,
+)
 from planparse.parsers.hachioji_action_plan.orphans import place_orphans
 from planparse.parsers.hachioji_action_plan.pairing import check_affinity
+from planparse.parsers.hachioji_action_plan.patterns import DEPARTMENT_ENDS
 
 
 def find_units(ctx: Context, pieces: list[Piece], page: list[Header]) -> list[Unit]:
@@ -50,8 +55,7 @@ def find_units(ctx: Context, pieces: list[Piece], page: list[Header]) -> list[Un
         lower.sort()
         for k in lower:
             owner[k] = unit
-            (unit.tags if pieces[k].kind in "TD" and before_kpi(pieces, lower, k) else unit.kpi).append(
-                pieces[k])
+        split_lower(pieces, lower, unit)
         orphans.extend(range(prev_end + 1, j + 1))
         end_index = a + (2 if unit.objective else 1)
         if end_index + 1 < len(pieces) and pieces[end_index].kind == "X" and len(pieces[end_index].lines) == 1 \
@@ -137,21 +141,29 @@ def _next_card_start(ctx: Context, pieces: list[Piece], i: int) -> bool:
 
 def _name_line(ctx: Context, piece: Piece) -> bool:
     """A one-line box ``<名称> <担当>`` (split at a space before a department: ``split_name``)."""
+    # split_name needs a line ending as a 担当 can (its first test, tried here before the strip)
     return piece.kind == "X" and len(piece.lines) == 1 and \
+        ctx.lines[piece.first - 1].rstrip().endswith(DEPARTMENT_ENDS) and \
         split_name(ctx.lines[piece.first - 1].strip(" \u3000")) is not None
 
 
-def before_kpi(pieces: list[Piece], lower: list[int], k: int) -> bool:
-    """A T/D piece of a lower part is a tag-row line when no mark/text/U+3000 line comes before it
-    and it is not the dash line right before the first mark (``- -`` = KPI cells not run)."""
-    before = [pieces[i] for i in lower if i < k]
-    if any(p.kind in "MXI" for p in before):
-        return False
-    if pieces[k].kind == "D":
-        after = [pieces[i] for i in lower if i > k]
-        if after and after[0].kind in "MX" and any(p.kind == "T" for p in before):
-            return False
-    return True
+def split_lower(pieces: list[Piece], lower: list[int], unit: Unit) -> None:
+    """Append the pieces of a unit's lower part (indexes ``lower``, in order) to its ``tags`` or ``kpi``.
+
+    A T/D piece is a tag-row line when no mark/text/U+3000 line comes before it and it is not the
+    dash line right before the first mark after tag lines (``- -`` = KPI cells not run); every other
+    piece is a KPI cell piece."""
+    seen_value = seen_tag = False  # a mark/text/U+3000 line, a tag line among the pieces before
+    for i, k in enumerate(lower):
+        p = pieces[k]
+        kind = p.kind
+        if kind in "TD" and not seen_value and not (
+                kind == "D" and seen_tag and i + 1 < len(lower) and pieces[lower[i + 1]].kind in "MX"):
+            unit.tags.append(p)
+        else:
+            unit.kpi.append(p)
+        seen_value = seen_value or kind in "MXI"
+        seen_tag = seen_tag or kind == "T"
 
 
 def choose_kpi_units(ctx: Context, units: list[Unit], page: list[Header], orphans: list[int],

@@ -8,19 +8,35 @@ from planparse.parsers.hachioji_action_plan.model import Context, Piece
 def year_header(ctx: Context, n: int, end: int, *, min_columns: int | None = None) -> Piece | None:
     """The year header starting at line ``n`` (before ``end``), cached; None when the lines there are not
     one. ``min_columns`` defaults to ``Settings.year_header_min_columns``. Returns a fresh copy."""
-    if min_columns is None:
-        min_columns = ctx.settings.year_header_min_columns
+    piece = _cached_year_header(ctx, n, end, ctx.settings.year_header_min_columns if min_columns is None
+                                else min_columns)
+    return None if piece is None else Piece("Y", list(piece.lines), piece.gap, piece.years, piece.conflicts)
+
+
+def is_year_header(ctx: Context, n: int, end: int) -> bool:
+    """A year header starts at line ``n`` (``year_header`` is not None), without copying it."""
+    return n in ctx.year_starts and peek_year_header(ctx, n, end) is not None
+
+
+def peek_year_header(ctx: Context, n: int, end: int) -> Piece | None:
+    """``year_header`` (the default ``min_columns``) without a copy: the cached piece, to be read only."""
+    return _cached_year_header(ctx, n, end, ctx.settings.year_header_min_columns)
+
+
+def _cached_year_header(ctx: Context, n: int, end: int, min_columns: int) -> Piece | None:
+    """``read_year_header`` once per (line, end, min_columns); the cached piece itself (not to be changed)."""
     key = (n, end, min_columns)
-    if key not in ctx.year_header_cache:
+    found = ctx.year_header_cache.get(key)
+    if found is None:
         # the header read to the document's end (``regions.document_fiscal_years``) is the same
         # when every line it looked at stands before ``end``
         whole = ctx.year_header_cache.get((n, len(ctx.lines) + 1, min_columns))
         if whole is not None and whole[0] is not None and whole[1] < end:
-            ctx.year_header_cache[key] = whole
+            found = whole
         else:
-            ctx.year_header_cache[key] = read_year_header(ctx, n, end, min_columns)
-    piece = ctx.year_header_cache[key][0]
-    return None if piece is None else Piece("Y", list(piece.lines), piece.gap, piece.years, piece.conflicts)
+            found = read_year_header(ctx, n, end, min_columns)
+        ctx.year_header_cache[key] = found
+    return found[0]
 
 
 def read_year_header(ctx: Context, n: int, end: int, min_columns: int) -> tuple[Piece | None, int]:
@@ -72,4 +88,4 @@ def read_year_header(ctx: Context, n: int, end: int, min_columns: int) -> tuple[
 
 def starts_year_header(ctx: Context, n: int) -> bool:
     """Line ``n`` can open a year header: ``年度``, a 和暦 or a 西暦 year line."""
-    return ctx.keys[n - 1] == "年度" or ctx.era_years[n - 1] is not None or ctx.gregorian_years[n - 1] is not None
+    return n in ctx.year_starts  # worked out once per line by ``Context``
