@@ -56,10 +56,10 @@ def _delta_in_unit(actual: KpiValue) -> bool:
 def pair_kpis(values: Sequence[KpiValue]) -> list[KpiValue]:
     """Pair targets with actuals and add derived targets (see the module rules).
 
-    Input: one document's ``kpi_values`` rows. Output: the same rows with ``pair_id`` set where a
-    partner was found, and a derived target right after each actual it was derived from. A row that
-    gets a ``pair_id`` is a copy (the others are the input rows): the input is never changed in
-    place. Never raises.
+    Input: one document's ``kpi_values`` rows. Output: the same rows, in their order, with a derived
+    target right after each actual it was derived from. A row that has a partner gets its
+    ``pair_id`` in place (not a copy: the rows are the document's, and a copy of each of the ~270
+    paired rows of the five documents of ``data/raw`` took ~0.4 ms). Never raises.
     """
     out = list(values)
     groups: dict[tuple[str, int], list[int]] = {}
@@ -121,11 +121,11 @@ def pair_kpis(values: Sequence[KpiValue]) -> list[KpiValue]:
         for n, a in enumerate((a for a in actuals if a in partner), start=1):
             pid = f"{owner}:{fiscal_year}:p{n}"
             actual = out[a]
-            out[a] = actual.model_copy(update={"pair_id": pid})
+            actual.pair_id = pid
             t = partner[a]
             if t is None:  # the derived target, made with its pair_id
                 seq = derived_seq[a]
-                derived_after[a] = KpiValue(
+                derived_after[a] = KpiValue.make(
                     kpi_value_id=f"{owner}:{fiscal_year}:target:{seq}", initiative_id=actual.initiative_id,
                     measure_id=actual.measure_id, fiscal_year=fiscal_year, kind="target", metric=actual.metric,
                     value=actual.value - actual.delta, unit=actual.unit, raw=actual.raw, seq=seq,
@@ -133,7 +133,7 @@ def pair_kpis(values: Sequence[KpiValue]) -> list[KpiValue]:
                     pair_id=pid, derived=True,
                 )
             else:
-                out[t] = out[t].model_copy(update={"pair_id": pid})
+                out[t].pair_id = pid
     result: list[KpiValue] = []
     for n, v in enumerate(out):
         result.append(v)

@@ -110,7 +110,7 @@ def load_rules(text: str | None = None) -> ThemeRules:
         text = _rules_text()
     data = tomllib.loads(text)
     version = str(data["version"])
-    themes = tuple(Theme(theme=t["theme"], name_ja=t["name_ja"], source=t["source"], taxonomy_version=version)
+    themes = tuple(Theme.make(theme=t["theme"], name_ja=t["name_ja"], source=t["source"], taxonomy_version=version)
                    for t in data["themes"])
     codes = {t.theme for t in themes}
     fields = data["fields"]
@@ -226,7 +226,7 @@ def tag_initiatives(initiatives: list[Initiative], rules: ThemeRules | None = No
             chosen = ranked[:1]
         for seq, theme in enumerate(chosen, start=1):
             _contribution, field, (_raw, words, rule_id) = best_hit[theme]
-            out.append(InitiativeTheme(
+            out.append(InitiativeTheme.make(
                 initiative_id=initiative.initiative_id, theme=theme, evidence=" | ".join(words),
                 field=field, rule=rule_id, score=round(scores[theme], 3), seq=seq,
             ))

@@ -248,7 +248,7 @@ class AkishimaMidtermReport(FormatRecord):
         rows = CommonRows()
         policy_names = {p.code: p.name for p in self.policies}
         for seq, p in enumerate(self.policies, start=1):
-            rows.policies.append(Policy(
+            rows.policies.append(Policy.make(
                 policy_id=policy_id(doc, p.code), document_id=doc, code=p.code, name=p.name, seq=seq,
                 source_line=p.source_line, name_variants=p.name_variants,
             ))
@@ -267,12 +267,12 @@ class AkishimaMidtermReport(FormatRecord):
             self._addition(ctx, rows, seq, addition)
         rows.document_figures.extend(self._figures(doc))
         for n, note in enumerate(self.footnotes, start=1):
-            rows.glossary_terms.append(GlossaryTerm(
+            rows.glossary_terms.append(GlossaryTerm.make(
                 document_id=doc, seq=n, term=note.term, definition=note.definition,
                 source_line_start=note.source_line_start, source_line_end=note.source_line_end,
             ))
             rows.glossary_references.extend(
-                GlossaryReference(document_id=doc, source_line=line, seq=1, marked_text=note.term, term_seq=n)
+                GlossaryReference.make(document_id=doc, source_line=line, seq=1, marked_text=note.term, term_seq=n)
                 for line in note.references
             )
         return rows
@@ -294,7 +294,7 @@ class AkishimaMidtermReport(FormatRecord):
         doc = ctx.document_id
         for seq, p in enumerate(self.policies, start=1):
             ends = [r.source_line_end for r in self.reports if r.policy_code == p.code]
-            rows.measures.append(Measure(
+            rows.measures.append(Measure.make(
                 measure_id=measure_id(doc, p.code), document_id=doc, policy_code=p.code, policy_name=p.name,
                 code=p.code, name=p.name, seq=seq, source_line_start=p.source_line,
                 source_line_end=max([p.source_line, *ends]), source_page=ctx.page_of(p.source_line),
@@ -326,7 +326,7 @@ class AkishimaMidtermReport(FormatRecord):
         ) if x is not None]
         start = report.source_line_start if report else min(lines)
         end = report.source_line_end if report else max(lines)
-        rows.initiatives.append(Initiative(
+        rows.initiatives.append(Initiative.make(
             initiative_id=iid, document_id=doc,
             measure_id=measure_id(doc, policy) if policy in policy_names else None,
             code=code, name=name, summary=report.purpose if report else None,
@@ -341,7 +341,7 @@ class AkishimaMidtermReport(FormatRecord):
         ))
         if department:
             rows.initiative_departments.append(
-                InitiativeDepartment(initiative_id=iid, department=department, role="lead", seq=1))
+                InitiativeDepartment.make(initiative_id=iid, department=department, role="lead", seq=1))
         if report is None:
             return
         if report.target:
@@ -349,7 +349,7 @@ class AkishimaMidtermReport(FormatRecord):
         entries: dict[int, AnnualEntry] = {}
         for box in report.years:
             year_status = status_from_mark(box.result)
-            entries[box.fiscal_year] = AnnualEntry(
+            entries[box.fiscal_year] = AnnualEntry.make(
                 initiative_id=iid, fiscal_year=box.fiscal_year, target=box.target, result=box.result,
                 status_raw=box.result if year_status else None, status=year_status,
                 source_line_start=box.source_line_start, source_line_end=box.source_line_end,
@@ -361,7 +361,7 @@ class AkishimaMidtermReport(FormatRecord):
                 continue
             entry = entries.get(cell.fiscal_year)
             if entry is None:
-                entries[cell.fiscal_year] = AnnualEntry(
+                entries[cell.fiscal_year] = AnnualEntry.make(
                     initiative_id=iid, fiscal_year=cell.fiscal_year, plan=cell.plan, status=Status.NOT_EVALUATED,
                     source_line_start=cell.source_line_start, source_line_end=cell.source_line_end,
                 )
@@ -373,7 +373,7 @@ class AkishimaMidtermReport(FormatRecord):
         doc = ctx.document_id
         iid = initiative_id(doc, a.code)
         policy_codes = {p.code for p in self.policies}
-        rows.initiatives.append(Initiative(
+        rows.initiatives.append(Initiative.make(
             initiative_id=iid, document_id=doc,
             measure_id=measure_id(doc, a.policy_code) if a.policy_code in policy_codes else None,
             code=a.code, name=a.name, summary=a.content,
@@ -386,14 +386,14 @@ class AkishimaMidtermReport(FormatRecord):
             schedule=a.gantt_labels, expected_effect=a.expected_effect,
         ))
         rows.initiative_departments.extend(
-            InitiativeDepartment(initiative_id=iid, department=d, role="lead" if n == 1 else None, seq=n)
+            InitiativeDepartment.make(initiative_id=iid, department=d, role="lead" if n == 1 else None, seq=n)
             for n, d in enumerate(a.departments, start=1)
         )
         if a.goal:
             rows.kpi_values.extend(_kpis(iid, None, "target", a.goal, a.goal_lines))
         years_line = a.label_lines.get("years", a.source_line_start)
         rows.annual_entries.extend(
-            AnnualEntry(initiative_id=iid, fiscal_year=year, status=Status.NOT_EVALUATED,
+            AnnualEntry.make(initiative_id=iid, fiscal_year=year, status=Status.NOT_EVALUATED,
                         source_line_start=years_line, source_line_end=years_line)
             for year in sorted(a.fiscal_years)
         )
@@ -405,7 +405,7 @@ class AkishimaMidtermReport(FormatRecord):
         if not self.status_list:
             return []
         return [
-            DocumentFigure(
+            DocumentFigure.make(
                 document_id=doc, scope="total", fiscal_year=None, metric=f"status_count:{mark}",
                 value=float(counts.get(mark, 0)), source_line=self.status_list_line,
                 value_text=None, seq=n,
@@ -461,7 +461,7 @@ def _kpis(iid: str, fiscal_year: int | None, kind: str, text: str | None,
     for n, mv in enumerate(find_metric_values(text, letter_prefix=True), start=1):
         q = mv.quantity
         line, at = _line_of(q.raw, source, at)
-        out.append(KpiValue(
+        out.append(KpiValue.make(
             kpi_value_id=f"{iid}:{fiscal_year if fiscal_year is not None else '-'}:{kind}:{n}",
             initiative_id=iid, fiscal_year=fiscal_year, kind=kind, metric=_metric(text, q.start, q.end, mv.metric),
             value=float(q.value), unit=q.unit, raw=q.raw, seq=n, comparator=q.comparator,

@@ -16,7 +16,7 @@ Identifiers (SCHEMA.md): ``document_id`` = first 12 hex of the raw file's SHA-25
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, ClassVar, Literal, get_args
+from typing import Annotated, ClassVar, Literal, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import core_schema
@@ -130,6 +130,16 @@ class Row(BaseModel):
     __doc_table__: ClassVar[str]
     __primary_key__: ClassVar[tuple[str, ...]] = ()
     __foreign_keys__: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def make(cls, /, **fields) -> Self:
+        """``cls(**fields)`` for less: the row validated once by the model's own validator, without
+        the Python layers of ``BaseModel.__init__`` around it (which copies the fields into a dict of
+        its own: ~0.2–0.7 µs of each row, the more fields the more). The same instance, and the same
+        ``ValidationError`` for a value that breaks the contract. (Called at the top level of a
+        module, ``cls.__pydantic_validator__`` of a model not built yet fails with "call stack is not
+        deep enough"; from this method's frame it builds the validator.)"""
+        return cls.__pydantic_validator__.validate_python(fields)
 
 
 class Document(Row):

@@ -46,7 +46,6 @@ from planparse.schemas.common import (
     KpiValue,
     Measure,
     Policy,
-    Row,
     empty_list,
     initiative_id,
     measure_id,
@@ -234,7 +233,7 @@ class HachiojiActionPlan(FormatRecord):
         numbers = {text: cell_values(text) for text in dict.fromkeys(texts)}
         policies = {p.code: p for p in self.policies}
         for p in self.policies:
-            rows.policies.append(Policy(
+            rows.policies.append(Policy.make(
                 policy_id=policy_id(doc, p.code), document_id=doc, code=p.code, name=p.name, subtitle=p.subtitle,
                 seq=p.seq, source_line=p.source_line, name_variants=p.name_variants,
             ))
@@ -244,7 +243,7 @@ class HachiojiActionPlan(FormatRecord):
             measure_codes.add(m.code)
             policy = policies.get(m.policy_code)
             description = "\n".join(m.direction + m.implementation) or None
-            rows.measures.append(Measure(
+            rows.measures.append(Measure.make(
                 measure_id=mid, document_id=doc, policy_code=m.policy_code,
                 policy_name=policy.name if policy else None, code=m.code, name=m.name, objective=m.objective,
                 description=description, seq=m.seq, source_line_start=m.source_line_start,
@@ -254,7 +253,7 @@ class HachiojiActionPlan(FormatRecord):
         for card in self.cards:
             self._card_rows(card, ctx, measure_codes, rows, numbers)
         for n, f in enumerate(self.figures, start=1):
-            rows.document_figures.append(DocumentFigure(
+            rows.document_figures.append(DocumentFigure.make(
                 document_id=doc, scope=f.scope, fiscal_year=f.fiscal_year, metric=f.metric, value=f.value,
                 source_line=f.source_line, value_text=f.value_text, seq=n,
             ))
@@ -282,45 +281,37 @@ class HachiojiActionPlan(FormatRecord):
         # (``min`` gives the first of the smallest: what a stable sort puts first)
         named = [kv for kv in kpis if kv.metric]
         indicator = min(named, key=_indicator_order).metric if named else None
-        rows.initiatives.append(_row(Initiative, {
-            "initiative_id": iid, "document_id": doc,
-            "measure_id": measure_id(doc, mcode) if mcode in measure_codes else None,
-            "code": card.code, "name": card.name, "summary": card.summary, "objective": card.objective,
-            "lead_department": card.department, "departments": departments,
-            "indicator": indicator,
-            "target_text": final.text if final else None, "is_new": card.is_new, "is_revised": card.is_revised,
-            "start_fy": min(run_years) if run_years else None, "end_fy": max(run_years) if run_years else None,
-            "source_page": ctx.page_of(card.header_line), "source_line_start": card.source_line_start,
-            "source_line_end": card.source_line_end, "seq": card.seq, "sub_heading": card.sub_heading,
-            "remarks": card.remarks,
-        }))
+        rows.initiatives.append(Initiative.make(
+            initiative_id=iid, document_id=doc,
+            measure_id=measure_id(doc, mcode) if mcode in measure_codes else None,
+            code=card.code, name=card.name, summary=card.summary, objective=card.objective,
+            lead_department=card.department, departments=departments,
+            indicator=indicator,
+            target_text=final.text if final else None, is_new=card.is_new, is_revised=card.is_revised,
+            start_fy=min(run_years) if run_years else None, end_fy=max(run_years) if run_years else None,
+            source_page=ctx.page_of(card.header_line), source_line_start=card.source_line_start,
+            source_line_end=card.source_line_end, seq=card.seq, sub_heading=card.sub_heading,
+            remarks=card.remarks,
+        ))
         rows.initiative_departments.extend(
-            _row(InitiativeDepartment, {"initiative_id": iid, "department": d, "role": "lead" if n == 1 else None,
-                                        "seq": n})
+            InitiativeDepartment.make(initiative_id=iid, department=d, role="lead" if n == 1 else None, seq=n)
             for n, d in enumerate(departments, start=1)
         )
         for y, as_target in zip(card.years, as_targets, strict=True):
             lines = y.plan_lines + y.mark_lines + y.lines
-            rows.annual_entries.append(_row(AnnualEntry, {
-                "initiative_id": iid, "fiscal_year": y.fiscal_year, "plan": y.plan,
-                "target": y.text if as_target else None,
-                "result": None if as_target else y.text,
-                "status_raw": " ".join(y.marks) or None, "status": year_status(y.marks, y.text, y.plan),
-                "source_line_start": min(lines) if lines else None, "source_line_end": max(lines) if lines else None,
-            }))
+            rows.annual_entries.append(AnnualEntry.make(
+                initiative_id=iid, fiscal_year=y.fiscal_year, plan=y.plan,
+                target=y.text if as_target else None,
+                result=None if as_target else y.text,
+                status_raw=" ".join(y.marks) or None, status=year_status(y.marks, y.text, y.plan),
+                source_line_start=min(lines) if lines else None, source_line_end=max(lines) if lines else None,
+            ))
         rows.kpi_values.extend(kpis)
 
 
 def _indicator_order(kv: KpiValue) -> tuple:
     """The latest year first, a target before an actual, then the order in the cell."""
     return -(kv.fiscal_year or 0), kv.kind != "target", kv.seq
-
-
-def _row(model: type[Row], fields: dict) -> Row:
-    """``model(**fields)``: the row validated once by the model's own validator, without the Python
-    layers of ``BaseModel.__init__`` / ``model_validate`` around it (a quarter of the cost of each of
-    the ~1,100 rows of a document). Raises ``ValidationError`` as they do."""
-    return model.__pydantic_validator__.validate_python(fields)
 
 
 def _holds_target(year: HachiojiYear) -> bool:
@@ -641,13 +632,13 @@ def _year_kpis(iid: str, year: HachiojiYear, states_target: bool, numbers: dict[
             kind = "actual"
         counters[kind] = counters.get(kind, 0) + 1
         n = counters[kind]
-        out.append(_row(KpiValue, {
-            "kpi_value_id": f"{iid}:{year.fiscal_year}:{kind}:{n}", "initiative_id": iid,
-            "fiscal_year": year.fiscal_year, "kind": kind, "metric": v.metric, "value": v.value, "unit": v.unit,
-            "delta": v.delta, "raw": v.raw, "seq": n,
-            "delta_unit": v.delta_unit, "comparator": v.comparator, "approximate": v.approximate,
-            "baseline_text": v.baseline_text, "source_line": line,
-        }))
+        out.append(KpiValue.make(
+            kpi_value_id=f"{iid}:{year.fiscal_year}:{kind}:{n}", initiative_id=iid,
+            fiscal_year=year.fiscal_year, kind=kind, metric=v.metric, value=v.value, unit=v.unit,
+            delta=v.delta, raw=v.raw, seq=n,
+            delta_unit=v.delta_unit, comparator=v.comparator, approximate=v.approximate,
+            baseline_text=v.baseline_text, source_line=line,
+        ))
     return out
 
 
@@ -661,11 +652,11 @@ def _grid_kpis(mid: str, measure: HachiojiMeasure, numbers: dict[str, list[CellV
             kind = cell.kind
             counters[kind] = counters.get(kind, 0) + 1
             n = counters[kind]
-            out.append(_row(KpiValue, {
-                "kpi_value_id": f"{mid}:-:{kind}:{n}", "initiative_id": None, "measure_id": mid, "fiscal_year": None,
-                "kind": kind, "metric": v.metric, "value": v.value, "unit": v.unit,
-                "delta": v.delta, "raw": v.raw, "seq": n,
-                "delta_unit": v.delta_unit, "comparator": v.comparator, "approximate": v.approximate,
-                "baseline_text": v.baseline_text, "source_line": cell.source_line_start,
-            }))
+            out.append(KpiValue.make(
+                kpi_value_id=f"{mid}:-:{kind}:{n}", initiative_id=None, measure_id=mid, fiscal_year=None,
+                kind=kind, metric=v.metric, value=v.value, unit=v.unit,
+                delta=v.delta, raw=v.raw, seq=n,
+                delta_unit=v.delta_unit, comparator=v.comparator, approximate=v.approximate,
+                baseline_text=v.baseline_text, source_line=cell.source_line_start,
+            ))
     return out

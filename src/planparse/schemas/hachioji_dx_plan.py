@@ -163,7 +163,7 @@ class HachiojiDxPlan(FormatRecord):
         policies = {p.code: p for p in self.policies}
         for p in self.policies:
             variants = [p.chapter4_heading] if p.chapter4_heading and p.chapter4_heading != p.full_name else []
-            rows.policies.append(Policy(
+            rows.policies.append(Policy.make(
                 policy_id=policy_id(doc, p.code), document_id=doc, code=p.code, name=p.title,
                 subtitle=p.subtitle, description=p.chapter4_text, seq=p.seq, source_line=p.source_line,
                 name_variants=variants,
@@ -171,7 +171,7 @@ class HachiojiDxPlan(FormatRecord):
         for m in self.measures:
             policy = policies.get(m.policy_code or "")
             plain = m.name.replace("*", "").replace("＊", "")
-            rows.measures.append(Measure(
+            rows.measures.append(Measure.make(
                 measure_id=measure_id(doc, m.code), document_id=doc, policy_code=m.policy_code,
                 policy_name=policy.full_name if policy else None, code=m.code, name=m.name,
                 objective=m.objective, description=m.description(), seq=m.seq,
@@ -184,12 +184,12 @@ class HachiojiDxPlan(FormatRecord):
                 name_without_glossary_marks=plain,
             ))
         for g in self.glossary:
-            rows.glossary_terms.append(GlossaryTerm(
+            rows.glossary_terms.append(GlossaryTerm.make(
                 document_id=doc, seq=g.number, term=g.term, definition=g.definition, reading=g.reading,
                 source_line_start=g.source_line_start, source_line_end=g.source_line_end,
             ))
         for mark in self.marks:
-            rows.glossary_references.append(GlossaryReference(
+            rows.glossary_references.append(GlossaryReference.make(
                 document_id=doc, source_line=mark.line, seq=mark.seq, marked_text=mark.marked_text,
                 term_seq=mark.term_number,
                 measure_id=measure_id(doc, mark.measure_code) if mark.measure_code else None,

@@ -198,7 +198,7 @@ class KoganeiRoadmap(FormatRecord):
         rows = CommonRows()
         visions = {v.code: v for v in self.visions}
         for v in self.visions:
-            rows.policies.append(Policy(
+            rows.policies.append(Policy.make(
                 policy_id=policy_id(doc, v.code), document_id=doc, code=v.code, name=v.name, seq=v.seq,
                 source_line=v.source_line, name_variants=v.name_variants,
             ))
@@ -206,7 +206,7 @@ class KoganeiRoadmap(FormatRecord):
         for m in self.measures:
             mid = measure_id(doc, m.code)
             vision = visions.get(m.vision_code or "")
-            rows.measures.append(Measure(
+            rows.measures.append(Measure.make(
                 measure_id=mid, document_id=doc, policy_code=m.vision_code,
                 policy_name=vision.name if vision else None, code=m.code, name=m.name, objective=m.outcome,
                 description=_description(m), seq=m.seq, is_priority=m.is_priority,
@@ -214,13 +214,13 @@ class KoganeiRoadmap(FormatRecord):
                 source_page=ctx.page_of(m.heading_line), name_variants=m.name_variants,
             ))
             rows.measure_departments.extend(
-                MeasureDepartment(measure_id=mid, department=d.name, role=d.role, seq=n)
+                MeasureDepartment.make(measure_id=mid, department=d.name, role=d.role, seq=n)
                 for n, d in enumerate(m.departments, start=1)
             )
             for link_type in ("related", "step"):
                 links = [link for link in m.links if link.link_type == link_type]
                 rows.measure_links.extend(
-                    MeasureLink(
+                    MeasureLink.make(
                         measure_id=mid, link_type=link_type, linked_code=str(link.number),
                         linked_measure_id=measure_id(doc, str(link.number)) if link.number in measures else None,
                         seq=n, raw=link.raw, step_position=link.position,
@@ -231,7 +231,7 @@ class KoganeiRoadmap(FormatRecord):
             measure = measures.get(item.measure_number)
             iid = initiative_id(doc, item.code)
             planned = [c.fiscal_year for c in item.roadmap if c.plan]
-            rows.initiatives.append(Initiative(
+            rows.initiatives.append(Initiative.make(
                 initiative_id=iid, document_id=doc,
                 measure_id=measure_id(doc, str(item.measure_number)) if measure else None,
                 code=item.code, name=item.name,
@@ -243,12 +243,12 @@ class KoganeiRoadmap(FormatRecord):
                 source_line_end=item.line_end, seq=item.seq, tags=item.tags,
             ))
             rows.initiative_departments.extend(
-                InitiativeDepartment(initiative_id=iid, department=d, role="lead", seq=n)
+                InitiativeDepartment.make(initiative_id=iid, department=d, role="lead", seq=n)
                 for n, d in enumerate(item.departments, start=1)
             )
             note = "\n".join(measure.notes) if measure and measure.notes else None
             for cell in item.roadmap:
-                rows.annual_entries.append(AnnualEntry(
+                rows.annual_entries.append(AnnualEntry.make(
                     initiative_id=iid, fiscal_year=cell.fiscal_year, plan=cell.plan,
                     status=Status.NOT_EVALUATED,
                     note=note if cell.plan and NOTE_MARK in cell.plan else None,
@@ -307,7 +307,7 @@ def target_kpis(iid: str, item: KoganeiItem, fiscal_years: list[int], plan_end_f
     out = []
     for fy in years:
         for n, q in enumerate(quantities, start=1):
-            out.append(KpiValue(
+            out.append(KpiValue.make(
                 kpi_value_id=f"{iid}:{fy if fy is not None else '-'}:target:{n}", initiative_id=iid,
                 fiscal_year=fy, kind="target", metric=item.indicator, value=float(q.value), unit=q.unit,
                 raw=target, seq=n, comparator=q.comparator, approximate=q.approximate,

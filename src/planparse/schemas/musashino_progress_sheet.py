@@ -129,13 +129,13 @@ class MusashinoProgressSheet(FormatRecord):
         policies_by_code = {p.code: p for p in self.policies}
         rows = CommonRows()
         for p in self.policies:
-            rows.policies.append(Policy(
+            rows.policies.append(Policy.make(
                 policy_id=policy_id(doc, p.code), document_id=doc, code=p.code, name=p.name, seq=p.seq,
                 source_line=p.source_line, name_variants=p.name_variants,
             ))
         for m in self.measures:
             policy = policies_by_code.get(m.policy_code)
-            rows.measures.append(Measure(
+            rows.measures.append(Measure.make(
                 measure_id=measure_id(doc, m.number), document_id=doc, policy_code=m.policy_code,
                 policy_name=policy.name if policy else None, code=m.number, name=m.name, objective=m.vision,
                 seq=m.seq, source_line_start=m.source_line_start, source_line_end=m.source_line_end,
@@ -147,7 +147,7 @@ class MusashinoProgressSheet(FormatRecord):
             departments = split_departments(item.departments or "", DEPARTMENT_SEPARATORS)
             final = next((y for y in reversed(self.fiscal_years)), None)
             final_target = next((y.target for y in item.years if y.fiscal_year == final), None)
-            rows.initiatives.append(Initiative(
+            rows.initiatives.append(Initiative.make(
                 initiative_id=iid, document_id=doc, measure_id=measure_id(doc, item.measure_number),
                 code=item.number, name=item.name, summary=item.content,
                 lead_department=departments[0] if departments else None, departments=departments,
@@ -157,14 +157,14 @@ class MusashinoProgressSheet(FormatRecord):
                 schedule=item.schedule,
             ))
             rows.initiative_departments.extend(
-                InitiativeDepartment(initiative_id=iid, department=d, role="lead" if n == 1 else None, seq=n)
+                InitiativeDepartment.make(initiative_id=iid, department=d, role="lead" if n == 1 else None, seq=n)
                 for n, d in enumerate(departments, start=1)
             )
             for year in item.years:
                 status = status_from_mark(year.status)
                 if status is None and not year.status:
                     status = Status.NOT_EVALUATED
-                rows.annual_entries.append(AnnualEntry(
+                rows.annual_entries.append(AnnualEntry.make(
                     initiative_id=iid, fiscal_year=year.fiscal_year, target=year.target, result=year.detail,
                     status_raw=year.status, status=status, note=year.reason,
                     source_line_start=item.source_line_start, source_line_end=item.source_line_end,
@@ -182,7 +182,7 @@ def _kpis(iid: str, fiscal_year: int, kind: str, text: str | None, line: int | N
     out = []
     for n, mv in enumerate(find_metric_values(text), start=1):
         q = mv.quantity
-        out.append(KpiValue(
+        out.append(KpiValue.make(
             kpi_value_id=f"{iid}:{fiscal_year}:{kind}:{n}", initiative_id=iid, fiscal_year=fiscal_year,
             kind=kind, metric=mv.metric, value=float(q.value), unit=q.unit, raw=q.raw, seq=n,
             comparator=q.comparator, approximate=q.approximate, source_line=line,
