@@ -182,37 +182,32 @@ def keyed_lines(text: str, runs: tuple[str, ...]) -> tuple[tuple[str, ...], bool
     (kana and kanji) in their key, in order, and whether the last of them is the last line of
     ``text``: the lines holding a ``KEY_SOURCES`` or ``SPACE_SOURCES`` character, and those holding
     one of ``runs`` once their spaces, U+3000 and tabs are removed. Computed once per document text
-    (every format's ``marker_score`` asks for the same).
-
-    Each of the two searches finds the first such line after the last one it found (a run with those
-    spaces allowed between its characters: ``_runs_pattern``), and the line is cut out of ``text``
-    around the match: no copy of the text without its spaces, no list of all its lines."""
-    ends: dict[int, int] = {}  # the start offset of each line found → its end offset (-1: the text's end)
-    for pattern in (_SOURCE_CHAR, _runs_pattern(runs) if runs else None):
+    (every format's ``marker_score`` asks for the same)."""
+    keyed: set[int] = set()  # line indices
+    squeezed = text.replace(" ", "").replace("\u3000", "").replace("\t", "")  # the same lines
+    for source, pattern in ((text, _SOURCE_CHAR), (squeezed, _runs_pattern(runs) if runs else None)):
         if pattern is None:
             continue
         search = pattern.search
-        found = search(text)
+        line, counted = 0, 0  # the line of offset ``counted``
+        found = search(source)
         while found is not None:
-            start = text.rfind("\n", 0, found.start()) + 1
-            end = ends[start] = text.find("\n", found.end())
-            if end < 0:
+            line += source.count("\n", counted, found.start())
+            keyed.add(line)
+            counted = source.find("\n", found.end()) + 1  # on to the next line
+            if not counted:
                 break
-            found = search(text, end + 1)
-    order = sorted(ends)
-    keys = tuple(match_key(text[start:ends[start]] if ends[start] >= 0 else text[start:]) for start in order)
-    return keys, bool(order) and ends[order[-1]] < 0
-
-
-_RUN_GAP = "[ \t\u3000]*"  # what may stand between two characters of a run in a line (removed from its key)
+            line += 1
+            found = search(source, counted)
+    lines = text.split("\n")
+    order = sorted(keyed)
+    return tuple(match_key(lines[n]) for n in order), bool(order) and order[-1] == len(lines) - 1
 
 
 @lru_cache(maxsize=8)
 def _runs_pattern(runs: tuple[str, ...]) -> re.Pattern:
-    """Any of ``runs``, with spaces, U+3000 and tabs allowed between its characters (the standard
-    library's ``re``: it skips the positions none starts at)."""
-    spaced = (_RUN_GAP.join(re.escape(ch) for ch in run) for run in sorted(runs, key=lambda run: (-len(run), run)))
-    return re.compile("|".join(spaced))
+    """Any of ``runs`` (the standard library's ``re``: it skips the positions none starts at)."""
+    return re.compile("|".join(re.escape(run) for run in sorted(runs, key=lambda run: (-len(run), run))))
 
 
 class Parser(ABC):
