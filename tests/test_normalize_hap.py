@@ -93,3 +93,21 @@ def test_a_target_delta_reads_what_parse_delta_reads_from_it(text: str) -> None:
     for d in found:
         expected = parse_delta(d.raw)
         assert (d.value, d.unit) == (expected.value, expected.unit)
+
+
+def test_the_first_and_last_character_sets_of_the_label_patterns_are_necessary() -> None:
+    """A metric label is cleaned by TRAILING_PARTICLES only when it ends with one of
+    TRAILING_PARTICLE_CHARS or a space, and by the action plan's _LABEL_DEBRIS only when it starts with
+    one of _LABEL_DEBRIS_STARTS or a space: wherever the patterns match a one-character end (start)
+    of a text, that character is in the set (every BMP character tried)."""
+    from planparse.normalize import TRAILING_PARTICLE_CHARS, TRAILING_PARTICLES
+    from planparse.schemas.hachioji_action_plan import _LABEL_DEBRIS, _LABEL_DEBRIS_STARTS
+
+    for code in range(0x20, 0x10000):
+        ch = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        if TRAILING_PARTICLES.search("値" + ch):
+            assert ch in TRAILING_PARTICLE_CHARS or ch.isspace(), repr(ch)
+        if _LABEL_DEBRIS.match(ch + "値"):
+            assert ch in _LABEL_DEBRIS_STARTS or ch.isspace(), repr(ch)

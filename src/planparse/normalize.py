@@ -45,6 +45,7 @@ __all__ = [
     "HTML_TAG",
     "LABEL_COLON",
     "TRAILING_PARTICLES",
+    "TRAILING_PARTICLE_CHARS",
     "Delta",
     "FiscalYearMatch",
     "MetricValue",
@@ -645,7 +646,8 @@ _METRIC_BOUNDARY_MARK = re.compile(r"[。、，,\n]")  # (a match of _METRIC_BOU
 _LEADING_BULLETS = LazyPattern(r"^[\s\u3000・○●◯◆◇■□\-\*]+")
 _BULLETS = frozenset("・○●◯◆◇■□-*")  # its characters but spaces (``\s`` is a space to ``str.isspace``)
 TRAILING_PARTICLES = LazyPattern(r"(?:は|が|を|に|で|の|も|と|だ|、|：|:|\s|\u3000)+$")
-_PARTICLES = frozenset("はがをにでのもとだ、：:")  # its characters but spaces: what a text it matches ends with
+TRAILING_PARTICLE_CHARS = frozenset("はがをにでのもとだ、：:")
+"""The characters but spaces a match of ``TRAILING_PARTICLES`` (so a text it matches) ends with."""
 # a label's colon: full-width ：, or ASCII : not between ASCII digits/letters (JIS-1x8341-3:2016)
 LABEL_COLON = LazyPattern(r"：|(?<![0-9A-Za-z]):")
 
@@ -715,7 +717,7 @@ def find_metric_values(text: str, *, require_unit: bool = True, letter_prefix: b
         if head and (head in _BULLETS or head.isspace()):
             label = _LEADING_BULLETS.sub("", label)
         tail = label[-1:]
-        if tail and (tail in _PARTICLES or tail.isspace()):
+        if tail and (tail in TRAILING_PARTICLE_CHARS or tail.isspace()):
             label = TRAILING_PARTICLES.sub("", label)
         label = label.strip()
         out.append(MetricValue(metric=label or None, quantity=q))

@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field
 from planparse.memo import _memo
 from planparse.normalize import (
     LABEL_COLON,
+    TRAILING_PARTICLE_CHARS,
     TRAILING_PARTICLES,
     Status,
     find_quantities,
@@ -389,8 +390,6 @@ RELATIVE = regex.compile(
 # a metric label's leading debris: "）→医療費適正化効果額" → "医療費適正化効果額", "/" between two counts
 _LABEL_DEBRIS = regex.compile(r"^(?:[\s\u3000)）→・、,/／]|削減|低減|減|増|改善|完了)+")
 _LABEL_DEBRIS_STARTS = frozenset(")）→・、,/／削低減増改完")  # the first characters of its matches but spaces
-# the last characters of a match of normalize.TRAILING_PARTICLES but spaces
-_PARTICLE_ENDS = frozenset("はがをにでのもとだ、：:")
 # a date written with a slash, possibly a range: "3/15～3/31"
 _SLASH_DATE = regex.compile(r"[0-9０-９]{1,2}\s*[/／]\s*[0-9０-９]{1,2}(?:\s*[～〜~]\s*[0-9０-９]{1,2}\s*[/／]\s*[0-9０-９]{1,2})?")
 # a CJK ideograph (a unit such as 分 followed by one forms a word: 12分団)
@@ -570,7 +569,7 @@ def _clean_label(segment: str) -> str:
     if head and (head in _LABEL_DEBRIS_STARTS or head.isspace()):
         segment = _LABEL_DEBRIS.sub("", segment)
     tail = segment[-1:]
-    if tail and (tail in _PARTICLE_ENDS or tail.isspace()):
+    if tail and (tail in TRAILING_PARTICLE_CHARS or tail.isspace()):
         segment = TRAILING_PARTICLES.sub("", segment)
     return segment.strip(" \u3000")
 
