@@ -16,7 +16,7 @@ from planparse.parsers.hachioji_action_plan.patterns import (
 from planparse.parsers.hachioji_action_plan.year_header import is_year_header, year_header
 
 # the keys ``value_pieces`` looks at before it takes a text line into a box
-STRUCTURE_KEYS = LABEL_KEYS | OBJECTIVE_LABEL_KEYS | {"備考", "目的"}
+STRUCTURE_KEYS = LABEL_KEYS | OBJECTIVE_LABEL_KEYS  # 備考 and 目的 among them
 
 
 def value_pieces(ctx: Context, start: int, end: int, *, lone_labels: bool = False) -> list[Piece]:
