@@ -23,6 +23,9 @@ ours, per variant (``VARIANTS``):
   a rule under it) and footer (``- n -``) on every page.
 * ``two_column_hf``: two equal columns (14 pt gutter) under the running header and above the
   footer of ``running_hf``: the header is a full-width box above the columns.
+* ``loose_leading``: A4 portrait, ``textLine`` blocks at 9 pt with a leading of 1.7 (a word
+  processor's "1.5 lines" in a Japanese font): the lines of a block stand further apart than
+  pdfminer's ``line_margin``, which would make each one a box of its own.
 
 Run ``python -m tests.replicas_alt [VARIANT ...]`` for the agreement table (Markdown) of every
 document of ``data/raw`` × variant, each replica's records compared with those of its seed text
@@ -91,11 +94,12 @@ def _variants() -> dict[str, Variant]:
         Variant("running_hf", A4, "textline", (9.0, 9.0), 1.25, 1.0, margin=48.0, running=True),
         Variant("two_column_hf", A4, "textline", (8.5, 8.5), 1.25, 1.0, columns=(0.5, 0.5), gutter=14.0,
                 margin=44.0, running=True),
+        Variant("loose_leading", A4, "textline", (9.0, 9.0), 1.7, 0.8, margin=42.0),
     )}
 
 
 VARIANT_NAMES = ("paragraph_b5", "xpre_a4l", "textline_jitter", "two_column_narrow", "tables_plain", "running_hf",
-                 "two_column_hf")
+                 "two_column_hf", "loose_leading")
 _MIN_SIZE = 0.5  # pt: the smallest a block is shrunk to so its widest line fits
 
 

@@ -36,7 +36,7 @@ KOG, MUS = "koganei_dx_action_plan_2026.md", "musashino_info_plan7_progress.md"
 # Failures caused by parsers (the ingest gives them what the PDF holds), reported to their owners.
 PARSER_CAUSED: dict[tuple[str, str], str] = {}  # (document, variant) → cause, while a parser fix is pending
 SELECTED = ([(AKI, v) for v in VARIANT_NAMES] + [(KOG, v) for v in VARIANT_NAMES]
-            + [(HAP, "paragraph_b5"), (HAP, "running_hf"), (HAP, "two_column_hf"),
+            + [(HAP, "paragraph_b5"), (HAP, "running_hf"), (HAP, "two_column_hf"), (HAP, "loose_leading"),
                (DXP, "paragraph_b5"), (DXP, "two_column_narrow"), (DXP, "running_hf"),
                (MUS, "textline_jitter"), (MUS, "running_hf")])
 _SHORT = {AKI: "akishima", HAP: "action_plan", DXP: "dx_plan", KOG: "koganei", MUS: "musashino"}

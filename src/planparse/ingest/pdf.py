@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from planparse.ingest.document import IngestError, SourceDocument, Table, TableRow
 from planparse.ingest.layout import (
@@ -34,6 +34,8 @@ from planparse.ingest.layout import (
     Box,
     Char,
     LayoutSettings,
+    Line,
+    fitted_line_margin,
     group_boxes,
     group_lines,
     reading_order,
@@ -165,9 +167,9 @@ def read_pages(data: bytes, settings: LayoutSettings = DEFAULT_SETTINGS) -> PdfP
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             encrypted = getattr(pdf.doc, "encryption", None) is not None
-            laid_out = []
+            read = []
             for page in pdf.pages:
-                laid_out.append(_page_boxes(page, settings))
+                read.append(_page_lines(page, settings))
                 page.close()  # free the page's objects: memory stays flat over long documents
     except IngestError:
         raise
@@ -176,8 +178,11 @@ def read_pages(data: bytes, settings: LayoutSettings = DEFAULT_SETTINGS) -> PdfP
             raise IngestError("pdf_encrypted", "encrypted PDF: it needs a password to open; "
                               "save an unprotected copy and extract that") from exc
         raise IngestError("pdf_corrupt", f"corrupt or truncated PDF: {_short(exc)}") from exc
-    if not laid_out:
+    if not read:
         raise IngestError("pdf_corrupt", "corrupt or truncated PDF: no pages could be read")
+    margin = fitted_line_margin((page.lines for page in read), settings)
+    grouping = settings if margin == settings.line_margin else replace(settings, line_margin=margin)
+    laid_out = [_page_boxes(page, grouping) for page in read]
     running = running_boxes(laid_out)
     pages = [_page_text(page, running.get(k, frozenset()), settings) for k, page in enumerate(laid_out)]
     dropped = sum(len(v) for v in running.values())
@@ -197,9 +202,22 @@ class PageBoxes:
     has_text: bool
 
 
-def _page_boxes(page, settings: LayoutSettings) -> PageBoxes:
-    """One pdfplumber page → ``PageBoxes``: pdfminer's characters (``LTChar``, content-stream order)
-    grouped by ``layout``; ruled tables by pdfplumber when the page draws enough lines."""
+@dataclass
+class PageLines:
+    """One page's glyph lines (``layout.group_lines``, outside its ruled tables) and its tables,
+    before the lines are grouped into boxes."""
+
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+    tables: list[PageTable]
+    has_text: bool
+
+
+def _page_lines(page, settings: LayoutSettings) -> PageLines:
+    """One pdfplumber page → ``PageLines``: pdfminer's characters (``LTChar``, content-stream order)
+    chained into lines by ``layout``; ruled tables by pdfplumber when the page draws enough lines."""
     from pdfminer.layout import LTChar, LTCurve
 
     chars: list[Char] = []
@@ -214,12 +232,18 @@ def _page_boxes(page, settings: LayoutSettings) -> PageBoxes:
     tables = find_tables(page) if paths >= _MIN_PATHS_FOR_TABLES else []
     if tables:
         chars = _outside_tables(chars, tables)
-    boxes = group_boxes(group_lines(chars, settings), settings)
-    for k, table in enumerate(tables):
+    return PageLines(page.page_number, float(page.width), float(page.height), group_lines(chars, settings), tables,
+                     has_text=any(c.text.strip() for c in chars) or bool(tables))
+
+
+def _page_boxes(page: PageLines, settings: LayoutSettings) -> PageBoxes:
+    """A page's lines grouped into text boxes (``layout.group_boxes`` with ``settings``, whose
+    ``line_margin`` is the document's ``fitted_line_margin``), and a box for each ruled table."""
+    boxes = group_boxes(page.lines, settings)
+    for k, table in enumerate(page.tables):
         x0, y0, x1, y1 = table.bbox
         boxes.append(Box([], x0, y0, x1, y1, lines_text=[_row_line(r) for r in table.rows] or [""], payload=k))
-    return PageBoxes(page.page_number, float(page.width), float(page.height), boxes, tables,
-                     has_text=any(c.text.strip() for c in chars) or bool(tables))
+    return PageBoxes(page.number, page.width, page.height, boxes, page.tables, has_text=page.has_text)
 
 
 def running_boxes(pages: list[PageBoxes]) -> dict[int, frozenset[int]]:
