@@ -26,6 +26,8 @@ ours, per variant (``VARIANTS``):
 * ``loose_leading``: A4 portrait, ``textLine`` blocks at 9 pt with a leading of 1.7 (a word
   processor's "1.5 lines" in a Japanese font): the lines of a block stand further apart than
   pdfminer's ``line_margin``, which would make each one a box of its own.
+* ``tables_inner``: A4 portrait, ``textLine`` blocks; tables ruled with their inner lines only (no
+  outer border: reportlab's ``INNERGRID`` without ``BOX``).
 
 Run ``python -m tests.replicas_alt [VARIANT ...]`` for the agreement table (Markdown) of every
 document of ``data/raw`` × variant, each replica's records compared with those of its seed text
@@ -50,12 +52,14 @@ from tests.replicas import FALLBACK_NAME, Block, TableRun, _register_font, _runs
 @dataclass(frozen=True)
 class TableLook:
     """How a ruled table is drawn: header rows repeated on every page, column widths by content
-    (else equal), the header row shaded and larger, the cells' padding (points)."""
+    (else equal), the header row shaded and larger, the cells' padding (points), the outer border
+    drawn (else the inner lines only: reportlab's ``INNERGRID`` without ``BOX``)."""
 
     repeat_header: bool = True
     widths_by_content: bool = True
     header_shaded: bool = False
     padding: float = 2.0
+    frame: bool = True
 
 
 @dataclass(frozen=True)
@@ -95,11 +99,13 @@ def _variants() -> dict[str, Variant]:
         Variant("two_column_hf", A4, "textline", (8.5, 8.5), 1.25, 1.0, columns=(0.5, 0.5), gutter=14.0,
                 margin=44.0, running=True),
         Variant("loose_leading", A4, "textline", (9.0, 9.0), 1.7, 0.8, margin=42.0),
+        Variant("tables_inner", A4, "textline", (8.5, 8.5), 1.3, 1.0, margin=40.0,
+                table=TableLook(padding=3.0, frame=False)),
     )}
 
 
 VARIANT_NAMES = ("paragraph_b5", "xpre_a4l", "textline_jitter", "two_column_narrow", "tables_plain", "running_hf",
-                 "two_column_hf", "loose_leading")
+                 "two_column_hf", "loose_leading", "tables_inner")
 _MIN_SIZE = 0.5  # pt: the smallest a block is shrunk to so its widest line fits
 
 
@@ -233,7 +239,8 @@ def _table_flowable(run: TableRun, look: TableLook, width: float):
         data.append([Paragraph("<br/>".join(_markup(part) for part in cell_lines(c)), style)
                      if cell_lines(c) else "" for c in cells])
     table = Table(data, colWidths=widths, repeatRows=1 if look.repeat_header else 0, splitByRow=1)
-    commands = [("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    commands = [("GRID" if look.frame else "INNERGRID", (0, 0), (-1, -1), 0.6, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP")]
     commands += [(f"{side}PADDING", (0, 0), (-1, -1), padding) for side in ("LEFT", "RIGHT", "TOP", "BOTTOM")]
     if look.header_shaded:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#d9d9d9")))

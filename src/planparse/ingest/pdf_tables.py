@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["PageTable", "find_tables", "glyph_places", "join_continued", "valid_unicode"]
+__all__ = ["PageTable", "closing_borders", "find_tables", "glyph_places", "join_continued", "valid_unicode"]
 
 _COLUMN_TOLERANCE = 3.0  # points: two column borders closer than this are the same border
 _MAX_REPEATED_HEADER_ROWS = 3
+_MIN_RULE = 3.0  # points: a shorter edge is no table rule (a glyph's stroke, a bullet)
+_MIN_GRID_EDGES = 4  # horizontal and vertical rules together: fewer are a cross or a frame's corner, not a grid
+_FRAME_SHARE = 0.9  # a grid's side is there when one of its edges runs along this share of it
 # 行頭禁則文字 (JIS X 4051): glyphs a line may not begin with, so a full line keeps them past its end
 _NO_LINE_START = frozenset("、。，．,.・：；:;？！?!）)］]｝}〕〉》」』】〙〗〟’”ー‐゠–〜～ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ々〻ゝゞヽヾ")
 _SAME_LINE = 0.5  # points: two glyphs whose tops differ by less are on one line
@@ -32,11 +35,15 @@ class PageTable:
 
 
 def find_tables(page) -> list[PageTable]:
-    """The ruled tables of a pdfplumber ``Page``, top-down. Input: a pdfplumber page. Output:
+    """The ruled tables of a pdfplumber ``Page``, top-down. A grid of ruling lines drawn without
+    its outer border (inner lines only) gets that border first (``closing_borders``), so that its
+    first and last rows and columns are cells too. Input: a pdfplumber page. Output:
     ``PageTable`` list (empty when the page has none). Never raises for a readable page."""
     height = float(page.height)
     out: list[PageTable] = []
-    for table in page.find_tables():
+    vertical, horizontal = closing_borders(page.edges)
+    settings = {"explicit_vertical_lines": vertical, "explicit_horizontal_lines": horizontal} if vertical or horizontal else None
+    for table in page.find_tables(settings):
         rows = tuple(tuple("" if cell is None else valid_unicode(cell) for cell in row) for row in _cell_texts(table))
         rows = tuple(row for row in rows if any(cell.strip() for cell in row)) or rows
         if not rows or max(len(r) for r in rows) < 2:
@@ -47,6 +54,56 @@ def find_tables(page) -> list[PageTable]:
                              tuple(_merge_close(borders)), rows))
     out.sort(key=lambda t: -t.bbox[3])
     return out
+
+
+def closing_borders(edges: Sequence[dict]) -> tuple[list[dict], list[dict]]:
+    """The border lines missing around each grid of ruling lines: ``(vertical, horizontal)`` line
+    objects (pdfplumber's ``object_type`` "line", page coordinates, ``top`` growing downwards).
+
+    Input: a page's edges (pdfplumber ``page.edges``). A grid is a connected set of at least
+    ``_MIN_GRID_EDGES`` horizontal and vertical edges (each at least ``_MIN_RULE`` long) that
+    cross or touch within ``_COLUMN_TOLERANCE``; its frame is the box from its horizontal edges'
+    left and right ends to its vertical edges' top and bottom ends. A side of that frame is
+    missing when no edge of the grid runs along it for most of its length (a table drawn with
+    inner lines only, as reportlab's ``INNERGRID`` without ``BOX`` does). A fully ruled table, a
+    lone rule or a cross of two lines gets nothing. Pure; never raises.
+    """
+    hs = [e for e in edges if e.get("orientation") == "h" and e["x1"] - e["x0"] >= _MIN_RULE]
+    vs = [e for e in edges if e.get("orientation") == "v" and e["bottom"] - e["top"] >= _MIN_RULE]
+    tol = _COLUMN_TOLERANCE
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, h in enumerate(hs):
+        for j, v in enumerate(vs):
+            if h["x0"] - tol <= v["x0"] <= h["x1"] + tol and v["top"] - tol <= h["top"] <= v["bottom"] + tol:
+                parent[find(i)] = find(len(hs) + j)
+    groups: dict[int, tuple[list[dict], list[dict]]] = {}
+    for i, h in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vs):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
+    vertical: list[dict] = []
+    horizontal: list[dict] = []
+    for g_h, g_v in groups.values():
+        if not g_h or not g_v or len(g_h) + len(g_v) < _MIN_GRID_EDGES:
+            continue
+        x0, x1 = min(e["x0"] for e in g_h), max(e["x1"] for e in g_h)
+        top, bottom = min(e["top"] for e in g_v), max(e["bottom"] for e in g_v)
+        for x in (x0, x1):
+            if not any(abs(e["x0"] - x) <= tol and e["bottom"] - e["top"] >= _FRAME_SHARE * (bottom - top) for e in g_v):
+                vertical.append({"object_type": "line", "x0": x, "x1": x, "top": top, "bottom": bottom,
+                                 "width": 0.0, "height": bottom - top})
+        for y in (top, bottom):
+            if not any(abs(e["top"] - y) <= tol and e["x1"] - e["x0"] >= _FRAME_SHARE * (x1 - x0) for e in g_h):
+                horizontal.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y,
+                                   "width": x1 - x0, "height": 0.0})
+    return vertical, horizontal
 
 
 def _cell_texts(table) -> list[list[str | None]]:
