@@ -31,7 +31,9 @@ ours, per variant (``VARIANTS``):
 
 Run ``python -m tests.replicas_alt [VARIANT ...]`` for the agreement table (Markdown) of every
 document of ``data/raw`` × variant, each replica's records compared with those of its seed text
-(``tests/agreement.py``).
+(``tests/agreement.py``); ``python -m tests.replicas_alt --random N [--seed S] [DOCUMENT ...]``
+draws N random variants of the same space instead (``random_variants``): the sweep that found the
+loose leading and the inner-grid tables.
 
 Output of ``replica_alt_pdf``: PDF bytes. Raises ``ValueError`` for an unknown variant,
 ``FileNotFoundError`` without a Japanese TrueType font.
@@ -42,7 +44,7 @@ from __future__ import annotations
 import html
 import io
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -107,6 +109,33 @@ def _variants() -> dict[str, Variant]:
 VARIANT_NAMES = ("paragraph_b5", "xpre_a4l", "textline_jitter", "two_column_narrow", "tables_plain", "running_hf",
                  "two_column_hf", "loose_leading", "tables_inner")
 _MIN_SIZE = 0.5  # pt: the smallest a block is shrunk to so its widest line fits
+
+
+def random_variants(count: int, seed: int = 0) -> list[Variant]:
+    """``count`` variants drawn at random (``seed``) from the space the fixed ones sample: page size
+    (B5 to A3, portrait or landscape, Letter), block kind, font size (6.5–14 pt, one or a range),
+    leading 1.12–2.0, gaps between blocks, one or two columns of unequal width, margins, jitter, the
+    table look (the frame drawn or not) and running headers. For ``python -m tests.replicas_alt
+    --random N``: a sweep for layouts the fixed variants miss."""
+    from reportlab.lib.pagesizes import A3, A4, B5, landscape, letter
+
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        page = rng.choice([A4, B5, letter, landscape(A4), landscape(A3), A3])
+        block = rng.choice(["textline", "textline", "xpre", "paragraph"])
+        low = round(rng.uniform(6.5, 11.0), 1)
+        high = low if rng.random() < 0.6 else round(low + rng.uniform(0.5, 3.0), 1)
+        columns = (1.0,) if rng.random() < 0.6 else (lambda share: (share, 1 - share))(rng.uniform(0.4, 0.6))
+        table = TableLook(repeat_header=rng.random() < 0.6, widths_by_content=rng.random() < 0.6,
+                          header_shaded=rng.random() < 0.4, padding=round(rng.uniform(1.5, 6.0), 1),
+                          frame=rng.random() < 0.7)
+        out.append(Variant(f"random{seed}_{i}", page, block, (low, high), round(rng.uniform(1.12, 2.0), 2),
+                           round(rng.uniform(0.5, 1.6), 2), columns=columns, gutter=round(rng.uniform(8, 24), 1),
+                           margin=round(rng.uniform(22, 60), 1),
+                           jitter=round(rng.choice([0.0, 0.0, rng.uniform(0, 6)]), 1), table=table,
+                           running=rng.random() < 0.4))
+    return out
 
 
 @cache
@@ -253,13 +282,19 @@ def _table_flowable(run: TableRun, look: TableLook, width: float):
 # ------------------------------------------------------------------------------------------
 
 
-def replica_alt_pdf(text: str, variant: str) -> bytes:
-    """Draw the seed ``text`` as a PDF the way ``variant`` (a name of ``VARIANT_NAMES``) says."""
+def replica_alt_pdf(text: str, variant: str | Variant) -> bytes:
+    """Draw the seed ``text`` as a PDF the way ``variant`` (a name of ``VARIANT_NAMES``, or a
+    ``Variant``, e.g. one of ``random_variants``) says. Raises reportlab's ``LayoutError`` when a
+    table cell is taller than the variant's frame."""
     from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Spacer
 
-    if variant not in VARIANT_NAMES:
+    if isinstance(variant, Variant):
+        v = variant
+    elif variant in VARIANT_NAMES:
+        v = variants()[variant]
+    else:
         raise ValueError(f"unknown variant {variant!r}: one of {VARIANT_NAMES}")
-    v = variants()[variant]
+    variant = v.name
     _register_font()
     if "\t" in text and v.page[0] < v.page[1]:  # a document of tables is printed landscape
         v = replace(v, page=(v.page[1], v.page[0]))
@@ -327,14 +362,18 @@ def _running(title: str, v: Variant):
 # ------------------------------------------------------------------------------------------
 
 
-def measure(names: list[str] | None = None, variant_names: tuple[str, ...] = VARIANT_NAMES) -> Iterator[dict]:
+def measure(names: list[str] | None = None,
+            variant_names: Sequence[str | Variant] = VARIANT_NAMES) -> Iterator[dict]:
     """Extract every replica of every document of ``data/raw`` (or ``names``) and compare its records
     with the seed text's. Output: one dict per (document, variant): ``document``, ``variant``,
     ``pages``, ``seconds`` (extraction), the agreement per table (``tests/agreement.KEYS``) and
-    ``new_errors`` (error codes only the PDF has)."""
+    ``new_errors`` (error codes only the PDF has); for a replica reportlab could not draw (a table
+    cell taller than a random variant's frame), ``not_drawn`` (the reason) and no scores."""
     import tempfile
     import time
     from pathlib import Path
+
+    from reportlab.platypus.doctemplate import LayoutError
 
     from planparse.pipeline import extract_file
     from tests.agreement import KEYS, agreement
@@ -345,15 +384,20 @@ def measure(names: list[str] | None = None, variant_names: tuple[str, ...] = VAR
         for path in files:
             text = extracted(path.name)
             for variant in variant_names:
-                pdf_path = Path(tmp) / f"{path.stem}.{variant}.pdf"
-                pdf_path.write_bytes(replica_alt_pdf(path.read_text(encoding="utf-8"), variant))
+                name = variant.name if isinstance(variant, Variant) else variant
+                pdf_path = Path(tmp) / f"{path.stem}.{name}.pdf"
+                try:
+                    pdf_path.write_bytes(replica_alt_pdf(path.read_text(encoding="utf-8"), variant))
+                except LayoutError as exc:
+                    yield {"document": path.name, "variant": name, "not_drawn": str(exc).split(" with cell")[0]}
+                    continue
                 start = time.perf_counter()
                 pdf = extract_file(pdf_path)
                 seconds = time.perf_counter() - start
                 scores = agreement(text, pdf)
                 errors = sorted({i.code for i in pdf.issues if i.severity == "error"}
                                 - {i.code for i in text.issues if i.severity == "error"})
-                yield {"document": path.name, "variant": variant, "pages": pdf.document.page_count,
+                yield {"document": path.name, "variant": name, "pages": pdf.document.page_count,
                        "seconds": seconds, **{t: scores[t] for t in KEYS}, "new_errors": errors}
 
 
@@ -362,17 +406,33 @@ def main(argv: list[str] | None = None) -> None:
 
     from tests.agreement import KEYS
 
-    args = sys.argv[1:] if argv is None else argv
-    chosen = tuple(a for a in args if a in VARIANT_NAMES) or VARIANT_NAMES
+    args = list(sys.argv[1:] if argv is None else argv)
+    randoms: list[Variant] = []
+    if "--random" in args:  # --random N [--seed S]: N random variants instead of the fixed ones
+        at = args.index("--random")
+        count = int(args[at + 1])
+        del args[at:at + 2]
+        seed = 0
+        if "--seed" in args:
+            at = args.index("--seed")
+            seed = int(args[at + 1])
+            del args[at:at + 2]
+        randoms = random_variants(count, seed)
+    chosen: Sequence[str | Variant] = randoms or tuple(a for a in args if a in VARIANT_NAMES) or VARIANT_NAMES
     names = [a for a in args if a not in VARIANT_NAMES] or None
     short = {"initiatives": "init", "measures": "meas", "annual_entries": "annual", "kpi_values": "kpi",
              "glossary_terms": "gloss"}
     print("| document | variant | pages | s | " + " | ".join(short[t] for t in KEYS) + " | new errors |")
     print("|---|---|---:|---:|" + "---:|" * len(KEYS) + "---|")
     for row in measure(names, chosen):
+        if "not_drawn" in row:
+            print(f"| {row['document'].rsplit('.', 1)[0]} | {row['variant']} | not drawn: {row['not_drawn']} |")
+            continue
         cells = " | ".join(f"{row[t]:.3f}" for t in KEYS)
         print(f"| {row['document'].rsplit('.', 1)[0]} | {row['variant']} | {row['pages']} | {row['seconds']:.1f} | "
               f"{cells} | {', '.join(row['new_errors'])} |", flush=True)
+    for variant in randoms:
+        print(f"<!-- {variant} -->")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from planparse.pipeline import FileResult, extract_file
 from tests.agreement import agreement, differences
 from tests.conftest import RAW, extracted
 from tests.replicas import font_path
-from tests.replicas_alt import VARIANT_NAMES, replica_alt_pdf
+from tests.replicas_alt import VARIANT_NAMES, random_variants, replica_alt_pdf
 
 try:
     font_path()
@@ -76,6 +76,29 @@ def test_alternative_replica_gives_the_texts_records(name: str, variant: str, re
     scores = agreement(text, pdf)
     assert all(v == 1.0 for v in scores.values()), (
         f"{name} ({variant}): {scores}\n" + "\n".join(differences(text, pdf)))
+
+
+RANDOM = random_variants(3, seed=19)  # fixed draws of the random sweep's space (python -m tests.replicas_alt --random N)
+
+
+@needs_font
+@pytest.mark.parametrize("variant", RANDOM, ids=lambda v: v.name)
+@pytest.mark.parametrize("name", [AKI, KOG], ids=["akishima", "koganei"])
+def test_random_layouts_give_the_texts_records(name: str, variant, tmp_path) -> None:
+    path = tmp_path / f"{variant.name}.pdf"
+    path.write_bytes(replica_alt_pdf((RAW / name).read_text(encoding="utf-8"), variant))
+    text, pdf = extracted(name), extract_file(path)
+    scores = agreement(text, pdf)
+    assert all(v == 1.0 for v in scores.values()), f"{variant}: {scores}\n" + "\n".join(differences(text, pdf))
+
+
+def test_random_variants_are_reproducible_and_in_range() -> None:
+    again = random_variants(3, seed=19)
+    assert again == RANDOM and random_variants(3, seed=20) != RANDOM
+    for v in random_variants(40, seed=1):
+        assert 6.5 <= v.size[0] <= v.size[1] <= 14.0 and 1.12 <= v.leading <= 2.0
+        assert abs(sum(v.columns) - 1.0) < 1e-9 and len(v.columns) in (1, 2)
+        assert v.block in ("textline", "xpre", "paragraph") and 22 <= v.margin <= 60
 
 
 @needs_font
