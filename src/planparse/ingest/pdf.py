@@ -8,7 +8,9 @@ where they stand; a page with two columns read column by column (see ``layout``)
   caches them per page; text through each font's ToUnicode map, every space kept as drawn:
   PDFium drops leading and doubled spaces). Grouping them into lines and boxes follows pdfminer's
   ``LAParams`` rules (``layout.group_lines`` / ``layout.group_boxes``) without its costly
-  hierarchical box grouping; the reading order is ``layout.reading_order``.
+  hierarchical box grouping, with a ``line_margin`` fitted to the whole document's line spacing
+  (``layout.fitted_line_margin``: pdfminer's 0.5 unless the text is set looser than that allows);
+  the reading order is ``layout.reading_order``.
 * Ruled tables (only on pages that draw lines) are found by pdfplumber (``pdf_tables``): each
   becomes a ``Table`` of cells as written (wrapped lines kept as ``\\n``); its rows also stand in
   ``lines`` as tab-separated lines (the shape of the Markdown sources: a cell's line breaks become
@@ -160,7 +162,8 @@ def _to_table(table: PageTable, numbers: list[int], page: int) -> Table:
 
 def read_pages(data: bytes, settings: LayoutSettings = DEFAULT_SETTINGS) -> PdfPages:
     """Every page of the PDF as ``PageText``, running headers and footers left out (see
-    ``running_boxes``). Raises ``IngestError`` as ``load_pdf``."""
+    ``running_boxes``). Every page's lines are chained first, then grouped into boxes with the
+    document's ``fitted_line_margin``. Raises ``IngestError`` as ``load_pdf``."""
     import pdfplumber  # heavy: imported only when a PDF is ingested
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
