@@ -28,6 +28,8 @@ ours, per variant (``VARIANTS``):
   pdfminer's ``line_margin``, which would make each one a box of its own.
 * ``tables_inner``: A4 portrait, ``textLine`` blocks; tables ruled with their inner lines only (no
   outer border: reportlab's ``INNERGRID`` without ``BOX``).
+* ``split_blocks``: ``running_hf`` with blocks not kept together: a block is split wherever a page
+  ends, so a seed block can become two text boxes on two pages (a naive line-by-line replica).
 
 Run ``python -m tests.replicas_alt [VARIANT ...]`` for the agreement table (Markdown) of every
 document of ``data/raw`` × variant, each replica's records compared with those of its seed text
@@ -84,6 +86,7 @@ class Variant:
     jitter: float = 0.0
     table: TableLook = TableLook()
     running: bool = False
+    keep_together: bool = True  # a block that fits a frame is kept on one page or column (else split anywhere)
 
 
 def _variants() -> dict[str, Variant]:
@@ -103,11 +106,13 @@ def _variants() -> dict[str, Variant]:
         Variant("loose_leading", A4, "textline", (9.0, 9.0), 1.7, 0.8, margin=42.0),
         Variant("tables_inner", A4, "textline", (8.5, 8.5), 1.3, 1.0, margin=40.0,
                 table=TableLook(padding=3.0, frame=False)),
+        Variant("split_blocks", A4, "textline", (9.0, 9.0), 1.25, 1.0, margin=48.0, running=True,
+                keep_together=False),
     )}
 
 
 VARIANT_NAMES = ("paragraph_b5", "xpre_a4l", "textline_jitter", "two_column_narrow", "tables_plain", "running_hf",
-                 "two_column_hf", "loose_leading", "tables_inner")
+                 "two_column_hf", "loose_leading", "tables_inner", "split_blocks")
 _MIN_SIZE = 0.5  # pt: the smallest a block is shrunk to so its widest line fits
 
 
@@ -177,13 +182,14 @@ def _block_flowables(block: Block, variant: Variant, width: float, frame_height:
     leading = size * variant.leading
     gap = Spacer(1, size * variant.gap + 0.5 * size)  # the gap between boxes exceeds pdfminer's line_margin
     if variant.block == "textline":
-        return [_TextLines(block.lines, size, leading, offset, frame_height), gap]
+        keep_within = frame_height if variant.keep_together else 0.0  # a block taller than this may be split
+        return [_TextLines(block.lines, size, leading, offset, keep_within), gap]
     style = ParagraphStyle(f"b{size:.2f}", fontName=font, fontSize=size, leading=leading, leftIndent=offset)
     if variant.block == "xpre":
         flowable = XPreformatted("\n".join(_markup(line) for line in block.lines), style)
     else:
         flowable = Paragraph("<br/>".join(_markup(line) for line in block.lines), style)
-    if len(block.lines) * leading <= frame_height:
+    if variant.keep_together and len(block.lines) * leading <= frame_height:
         flowable = KeepTogether([flowable])
     return [flowable, gap]
 
@@ -193,7 +199,7 @@ def _text_lines_class():
 
     class TextLines(Flowable):
         """A block drawn with one canvas text object, ``textLine`` per line; split between lines
-        only when taller than a frame."""
+        only when taller than ``frame_height`` (0: split wherever a frame ends)."""
 
         def __init__(self, lines, size: float, leading: float, offset: float, frame_height: float) -> None:
             super().__init__()

@@ -34,9 +34,13 @@ AKI, HAP, DXP = "akishima_digital_plan_midterm_2024.txt", "hachioji_dx_action_pl
 KOG, MUS = "koganei_dx_action_plan_2026.md", "musashino_info_plan7_progress.md"
 
 # Failures caused by parsers (the ingest gives them what the PDF holds), reported to their owners.
-PARSER_CAUSED: dict[tuple[str, str], str] = {}  # (document, variant) → cause, while a parser fix is pending
+PARSER_CAUSED: dict[tuple[str, str], str] = {  # (document, variant) → cause, while a parser fix is pending
+    ("hachioji_dx_action_plan_2025.txt", "split_blocks"):
+        "a value box split by a page break is two boxes to the action plan's cards (README, known limitations)",
+}
 SELECTED = ([(AKI, v) for v in VARIANT_NAMES] + [(KOG, v) for v in VARIANT_NAMES]
             + [(HAP, "paragraph_b5"), (HAP, "running_hf"), (HAP, "two_column_hf"), (HAP, "loose_leading"),
+               (HAP, "split_blocks"),
                (DXP, "paragraph_b5"), (DXP, "two_column_narrow"), (DXP, "running_hf"),
                (MUS, "textline_jitter"), (MUS, "running_hf"), (MUS, "tables_inner")])
 _SHORT = {AKI: "akishima", HAP: "action_plan", DXP: "dx_plan", KOG: "koganei", MUS: "musashino"}
