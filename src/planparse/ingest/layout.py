@@ -49,6 +49,7 @@ _PITCH_HEADROOM = 0.25  # the fitted margin: this much above the loosest line pi
 _PITCH_NEAR = 0.1  # a pitch this close under the margin is fitted too: lines' heights vary, some would part
 _MAX_PITCH_GAP = 1.5  # a larger smallest gap is no line pitch (a list of one-line boxes, say)
 _MIN_PITCH_PAIRS = 20  # fewer pairs of lines: too few to tell
+_PITCH_SEARCH = 6.0  # a line further below than this (in line heights) is not looked at
 
 
 @dataclass(slots=True)
@@ -225,14 +226,14 @@ def fitted_line_margin(pages: Iterable[Sequence[Line]], settings: LayoutSettings
 
 def _pitch_gaps(lines: Sequence[Line]) -> Iterator[float]:
     """For each non-blank line, the gap to the nearest non-blank line below it that overlaps it
-    horizontally and has about its height, in the upper line's heights (none beyond 6 heights)."""
+    horizontally and has about its height, in the upper line's heights (none beyond ``_PITCH_SEARCH``)."""
     ordered = sorted((ln for ln in lines if not ln.blank and ln.height > 0), key=lambda ln: -ln.y1)
     for i, a in enumerate(ordered):
         for b in ordered[i + 1:]:
             if b.y1 > a.y0:
                 continue  # beside it, or overlapping it vertically
             gap = (a.y0 - b.y1) / a.height
-            if gap > 6.0:
+            if gap > _PITCH_SEARCH:
                 break
             if abs(a.height - b.height) <= 0.5 * a.height and min(a.x1, b.x1) > max(a.x0, b.x0):
                 yield gap
